@@ -1,0 +1,145 @@
+"""FilterSets for every list: values that name nothing answer 400, never an empty guess."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+
+from registry.areas import validate_area_code
+from registry.models import Category, FocusArea, Need, Offer, Organization, VulnerableGroup
+from registry.models.taxonomy import ResourceKind
+
+
+def _area(value: str) -> str:
+    try:
+        validate_area_code(value)
+    except DjangoValidationError as error:
+        raise ValidationError({"area": error.messages}) from error
+    return value
+
+
+def _full_text(queryset, name, value):
+    """Full-text search over title and description (the `search` column, GIN-indexed)."""
+    return queryset.filter(search=SearchQuery(value, search_type="websearch", config="english"))
+
+
+class CatalogueFilterSet(filters.FilterSet):
+    category = filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), help_text="Category slug."
+    )
+    kind = filters.ChoiceFilter(
+        choices=ResourceKind.choices, help_text="financial, human or technical."
+    )
+    focus_area = filters.ModelChoiceFilter(
+        field_name="focus_areas", queryset=FocusArea.objects.all(), help_text="Focus-area slug."
+    )
+    vulnerable_group = filters.ModelChoiceFilter(
+        field_name="vulnerable_groups",
+        queryset=VulnerableGroup.objects.all(),
+        help_text="Vulnerable-group slug.",
+    )
+    organization = filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), help_text="Organization id."
+    )
+    q = filters.CharFilter(
+        method=_full_text, max_length=200, help_text="Full-text search of title and description."
+    )
+
+
+class OfferFilterSet(CatalogueFilterSet):
+    area = filters.CharFilter(
+        method="filter_area",
+        max_length=10,
+        help_text="Offers covering this area: KE-30 finds offers for KE-30, for KE, and global ones.",
+    )
+    status = filters.ChoiceFilter(choices=Offer.Status.choices, help_text="Offer status.")
+    available_on = filters.DateFilter(
+        method="filter_available_on", help_text="Offers available on this day."
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "category",
+            "kind",
+            "area",
+            "focus_area",
+            "vulnerable_group",
+            "organization",
+            "status",
+            "q",
+        ]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.covering(_area(value))
+
+    def filter_available_on(self, queryset, name, value):
+        return queryset.exclude(available_from__gt=value).exclude(available_until__lt=value)
+
+
+class NeedFilterSet(CatalogueFilterSet):
+    category = filters.ModelChoiceFilter(
+        field_name="items__category",
+        queryset=Category.objects.all(),
+        distinct=True,
+        help_text="Needs asking for this category.",
+    )
+    kind = filters.ChoiceFilter(
+        field_name="items__kind",
+        choices=ResourceKind.choices,
+        distinct=True,
+        help_text="Needs asking for this kind of resource.",
+    )
+    area = filters.CharFilter(
+        method="filter_area",
+        max_length=10,
+        help_text="Needs located in this area (a country includes its subdivisions).",
+    )
+    status = filters.ChoiceFilter(choices=Need.Status.choices, help_text="Need status.")
+    priority = filters.NumberFilter(help_text="Priority 1–5.")
+    min_priority = filters.NumberFilter(
+        field_name="priority", lookup_expr="gte", help_text="At least this priority."
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "category",
+            "kind",
+            "area",
+            "focus_area",
+            "vulnerable_group",
+            "organization",
+            "status",
+            "q",
+        ]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.within(_area(value))
+
+
+class OrganizationFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Organization kind.")
+    country = filters.CharFilter(
+        max_length=2, method="filter_country", help_text="ISO 3166-1 alpha-2."
+    )
+    verified = filters.BooleanFilter(
+        field_name="verified_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="Verified by a coordinator.",
+    )
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200, help_text="Name contains."
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "country", "verified", "q"]
+
+    def filter_country(self, queryset, name, value):
+        value = value.upper()
+        area = _area(value)
+        return queryset.filter(country=area)

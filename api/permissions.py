@@ -1,0 +1,18 @@
+"""Permission classes: deny by default; reads of public data are open."""
+
+from rest_framework import permissions
+
+from registry.models.visibility import is_coordinator
+
+
+class ReadOnlyOrAuthenticated(permissions.IsAuthenticatedOrReadOnly):
+    """Anyone reads what the queryset shows them; writes need a signed-in user."""
+
+
+class IsCoordinator(permissions.BasePermission):
+    """Members of the `coordinators` group."""
+
+    message = "Only coordinators may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and is_coordinator(request.user))

@@ -1,0 +1,136 @@
+"""RFC 9457 problem details for every error the API answers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Invalid request",
+    401: "Authentication required",
+    403: "Permission denied",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def problem_body(status_code: int, title: str | None, detail: str, errors=None) -> dict[str, Any]:
+    """The JSON members of a problem: type, title, status, detail and the per-field errors."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or TITLES.get(status_code, "Error"),
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(status_code: int, title: str | None, detail: str) -> JsonResponse:
+    """A problem answered outside DRF (middleware, Django's error handlers)."""
+    return JsonResponse(
+        problem_body(status_code, title, detail),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def flatten_errors(detail: Any, path: str = "") -> Iterator[dict[str, str]]:
+    """Turn DRF's nested error structure into a flat list of {field, code, detail}."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors", "__all__") and not path else str(key)
+            yield from flatten_errors(value, f"{path}.{name}" if path and name else path or name)
+    elif isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):  # ErrorDetail is a str
+            for item in detail:
+                yield from flatten_errors(item, path)
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    yield from flatten_errors(item, f"{path}.{index}" if path else str(index))
+    else:
+        yield {
+            "field": path or None,
+            "code": getattr(detail, "code", "invalid"),
+            "detail": str(detail),
+        }
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF exception handler answering application/problem+json."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+
+    if not isinstance(exc, exceptions.APIException):
+        # Unexpected: log with the traceback, answer without one.
+        logger.exception("Unhandled error in %s", context.get("view"))
+        set_rollback()
+        return Response(
+            problem_body(500, None, "The server could not complete the request."),
+            status=500,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+
+    if isinstance(exc, exceptions.ValidationError):
+        errors = list(flatten_errors(exc.detail))
+        count = len(errors)
+        detail = errors[0]["detail"] if count == 1 else f"{count} fields are invalid."
+        if count == 1 and errors[0]["field"]:
+            detail = f"{errors[0]['field']}: {errors[0]['detail']}"
+        body = problem_body(exc.status_code, None, detail, errors)
+    else:
+        body = problem_body(exc.status_code, None, str(exc.detail))
+        code = getattr(exc.detail, "code", None)
+        if code:
+            body["code"] = code
+    set_rollback()
+    return Response(
+        body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def json_handler404(request, exception=None) -> JsonResponse:
+    return problem_response(status.HTTP_404_NOT_FOUND, None, "No resource at this address.")
+
+
+def json_handler500(request) -> JsonResponse:
+    return problem_response(500, None, "The server could not complete the request.")
+
+
+def json_handler400(request, exception=None) -> JsonResponse:
+    return problem_response(400, None, "The request could not be understood.")
+
+
+def json_handler403(request, exception=None) -> JsonResponse:
+    return problem_response(403, None, "You may not do this.")

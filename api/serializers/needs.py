@@ -1,0 +1,230 @@
+"""Needs, their items, consultations and endorsements."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.fields import QUANTITY, AreaCodeField, taxonomy_field
+from registry.models import (
+    Category,
+    Consultation,
+    Endorsement,
+    FocusArea,
+    Need,
+    NeedItem,
+    Organization,
+    SdgTarget,
+    VulnerableGroup,
+)
+
+
+class NeedItemSerializer(serializers.ModelSerializer):
+    """One resource the need asks for; `covered` is what accepted proposals already provide."""
+
+    category = taxonomy_field(Category.objects.all(), "category", help_text="A category slug.")
+    quantity = serializers.DecimalField(min_value=0, help_text="How much is needed.", **QUANTITY)
+    currency = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="ISO 4217 code; financial items only.",
+    )
+    covered = serializers.DecimalField(
+        read_only=True, help_text="Reserved plus committed by partners.", **QUANTITY
+    )
+
+    class Meta:
+        model = NeedItem
+        fields = ["id", "category", "kind", "quantity", "currency", "covered"]
+        read_only_fields = ["id", "kind"]
+        extra_kwargs = {"kind": {"help_text": "financial, human or technical (from the category)."}}
+
+    def validate_currency(self, value: str | None) -> str:
+        return (value or "").upper()
+
+
+class IndicatorSerializer(serializers.Serializer):
+    """The measured gap: an indicator with baseline, target, source and disaggregation."""
+
+    name = serializers.CharField(
+        source="indicator_name",
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="What is measured.",
+    )
+    unit = serializers.CharField(
+        source="indicator_unit",
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Unit of the measure (%, people, schools ...).",
+    )
+    baseline = serializers.DecimalField(
+        source="indicator_baseline",
+        max_digits=16,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="Value today.",
+    )
+    target = serializers.DecimalField(
+        source="indicator_target",
+        max_digits=16,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="Value to reach.",
+    )
+    source = serializers.CharField(
+        source="indicator_source",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="Where the baseline comes from.",
+    )
+    date = serializers.DateField(
+        source="indicator_date",
+        required=False,
+        allow_null=True,
+        help_text="Date of the baseline measurement.",
+    )
+    disaggregation = serializers.DictField(
+        source="indicator_disaggregation",
+        required=False,
+        child=serializers.DictField(child=serializers.CharField(max_length=40)),
+        help_text="Baseline by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
+    )
+
+    def validate_disaggregation(self, value: dict) -> dict:
+        if len(value) > 10 or any(len(groups) > 20 for groups in value.values()):
+            raise serializers.ValidationError("At most 10 dimensions of 20 groups each.")
+        return value
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    """Which groups and representative organizations were consulted, and when."""
+
+    groups = taxonomy_field(
+        VulnerableGroup.objects.all(),
+        "vulnerable group",
+        many=True,
+        required=False,
+        help_text="Slugs of the groups consulted.",
+    )
+    organizations = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of the organizations that represented them.",
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["held_on", "summary", "groups", "organizations"]
+        extra_kwargs = {
+            "held_on": {"help_text": "Date of the consultation."},
+            "summary": {"help_text": "What was said and agreed."},
+        }
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    """A need: a measured gap in an area and the resources to close it, posted by a government."""
+
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        help_text="The posting government organization (you must be its admin or editor).",
+    )
+    area = AreaCodeField(help_text="Where the gap is: a country (KE) or subdivision (KE-30).")
+    focus_areas = taxonomy_field(
+        FocusArea.objects.all(),
+        "focus area",
+        many=True,
+        required=False,
+        help_text="Focus-area slugs.",
+    )
+    vulnerable_groups = taxonomy_field(
+        VulnerableGroup.objects.all(),
+        "vulnerable group",
+        many=True,
+        required=False,
+        help_text="Slugs of the groups affected.",
+    )
+    sdg_targets = taxonomy_field(
+        SdgTarget.objects.all(),
+        "SDG target",
+        many=True,
+        required=False,
+        help_text="SDG target codes, e.g. 9.c.",
+    )
+    indicator = IndicatorSerializer(source="*", required=False, help_text="The measured gap.")
+    items = NeedItemSerializer(many=True, help_text="The resources needed; one per category.")
+    consultations = ConsultationSerializer(
+        many=True, required=False, help_text="Consultations of the groups affected."
+    )
+    endorsements = serializers.IntegerField(
+        source="endorsement_count",
+        read_only=True,
+        help_text="Endorsements by community organizations.",
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "organization",
+            "title",
+            "description",
+            "area",
+            "focus_areas",
+            "vulnerable_groups",
+            "sdg_targets",
+            "population",
+            "indicator",
+            "deadline",
+            "priority",
+            "status",
+            "items",
+            "consultations",
+            "endorsements",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "title": {"help_text": "A short title."},
+            "description": {"help_text": "The gap, who it affects, and what closing it means."},
+            "population": {"help_text": "People affected.", "min_value": 1},
+            "deadline": {"help_text": "When the resources are needed by."},
+            "priority": {"help_text": "1 low … 5 critical.", "min_value": 1, "max_value": 5},
+            "status": {
+                "help_text": "draft, open or closed; coverage sets partially_met and met; "
+                "cancel with DELETE."
+            },
+        }
+
+    def validate_items(self, items: list) -> list:
+        if len(items) > 20:
+            raise serializers.ValidationError("At most 20 items.")
+        return items
+
+    def validate_consultations(self, consultations: list) -> list:
+        if len(consultations) > 20:
+            raise serializers.ValidationError("At most 20 consultations.")
+        return consultations
+
+
+class EndorsementSerializer(serializers.ModelSerializer):
+    """A community organization's endorsement of a need."""
+
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        help_text="The endorsing community organization (you must be its admin or editor).",
+    )
+
+    class Meta:
+        model = Endorsement
+        fields = ["id", "organization", "comment", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"comment": {"help_text": "Why the group supports this need."}}

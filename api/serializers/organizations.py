@@ -1,0 +1,97 @@
+"""Organizations and their members."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.models import Membership, Organization
+from registry.models.visibility import is_coordinator, member_organization_ids
+
+
+class ContactSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="Contact e-mail address.")
+    phone = serializers.CharField(help_text="Contact telephone number.")
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    """An organization; contact details are shown only to its members and to coordinators."""
+
+    verified = serializers.SerializerMethodField(help_text="Verified by a coordinator.")
+    contact = serializers.SerializerMethodField(
+        help_text="Contact details: null unless you are a member of this organization or a coordinator."
+    )
+    identifier = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="org-id.guide identifier, e.g. GB-COH-09506232; unique when given.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "country",
+            "identifier",
+            "website",
+            "description",
+            "contact_email",
+            "contact_phone",
+            "contact",
+            "verified",
+            "verified_at",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["verified_at", "is_active", "created_at", "updated_at"]
+        extra_kwargs = {
+            "contact_email": {"write_only": True},
+            "contact_phone": {"write_only": True},
+            "name": {"help_text": "The organization's name."},
+            "kind": {"help_text": "Stakeholder kind; maps to an IATI OrganisationType code."},
+            "country": {"help_text": "ISO 3166-1 alpha-2 code of the country of registration."},
+            "website": {"help_text": "Public website."},
+            "description": {"help_text": "What the organization does."},
+            "verified_at": {"help_text": "When a coordinator verified the organization."},
+            "is_active": {"help_text": "Inactive organizations are hidden and cannot offer."},
+        }
+
+    def get_verified(self, organization: Organization) -> bool:
+        return organization.verified_at is not None
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, organization: Organization) -> dict[str, str] | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not (
+            is_coordinator(user) or organization.pk in member_organization_ids(user)
+        ):
+            return None
+        return {"email": organization.contact_email, "phone": organization.contact_phone}
+
+    def validate_country(self, value: str) -> str:
+        return value.upper() if isinstance(value, str) else value
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A user's role in an organization."""
+
+    user = serializers.IntegerField(
+        source="user_id", read_only=True, help_text="The member's user id."
+    )
+    username = serializers.CharField(
+        source="user.username", max_length=150, help_text="The member's username."
+    )
+    role = serializers.ChoiceField(
+        choices=Membership.Role.choices, help_text="admin, editor or viewer."
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "username", "role", "created_at"]
+        read_only_fields = ["created_at"]

@@ -1,0 +1,30 @@
+"""API v1 routes."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from api.views.auth import RegisterView, TokenView
+from api.views.needs import NeedViewSet
+from api.views.offers import OfferViewSet
+from api.views.organizations import OrganizationViewSet
+from api.views.taxonomy import (
+    CategoryViewSet,
+    FocusAreaViewSet,
+    SdgTargetViewSet,
+    VulnerableGroupViewSet,
+)
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("needs", NeedViewSet, basename="need")
+router.register("taxonomy/categories", CategoryViewSet, basename="category")
+router.register("taxonomy/focus-areas", FocusAreaViewSet, basename="focus-area")
+router.register("taxonomy/vulnerable-groups", VulnerableGroupViewSet, basename="vulnerable-group")
+router.register("taxonomy/sdg-targets", SdgTargetViewSet, basename="sdg-target")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/register/", RegisterView.as_view(), name="auth-register"),
+    path("", include(router.urls)),
+]

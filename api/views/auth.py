@@ -1,0 +1,51 @@
+"""Tokens and registration."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from api.serializers.auth import RegisterSerializer, TokenRequestSerializer, TokenSerializer
+from registry.errors import PermissionDenied
+from registry.services.accounts import issue_token, register_user
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            instance, token = issue_token(request=request._request, **serializer.validated_data)
+        except PermissionDenied as error:
+            raise AuthenticationFailed(str(error)) from error
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+class RegisterView(APIView):
+    """Create a user account."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = register_user(**serializer.validated_data)
+        return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,52 @@
+"""Offers: public when published; their organization's admins and editors write."""
+
+from __future__ import annotations
+
+from rest_framework import viewsets
+
+from api.filters import OfferFilterSet
+from api.permissions import ReadOnlyOrAuthenticated
+from api.serializers.offers import OfferSerializer
+from api.views.base import refuse_organization_change, validated
+from registry import services
+from registry.models import Offer
+
+
+class OfferViewSet(viewsets.ModelViewSet):
+    """Human, financial and technical resources offered. DELETE withdraws an offer."""
+
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilterSet
+    permission_classes = [ReadOnlyOrAuthenticated]
+    ordering_fields = [
+        "created_at",
+        "updated_at",
+        "quantity",
+        "remaining",
+        "title",
+        "available_until",
+    ]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Offer.objects.visible_to(self.request.user)
+            .prefetch_related("focus_areas", "vulnerable_groups")
+            .order_by("-created_at", "-id")
+        )
+
+    def perform_create(self, serializer):
+        data = validated(serializer)
+        organization = data.pop("organization")
+        serializer.instance = services.create_offer(
+            actor=self.request.user, organization=organization, data=data
+        )
+
+    def perform_update(self, serializer):
+        data = refuse_organization_change(validated(serializer), serializer.instance)
+        serializer.instance = services.update_offer(
+            actor=self.request.user, offer=serializer.instance, data=data
+        )
+
+    def perform_destroy(self, instance):
+        services.withdraw_offer(actor=self.request.user, offer=instance)

@@ -1,0 +1,119 @@
+"""Organizations, their members, and verification by coordinators."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.filters import OrganizationFilterSet
+from api.permissions import IsCoordinator, ReadOnlyOrAuthenticated
+from api.serializers.organizations import MembershipSerializer, OrganizationSerializer
+from api.views.base import validated
+from registry import services
+from registry.models import Membership, Organization
+from registry.models.visibility import is_coordinator, member_organization_ids
+
+
+class OrganizationViewSet(viewsets.ModelViewSet):
+    """Organizations that offer resources or post needs. Anyone reads active ones."""
+
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+    permission_classes = [ReadOnlyOrAuthenticated]
+    ordering_fields = ["name", "created_at", "country", "kind"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = Organization.objects.all()
+        if not is_coordinator(user):
+            queryset = queryset.filter(is_active=True) | queryset.filter(
+                pk__in=member_organization_ids(user)
+            )
+        return queryset.order_by("name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_organization(
+            actor=self.request.user, data=validated(serializer)
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_organization(
+            actor=self.request.user, organization=serializer.instance, data=validated(serializer)
+        )
+
+    @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MembershipSerializer,
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """GET the members (members and coordinators); POST {username, role} to add one (admins)."""
+        organization = self.get_object()
+        if request.method == "POST":
+            serializer = MembershipSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            membership = services.add_member(
+                actor=request.user,
+                organization=organization,
+                username=serializer.validated_data["user"]["username"],
+                role=serializer.validated_data["role"],
+            )
+            return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        if not (
+            is_coordinator(request.user) or organization.pk in member_organization_ids(request.user)
+        ):
+            raise PermissionDenied(
+                "Only members and coordinators see who belongs to an organization."
+            )
+        memberships = Membership.objects.filter(organization=organization).select_related("user")
+        return Response(MembershipSerializer(memberships, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[
+            OpenApiParameter(
+                "user_id", int, OpenApiParameter.PATH, description="The member's user id."
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"members/(?P<user_id>\d+)",
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def remove_member(
+        self, request: Request, pk: str | None = None, user_id: str | None = None
+    ) -> Response:
+        """Remove a member (admins); the last admin cannot be removed."""
+        organization = self.get_object()
+        services.remove_member(actor=request.user, organization=organization, user_id=int(user_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=OrganizationSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsCoordinator],
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the organization as verified (coordinators)."""
+        organization = get_object_or_404(Organization, pk=pk)
+        organization = services.verify_organization(actor=request.user, organization=organization)
+        return Response(OrganizationSerializer(organization, context={"request": request}).data)

@@ -1,0 +1,52 @@
+"""Taxonomies: read-only, public."""
+
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+
+from api.serializers.taxonomy import (
+    CategorySerializer,
+    FocusAreaSerializer,
+    SdgTargetSerializer,
+    VulnerableGroupSerializer,
+)
+from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Resource categories, with their kind (financial, human, technical) and unit."""
+
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    permission_classes = [AllowAny]
+    filterset_fields = ["kind"]
+    ordering_fields = ["slug", "name"]
+
+
+class FocusAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Themes of digital inclusion."""
+
+    queryset = FocusArea.objects.all()
+    serializer_class = FocusAreaSerializer
+    permission_classes = [AllowAny]
+    filterset_fields: list[str] = []
+    ordering_fields = ["slug", "name"]
+
+
+class VulnerableGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    """Groups of people that needs and offers reach first."""
+
+    queryset = VulnerableGroup.objects.all()
+    serializer_class = VulnerableGroupSerializer
+    permission_classes = [AllowAny]
+    filterset_fields: list[str] = []
+    ordering_fields = ["slug", "name"]
+
+
+class SdgTargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 169 targets of the Sustainable Development Goals."""
+
+    queryset = SdgTarget.objects.all()
+    serializer_class = SdgTargetSerializer
+    permission_classes = [AllowAny]
+    filterset_fields = ["goal"]
+    ordering_fields = ["position", "goal", "code"]

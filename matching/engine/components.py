@@ -1,0 +1,118 @@
+"""Independent components of the candidate graph: each is a separate allocation problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from .catalogue import Catalogue
+
+
+@dataclass(frozen=True)
+class Block:
+    """One component in local indices: its pairs ("edges"), offers, items and needs.
+
+    Edges are ordered by item, then by score descending, then by offer id.
+    Quantities: capacity in offer units, remaining in item units, rate = item units per offer unit.
+    """
+
+    edges: np.ndarray  # positions in the run's candidate arrays
+    edge_offer: np.ndarray
+    edge_item: np.ndarray
+    edge_score: np.ndarray
+    edge_rate: np.ndarray
+    edge_min_share: np.ndarray
+    edge_kind: np.ndarray
+    offer_capacity: np.ndarray
+    offer_id: np.ndarray
+    item_need: np.ndarray
+    item_remaining: np.ndarray
+    item_start: np.ndarray  # edges of item i are item_start[i]:item_start[i + 1]
+    need_item_start: np.ndarray  # items of need n are need_item_start[n]:need_item_start[n + 1]
+    need_weight: np.ndarray
+    need_id: np.ndarray
+    need_items: np.ndarray  # all items of the need, including those without candidates
+    need_coverable: np.ndarray  # every open item of the need has at least one candidate
+
+    @property
+    def size(self) -> int:
+        """Number of candidate pairs."""
+        return int(self.edges.size)
+
+    def items_of(self, need: int) -> range:
+        """The local items of a local need."""
+        return range(self.need_item_start[need], self.need_item_start[need + 1])
+
+    def need_of_edge(self) -> np.ndarray:
+        """The local need index of every edge."""
+        return self.item_need[self.edge_item]
+
+    def edge_use(self) -> np.ndarray:
+        """Offer units consumed when an edge supplies its whole item (share 1)."""
+        return self.item_remaining[self.edge_item] / self.edge_rate
+
+
+def label_components(
+    offer: np.ndarray, need: np.ndarray, offers: int, needs: int
+) -> tuple[int, np.ndarray]:
+    """Connected components of the bipartite graph offers + needs; a label per edge."""
+    graph = sparse.coo_matrix(
+        (np.ones(offer.size), (offer, offers + need)), shape=(offers + needs,) * 2
+    ).tocsr()
+    count, labels = connected_components(graph, directed=False)
+    return count, labels[offer]
+
+
+def split_blocks(
+    catalogue: Catalogue,
+    offer: np.ndarray,
+    item: np.ndarray,
+    score: np.ndarray,
+    rate: np.ndarray,
+    min_share: np.ndarray,
+    kind: np.ndarray,
+) -> list[Block]:
+    """Cut the candidate graph into blocks, largest first (ties by smallest need id)."""
+    if offer.size == 0:
+        return []
+    need = catalogue.item_need[item]
+    _, edge_label = label_components(offer, need, catalogue.offer_id.size, catalogue.need_id.size)
+    has_edge = np.bincount(item, minlength=catalogue.item_id.size) > 0
+    open_item = catalogue.item_remaining > 0
+    missing = np.bincount(
+        catalogue.item_need, weights=(open_item & ~has_edge), minlength=catalogue.need_id.size
+    )
+    coverable = missing == 0
+    order = np.argsort(edge_label, kind="stable")
+    bounds = np.flatnonzero(np.diff(edge_label[order])) + 1
+    blocks = []
+    for edges in np.split(order, bounds):
+        offers, edge_offer = np.unique(offer[edges], return_inverse=True)
+        items, edge_item = np.unique(item[edges], return_inverse=True)
+        needs, item_need = np.unique(catalogue.item_need[items], return_inverse=True)
+        blocks.append(
+            Block(
+                edges=edges,
+                edge_offer=edge_offer,
+                edge_item=edge_item,
+                edge_score=score[edges],
+                edge_rate=rate[edges],
+                edge_min_share=min_share[edges],
+                edge_kind=kind[edges],
+                offer_capacity=catalogue.offer_remaining[offers],
+                offer_id=catalogue.offer_id[offers],
+                item_need=item_need,
+                item_remaining=catalogue.item_remaining[items],
+                item_start=np.searchsorted(edge_item, np.arange(items.size + 1)),
+                need_item_start=np.searchsorted(item_need, np.arange(needs.size + 1)),
+                need_weight=catalogue.need_weight[needs],
+                need_id=catalogue.need_id[needs],
+                need_items=catalogue.need_items[needs],
+                need_coverable=coverable[needs],
+            )
+        )
+    blocks.sort(key=lambda block: (-block.size, int(block.need_id.min())))
+    return blocks

@@ -1,0 +1,246 @@
+"""The entry point: candidates, scores, allocation per component, rounding, explanations.
+
+Coverage, the headline metric, is the priority-weighted share of needs served in full:
+
+    coverage = Σ_n w(n)·full(n) / Σ_n w(n),   w(n) = priority_base ** (priority(n) - 1)
+
+where full(n) = 1 when every item of n receives its remaining quantity (after rounding) and the
+sum runs over every need of the problem, including those without any candidate. lp_bound is the
+same quantity at the optimum of the LP relaxation of the whole-needs model (phase 1, see
+allocation.py), summed over components, so ratio_to_bound = coverage / lp_bound ≤ 1. The
+fractional counterpart, partial_coverage = Σ_n w(n)·cov(n) / Σ_n w(n) with cov(n) the mean over
+items of covered / remaining, also counts the partial proposals.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from .allocation import BlockOutcome, allocate_block
+from .candidates import generate_candidates
+from .catalogue import build_catalogue
+from .components import Block, split_blocks
+from .explain import amount, line_sentence, summary
+from .model import Line, NeedProposal, Parameters, Problem, Result
+from .quantities import round_lines
+from .scoring import TERMS, combine, score_terms, top_k
+from .shortfall import Shortfall
+
+Progress = Callable[[str, int], None]
+# Components smaller than this are solved in the main process even when workers > 1.
+_PARALLEL_MIN_EDGES = 5000
+
+
+def solve(problem: Problem, parameters: Parameters | None = None, progress: Progress | None = None) -> Result:
+    """Propose allocations for every need of the problem at once."""
+    parameters = parameters or Parameters()
+    report = progress or (lambda stage, percent: None)
+    seconds: dict[str, float] = {}
+    started = clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = round(now - clock, 4)
+        clock = now
+
+    report("candidates", 0)
+    catalogue = build_catalogue(problem, parameters)
+    found = generate_candidates(problem, catalogue)
+    lap("candidates")
+
+    report("scoring", 15)
+    terms = score_terms(problem, catalogue, found, parameters)
+    score = combine(terms, parameters)
+    keep = top_k(found, score, catalogue.offer_id, parameters.top_k)
+    candidates, terms, score = found.subset(keep), terms[keep], score[keep]
+    kinds = sorted({offer.organization_kind for offer in problem.offers})
+    kind_code = np.array([kinds.index(o.organization_kind) for o in problem.offers], np.int64)
+    lap("scoring")
+
+    report("allocation", 30)
+    blocks = split_blocks(
+        catalogue,
+        candidates.offer,
+        candidates.item,
+        score,
+        candidates.rate,
+        candidates.min_share,
+        kind_code[candidates.offer] if len(candidates) else np.zeros(0, np.int64),
+    )
+    outcomes = _allocate(blocks, parameters, report)
+    share = np.zeros(len(candidates))
+    for block, outcome in zip(blocks, outcomes):
+        share[block.edges] = outcome.share
+    lap("solve")
+
+    report("explanations", 90)
+    lines = np.flatnonzero(share > 0)
+    offer_financial = np.array([problem.is_financial(o.category) for o in problem.offers], bool)
+    quantities = round_lines(
+        share[lines],
+        candidates.offer[lines],
+        candidates.item[lines],
+        candidates.rate[lines],
+        catalogue.item_financial[candidates.item[lines]],
+        catalogue.item_remaining,
+        catalogue.offer_remaining,
+        catalogue.offer_min,
+        offer_financial,
+    )
+    kept = quantities.offer_quantity > 0
+    lines = lines[kept]
+    item_quantity = quantities.item_quantity[kept]
+    offer_quantity = quantities.offer_quantity[kept]
+    proposals, served = _proposals(
+        problem, catalogue, candidates, lines, item_quantity, offer_quantity, terms, score
+    )
+    lap("explain")
+    seconds["total"] = round(time.perf_counter() - started, 4)
+
+    metrics = _metrics(
+        problem, catalogue, candidates, found, blocks, outcomes, lines,
+        item_quantity, offer_quantity, served, share, score, parameters, seconds,
+    )
+    report("done", 100)
+    return Result(proposals=tuple(proposals), metrics=metrics)
+
+
+def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> list[BlockOutcome]:
+    """Solve every block within the run's time limit; large blocks in parallel processes."""
+    total = sum(block.size for block in blocks) or 1
+    budget = [parameters.time_limit * block.size / total for block in blocks]
+    workers = max(1, min(parameters.workers, os.cpu_count() or 1))
+    large = [i for i, block in enumerate(blocks) if block.size >= _PARALLEL_MIN_EDGES]
+    outcomes: list[BlockOutcome | None] = [None] * len(blocks)
+    if workers > 1 and len(large) > 1:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            futures = {
+                i: pool.submit(allocate_block, blocks[i], parameters, budget[i]) for i in large
+            }
+            _allocate_inline(blocks, parameters, budget, outcomes, skip=set(large), report=report)
+            for i, future in futures.items():
+                outcomes[i] = future.result()
+    _allocate_inline(blocks, parameters, budget, outcomes, skip=set(), report=report)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _allocate_inline(blocks, parameters, budget, outcomes, skip, report) -> None:
+    done = 0
+    for i, block in enumerate(blocks):
+        if i in skip or outcomes[i] is not None:
+            continue
+        outcomes[i] = allocate_block(block, parameters, budget[i])
+        done += 1
+        report("allocation", 30 + int(60 * (i + 1) / len(blocks)))
+
+
+def _proposals(problem, catalogue, candidates, lines, item_quantity, offer_quantity, terms, score):
+    """One proposal per need with at least one line; and the quantity served per item."""
+    served = np.bincount(
+        candidates.item[lines], weights=item_quantity, minlength=catalogue.item_id.size
+    )
+    shortfall = Shortfall(
+        problem, catalogue, candidates, candidates.offer[lines], candidates.item[lines],
+        offer_quantity,
+    )
+    need_of_line = catalogue.item_need[candidates.item[lines]]
+    order = np.lexsort((catalogue.offer_id[candidates.offer[lines]], candidates.item[lines],
+                        catalogue.need_id[need_of_line]))
+    proposals = []
+    first_item = np.searchsorted(catalogue.item_need, np.arange(catalogue.need_id.size))
+    for group in np.split(order, np.flatnonzero(np.diff(need_of_line[order])) + 1):
+        if group.size == 0:
+            continue
+        need_position = int(need_of_line[group[0]])
+        need = problem.needs[need_position]
+        built, partners = [], []
+        for line in group:
+            edge = lines[line]
+            offer = problem.offers[candidates.offer[edge]]
+            partners.append(offer)
+            item_position = int(candidates.item[edge])
+            item = need.items[item_position - first_item[need_position]]
+            named = {name: round(float(terms[edge, k]), 4) for k, name in enumerate(TERMS)}
+            built.append(
+                Line(
+                    offer_id=offer.id,
+                    need_item_id=item.id,
+                    quantity=float(item_quantity[line]),
+                    offer_quantity=float(offer_quantity[line]),
+                    score=round(float(score[edge]), 4),
+                    terms=named,
+                    explanation=line_sentence(
+                        problem, offer, need, item, int(candidates.level[edge]),
+                        float(item_quantity[line]), named,
+                    ),
+                )
+            )
+        proposals.append(
+            _proposal(
+                problem, catalogue, need_position, first_item, built, partners, served, shortfall
+            )
+        )
+    proposals.sort(key=lambda proposal: proposal.need_id)
+    return proposals, served
+
+
+def item_unit(financial: bool) -> float:
+    """The smallest quantity that counts: one cent of money, one unit of anything else."""
+    return 0.01 if financial else 1.0
+
+
+def _proposal(problem, catalogue, need_position, first_item, lines, partners, served, shortfall):
+    need = problem.needs[need_position]
+    shares, uncovered, covered_items = [], [], 0
+    for offset, item in enumerate(need.items):
+        position = first_item[need_position] + offset
+        remaining = catalogue.item_remaining[position]
+        missing = max(0.0, remaining - served[position])
+        if remaining <= 0 or missing < item_unit(catalogue.item_financial[position]) - 1e-9:
+            shares.append(1.0)
+            covered_items += 1
+            continue
+        shares.append(float(served[position] / remaining))
+        uncovered.append(
+            {
+                "need_item": item.id,
+                "missing": round(float(missing), 2),
+                "missing_text": amount(problem, item.category, round(missing, 2), item.currency),
+                "reason": shortfall.reason(position, missing),
+            }
+        )
+    coverage = float(np.mean(shares)) if shares else 1.0
+    organizations = sorted({offer.organization_id for offer in partners})
+    kinds = sorted({offer.organization_kind for offer in partners})
+    weights = [line.quantity / max(1e-12, _remaining(need, line.need_item_id)) for line in lines]
+    score = float(np.average([line.score for line in lines], weights=weights)) if sum(weights) > 0 else 0.0
+    explanation = {
+        "summary": summary(problem, need, covered_items, coverage, len(organizations), kinds, uncovered),
+        "lines": [
+            {"offer": line.offer_id, "need_item": line.need_item_id, "quantity": line.quantity,
+             "offer_quantity": line.offer_quantity, "score": line.score, "terms": dict(line.terms),
+             "text": line.explanation}
+            for line in lines
+        ],
+        "uncovered": [
+            {key: entry[key] for key in ("need_item", "missing", "reason")} for entry in uncovered
+        ],
+        "partners": len(organizations),
+        "kinds": kinds,
+    }
+    return NeedProposal(
+        need_id=need.id, lines=tuple(lines), coverage=round(coverage, 6), score=round(score, 4),
+        explanation=explanation,
+    )
+
+
+def _remaining(need, item_id: int) -> float:
+    return next(float(item.remaining) for item in need.items if item.id == item_id)

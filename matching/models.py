@@ -1,0 +1,1 @@
+"""Match runs, proposals, commitments, partnerships and progress reports."""

@@ -1,0 +1,21 @@
+"""The catalogue: who offers what, and who needs what."""
+
+from registry.models.needs import Consultation, Endorsement, Need, NeedItem
+from registry.models.offers import Offer
+from registry.models.organizations import Membership, Organization
+from registry.models.taxonomy import Category, CurrencyRate, FocusArea, SdgTarget, VulnerableGroup
+
+__all__ = [
+    "Category",
+    "Consultation",
+    "CurrencyRate",
+    "Endorsement",
+    "FocusArea",
+    "Membership",
+    "Need",
+    "NeedItem",
+    "Offer",
+    "Organization",
+    "SdgTarget",
+    "VulnerableGroup",
+]

@@ -1,0 +1,188 @@
+"""Needs: measured digital-inclusion gaps posted by governments, with the resources to close them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+
+from registry.models.offers import QUANTITY
+from registry.models.organizations import Organization
+from registry.models.taxonomy import Category, FocusArea, ResourceKind, SdgTarget, VulnerableGroup
+from registry.models.visibility import public_or_own
+
+
+class NeedQuerySet(models.QuerySet):
+    def open(self) -> NeedQuerySet:
+        """Needs that still accept proposals."""
+        return self.filter(status__in=Need.MATCHABLE_STATUSES)
+
+    def within(self, area: str) -> NeedQuerySet:
+        """Needs located in `area` (a country includes its subdivisions)."""
+        if area == "global":
+            return self
+        return self.filter(Q(area=area) | Q(area__startswith=f"{area}-"))
+
+    def visible_to(self, user) -> NeedQuerySet:
+        """Public needs, plus every need of the user's own organizations."""
+        condition = public_or_own(user, Q(status__in=Need.PUBLIC_STATUSES))
+        return self if condition is None else self.filter(condition)
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    PARTIALLY_MET = "partially_met", "Partially met"
+    MET = "met", "Met"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Need(models.Model):
+    """A measured gap in an area, posted by a government, and the resources needed to close it."""
+
+    Status = NeedStatus
+
+    PUBLIC_STATUSES = (NeedStatus.OPEN, NeedStatus.PARTIALLY_MET, NeedStatus.MET, NeedStatus.CLOSED)
+    MATCHABLE_STATUSES = (NeedStatus.OPEN, NeedStatus.PARTIALLY_MET)
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="needs")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    area = models.CharField(max_length=10)
+    focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="needs")
+    vulnerable_groups = models.ManyToManyField(VulnerableGroup, blank=True, related_name="needs")
+    sdg_targets = models.ManyToManyField(SdgTarget, blank=True, related_name="needs")
+    population = models.PositiveIntegerField(null=True, blank=True, help_text="People affected.")
+    indicator_name = models.CharField(max_length=200, blank=True)
+    indicator_unit = models.CharField(max_length=40, blank=True)
+    indicator_baseline = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    indicator_target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    indicator_source = models.CharField(max_length=300, blank=True)
+    indicator_date = models.DateField(null=True, blank=True)
+    indicator_disaggregation = models.JSONField(default=dict, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(default=3, help_text="1 low … 5 critical.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    search = models.GeneratedField(
+        expression=SearchVector("title", "description", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority", "deadline", "id"]
+        indexes = [
+            # the `q` filter: search @@ websearch_to_tsquery(...)
+            GinIndex(fields=["search"], name="need_search_gin"),
+            # NeedQuerySet.open() when loading a matching run
+            models.Index(fields=["status", "area"], name="need_status_area"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=5), name="need_priority_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NeedStatus.values), name="need_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population__gt=0),
+                name="need_population_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.MATCHABLE_STATUSES
+
+
+class NeedItem(models.Model):
+    """One resource a need asks for: a category and a quantity (and currency for money)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="items")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="need_items")
+    kind = models.CharField(max_length=16, choices=ResourceKind.choices, editable=False)
+    quantity = models.DecimalField(**QUANTITY)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    # Maintained by matching's services under a row lock.
+    reserved = models.DecimalField(default=0, editable=False, **QUANTITY)
+    committed = models.DecimalField(default=0, editable=False, **QUANTITY)
+    covered = models.GeneratedField(
+        expression=F("reserved") + F("committed"),
+        output_field=models.DecimalField(**QUANTITY),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["need_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "category"], name="need_item_unique_category"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="need_item_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ResourceKind.values), name="need_item_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=ResourceKind.FINANCIAL) & Q(currency__regex=r"^[A-Z]{3}$"))
+                | (~Q(kind=ResourceKind.FINANCIAL) & Q(currency="")),
+                name="need_item_currency_iff_financial",
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0, committed__gte=0),
+                name="need_item_commitments_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=F("reserved") + F("committed")),
+                name="need_item_not_oversupplied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.category_id}"
+
+
+class Consultation(models.Model):
+    """A record that the groups a need affects were consulted, and through whom."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="consultations")
+    held_on = models.DateField()
+    summary = models.TextField(max_length=5000)
+    groups = models.ManyToManyField(VulnerableGroup, blank=True, related_name="+")
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["need_id", "held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Consultation of {self.held_on}"
+
+
+class Endorsement(models.Model):
+    """A community organization's support for a need that affects the group it represents."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="endorsements")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["need_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "organization"], name="endorsement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Endorsement by organization {self.organization_id}"

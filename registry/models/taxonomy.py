@@ -1,0 +1,104 @@
+"""Reference lists loaded from fixtures/taxonomy by a data migration; read-only over the API."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class ResourceKind(models.TextChoices):
+    FINANCIAL = "financial", "Financial"
+    HUMAN = "human", "Human"
+    TECHNICAL = "technical", "Technical"
+
+
+class Category(models.Model):
+    """A kind of resource that is offered and needed (grant, laptops, trainer-days ...)."""
+
+    slug = models.SlugField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=ResourceKind.choices)
+    unit = models.CharField(
+        max_length=32, help_text="What a quantity counts: currency, person-days, units, sites."
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ResourceKind.values), name="category_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FocusArea(models.Model):
+    """A theme of digital inclusion (connectivity, digital skills ...)."""
+
+    slug = models.SlugField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VulnerableGroup(models.Model):
+    """A group of people a need or an offer is meant to reach first."""
+
+    slug = models.SlugField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SdgTarget(models.Model):
+    """One of the 169 targets of the Sustainable Development Goals."""
+
+    code = models.CharField(primary_key=True, max_length=8)
+    goal = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(
+        help_text="Rank in the official list (1.1 … 17.19)."
+    )
+    title = models.TextField()
+    title_fr = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "SDG target"
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gte=1, goal__lte=17), name="sdg_goal_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CurrencyRate(models.Model):
+    """How many units of a currency buy one US dollar, as of a date."""
+
+    currency = models.CharField(primary_key=True, max_length=3)
+    per_usd = models.DecimalField(max_digits=20, decimal_places=8)
+    as_of = models.DateField()
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(condition=Q(per_usd__gt=0), name="currency_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="currency_rate_code_iso4217"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.per_usd}/USD"

@@ -1,0 +1,216 @@
+"""Writes on needs: post, edit, cancel, record consultations, endorse."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from registry.areas import country_of
+from registry.errors import Conflict, ValidationError
+from registry.models import Consultation, Endorsement, Need, NeedItem, Organization
+from registry.services.permissions import ensure_writer
+from registry.services.validation import check_currency, check_quantity
+from registry.signals import catalogue_changed
+
+NEED_FIELDS = (
+    "title",
+    "description",
+    "area",
+    "population",
+    "deadline",
+    "priority",
+    "status",
+    "indicator_name",
+    "indicator_unit",
+    "indicator_baseline",
+    "indicator_target",
+    "indicator_source",
+    "indicator_date",
+    "indicator_disaggregation",
+)
+NEED_RELATIONS = ("focus_areas", "vulnerable_groups", "sdg_targets")
+SETTABLE_STATUSES = (Need.Status.DRAFT, Need.Status.OPEN, Need.Status.CLOSED)
+
+
+def _check_poster(organization: Organization) -> None:
+    if not organization.is_government:
+        raise ValidationError(
+            {
+                "organization": [
+                    f"Only government organizations post needs; {organization.name} is "
+                    f"of kind '{organization.kind}'."
+                ]
+            }
+        )
+    if not organization.is_active:
+        raise ValidationError({"organization": ["This organization is not active."]})
+
+
+def _check_need(need: Need) -> None:
+    if country_of(need.area) != need.organization.country:
+        raise ValidationError(
+            {
+                "area": [
+                    f"{need.area} is outside {need.organization.country}, the country of "
+                    f"{need.organization.name}."
+                ]
+            }
+        )
+    if need.status not in SETTABLE_STATUSES and not need.pk:
+        raise ValidationError(
+            {"status": [f"A new need's status is one of {', '.join(SETTABLE_STATUSES)}."]}
+        )
+
+
+def _write_items(need: Need, items: list[dict[str, Any]]) -> None:
+    """Replace the need's items; an item that partners already cover cannot shrink below it."""
+    categories = [item["category"].slug for item in items]
+    duplicates = sorted({slug for slug in categories if categories.count(slug) > 1})
+    if duplicates:
+        raise ValidationError(
+            {"items": [f"One item per category: {', '.join(duplicates)} repeats."]}
+        )
+    if not items:
+        raise ValidationError({"items": ["A need asks for at least one resource."]})
+    existing = {item.category_id: item for item in need.items.select_for_update()}
+    for index, values in enumerate(items):
+        category = values["category"]
+        quantity = Decimal(values["quantity"])
+        check_quantity(quantity, field=f"items.{index}.quantity")
+        currency = check_currency(category, values.get("currency"), field=f"items.{index}.currency")
+        item = existing.pop(category.slug, None)
+        if item is None:
+            NeedItem.objects.create(
+                need=need,
+                category=category,
+                kind=category.kind,
+                quantity=quantity,
+                currency=currency,
+            )
+            continue
+        if quantity < item.reserved + item.committed or (
+            currency != item.currency and item.covered
+        ):
+            raise ValidationError(
+                {
+                    f"items.{index}.quantity": [
+                        f"{item.reserved + item.committed} is already covered."
+                    ]
+                }
+            )
+        item.quantity, item.currency = quantity, currency
+        item.save(update_fields=["quantity", "currency"])
+    for item in existing.values():
+        if item.reserved or item.committed:
+            raise ValidationError(
+                {"items": [f"The {item.category_id} item is already covered by partners; keep it."]}
+            )
+        item.delete()
+
+
+def _write_consultations(need: Need, consultations: list[dict[str, Any]]) -> None:
+    need.consultations.all().delete()
+    for values in consultations:
+        consultation = Consultation.objects.create(
+            need=need, held_on=values["held_on"], summary=values.get("summary", "")
+        )
+        consultation.groups.set(values.get("groups", []))
+        consultation.organizations.set(values.get("organizations", []))
+
+
+def _announce(need: Need, change: str) -> None:
+    transaction.on_commit(
+        lambda: catalogue_changed.send(sender=Need, kind="need", object_id=need.pk, change=change)
+    )
+
+
+@transaction.atomic
+def create_need(*, actor, organization: Organization, data: dict[str, Any]) -> Need:
+    """Post a need of a government organization, with its items and consultations."""
+    ensure_writer(actor, organization)
+    _check_poster(organization)
+    need = Need(organization=organization, **{f: data[f] for f in NEED_FIELDS if f in data})
+    _check_need(need)
+    need.save()
+    for relation in NEED_RELATIONS:
+        if relation in data:
+            getattr(need, relation).set(data[relation])
+    _write_items(need, data.get("items", []))
+    _write_consultations(need, data.get("consultations", []))
+    if need.is_open:
+        _announce(need, "published")
+    return need
+
+
+@transaction.atomic
+def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
+    """Edit a need; items already covered cannot be removed or shrunk below their cover."""
+    ensure_writer(actor, need.organization)
+    need = Need.objects.select_for_update().select_related("organization").get(pk=need.pk)
+    if need.status == Need.Status.CANCELLED:
+        raise Conflict("This need was cancelled; post a new one.", code="cancelled")
+    status = data.get("status")
+    if status is not None and status not in SETTABLE_STATUSES and status != need.status:
+        raise ValidationError(
+            {
+                "status": [
+                    f"Set status to one of {', '.join(SETTABLE_STATUSES)}; "
+                    "coverage sets partially_met and met."
+                ]
+            }
+        )
+    was_open = need.is_open
+    changed = [field for field in NEED_FIELDS if field in data]
+    for field in changed:
+        setattr(need, field, data[field])
+    if status == Need.Status.OPEN and was_open:
+        changed.remove("status")  # coverage keeps partially_met / met
+        need.status = Need.objects.values_list("status", flat=True).get(pk=need.pk)
+    _check_need(need)
+    need.save(update_fields=[*changed, "updated_at"])
+    for relation in NEED_RELATIONS:
+        if relation in data:
+            getattr(need, relation).set(data[relation])
+    if "items" in data:
+        _write_items(need, data["items"])
+    if "consultations" in data:
+        _write_consultations(need, data["consultations"])
+    if need.is_open:
+        _announce(need, "changed" if was_open else "published")
+    elif was_open:
+        _announce(need, need.status)
+    return need
+
+
+@transaction.atomic
+def cancel_need(*, actor, need: Need) -> Need:
+    """Cancel a need: it is no longer matched."""
+    ensure_writer(actor, need.organization)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.status != Need.Status.CANCELLED:
+        was_open = need.is_open
+        need.status = Need.Status.CANCELLED
+        need.save(update_fields=["status", "updated_at"])
+        if was_open:
+            _announce(need, "cancelled")
+    return need
+
+
+@transaction.atomic
+def endorse_need(
+    *, actor, need: Need, organization: Organization, comment: str = ""
+) -> Endorsement:
+    """A community organization endorses a need that affects the group it represents."""
+    ensure_writer(actor, organization)
+    if organization.kind != Organization.Kind.COMMUNITY:
+        raise ValidationError({"organization": ["Only community organizations endorse needs."]})
+    if need.status not in Need.PUBLIC_STATUSES:
+        raise Conflict("Only published needs can be endorsed.", code="not_published")
+    endorsement, created = Endorsement.objects.get_or_create(
+        need=need, organization=organization, defaults={"endorsed_by": actor, "comment": comment}
+    )
+    if not created:
+        raise Conflict(f"{organization.name} already endorsed this need.", code="already_endorsed")
+    return endorsement

@@ -1,0 +1,125 @@
+"""Writes on offers: create, edit, publish, pause, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from registry.errors import Conflict, ValidationError
+from registry.models import Offer, Organization
+from registry.services.permissions import ensure_writer
+from registry.services.validation import check_currency, check_quantity
+from registry.signals import catalogue_changed
+
+OFFER_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "quantity",
+    "currency",
+    "areas",
+    "available_from",
+    "available_until",
+    "min_allocation",
+    "status",
+)
+OFFER_RELATIONS = ("focus_areas", "vulnerable_groups")
+SETTABLE_STATUSES = (Offer.Status.DRAFT, Offer.Status.PUBLISHED, Offer.Status.PAUSED)
+
+
+def _check_offer(offer: Offer) -> None:
+    """Rules that span fields; the database constraints repeat them as a backstop."""
+    check_quantity(offer.quantity)
+    offer.kind = offer.category.kind
+    offer.currency = check_currency(offer.category, offer.currency)
+    if offer.min_allocation is not None and not 0 < offer.min_allocation <= offer.quantity:
+        raise ValidationError({"min_allocation": ["Must be above zero and at most the quantity."]})
+    if (
+        offer.available_from
+        and offer.available_until
+        and offer.available_until < offer.available_from
+    ):
+        raise ValidationError({"available_until": ["Must not be before available_from."]})
+    if offer.quantity < offer.reserved + offer.committed:
+        raise ValidationError(
+            {
+                "quantity": [
+                    f"{offer.reserved + offer.committed} is already promised to partnerships."
+                ]
+            }
+        )
+    if offer.status not in SETTABLE_STATUSES and offer.status != Offer.Status.WITHDRAWN:
+        raise ValidationError(
+            {"status": [f"Status must be one of {', '.join(SETTABLE_STATUSES)}."]}
+        )
+    areas = list(dict.fromkeys(offer.areas or []))
+    if not areas:
+        raise ValidationError({"areas": ["Name at least one area (or 'global')."]})
+    offer.areas = areas
+
+
+def _announce(offer: Offer, change: str) -> None:
+    transaction.on_commit(
+        lambda: catalogue_changed.send(
+            sender=Offer, kind="offer", object_id=offer.pk, change=change
+        )
+    )
+
+
+@transaction.atomic
+def create_offer(*, actor, organization: Organization, data: dict[str, Any]) -> Offer:
+    """Register an offer of the actor's organization (draft unless a status is given)."""
+    ensure_writer(actor, organization)
+    if not organization.is_active:
+        raise ValidationError({"organization": ["This organization is not active."]})
+    if data.get("status") == Offer.Status.WITHDRAWN:
+        raise ValidationError({"status": ["A new offer cannot be withdrawn."]})
+    offer = Offer(organization=organization, **{f: data[f] for f in OFFER_FIELDS if f in data})
+    _check_offer(offer)
+    offer.save()
+    for relation in OFFER_RELATIONS:
+        if relation in data:
+            getattr(offer, relation).set(data[relation])
+    if offer.status == Offer.Status.PUBLISHED:
+        _announce(offer, "published")
+    return offer
+
+
+@transaction.atomic
+def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
+    """Edit an offer; capacity already promised cannot be edited away."""
+    ensure_writer(actor, offer.organization)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status == Offer.Status.WITHDRAWN:
+        raise Conflict("This offer was withdrawn; register a new one.", code="withdrawn")
+    if data.get("status") == Offer.Status.WITHDRAWN:
+        raise ValidationError({"status": ["Withdraw an offer with DELETE."]})
+    changed = [field for field in OFFER_FIELDS if field in data]
+    was_published = offer.status == Offer.Status.PUBLISHED
+    for field in changed:
+        setattr(offer, field, data[field])
+    _check_offer(offer)
+    offer.save(update_fields=[*changed, "kind", "currency", "areas", "updated_at"])
+    for relation in OFFER_RELATIONS:
+        if relation in data:
+            getattr(offer, relation).set(data[relation])
+    if offer.status == Offer.Status.PUBLISHED:
+        _announce(offer, "changed" if was_published else "published")
+    elif was_published:
+        _announce(offer, offer.status)
+    return offer
+
+
+@transaction.atomic
+def withdraw_offer(*, actor, offer: Offer) -> Offer:
+    """Withdraw an offer: it is no longer matched; commitments already made stand."""
+    ensure_writer(actor, offer.organization)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != Offer.Status.WITHDRAWN:
+        was_published = offer.status == Offer.Status.PUBLISHED
+        offer.status = Offer.Status.WITHDRAWN
+        offer.save(update_fields=["status", "updated_at"])
+        if was_published:
+            _announce(offer, "withdrawn")
+    return offer

@@ -1,0 +1,86 @@
+"""Shared fixtures: users in every role, their organizations, and API clients."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from registry.models import Membership, Organization
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def ngo(db) -> Organization:
+    return OrganizationFactory(name="Digital Bridges", kind=Organization.Kind.NGO, country="KE")
+
+
+@pytest.fixture
+def government(db) -> Organization:
+    return OrganizationFactory(
+        name="Ministry of ICT (test)", kind=Organization.Kind.GOVERNMENT, country="KE"
+    )
+
+
+@pytest.fixture
+def community(db) -> Organization:
+    return OrganizationFactory(
+        name="Union of the Blind (test)", kind=Organization.Kind.COMMUNITY, country="KE"
+    )
+
+
+@pytest.fixture
+def other_org(db) -> Organization:
+    return OrganizationFactory(name="Other Company", kind=Organization.Kind.COMPANY, country="UG")
+
+
+def member(
+    organization: Organization, role: str = Membership.Role.EDITOR, username: str | None = None
+):
+    kwargs = {"username": username} if username else {}
+    return MembershipFactory(organization=organization, role=role, user=UserFactory(**kwargs)).user
+
+
+@pytest.fixture
+def ngo_editor(ngo):
+    return member(ngo, Membership.Role.EDITOR, "ngo.editor")
+
+
+@pytest.fixture
+def ngo_admin(ngo):
+    return member(ngo, Membership.Role.ADMIN, "ngo.admin")
+
+
+@pytest.fixture
+def ngo_viewer(ngo):
+    return member(ngo, Membership.Role.VIEWER, "ngo.viewer")
+
+
+@pytest.fixture
+def gov_editor(government):
+    return member(government, Membership.Role.EDITOR, "gov.editor")
+
+
+@pytest.fixture
+def community_editor(community):
+    return member(community, Membership.Role.EDITOR, "community.editor")
+
+
+@pytest.fixture
+def other_editor(other_org):
+    return member(other_org, Membership.Role.EDITOR, "other.editor")
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="coord", coordinator=True)

@@ -1,0 +1,92 @@
+"""factory_boy factories for the catalogue."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from registry.models import Membership, Need, NeedItem, Offer, Organization
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def coordinator(user, create, extracted, **kwargs):
+        if extracted:
+            user.groups.add(Group.objects.get(name="coordinators"))
+        if create:
+            user.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    kind = Organization.Kind.NGO
+    country = "KE"
+    description = "Works on digital inclusion."
+    contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    contact_phone = "+254 700 000 000"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.EDITOR
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Laptops for schools {n}")
+    description = "Refurbished laptops with offline learning content."
+    category_id = "laptops"
+    kind = "technical"
+    quantity = Decimal("100")
+    currency = ""
+    areas = factory.LazyFunction(lambda: ["KE"])
+    status = Offer.Status.PUBLISHED
+    available_from = datetime.date(2026, 1, 1)
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    organization = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.GOVERNMENT)
+    title = factory.Sequence(lambda n: f"Devices for rural schools {n}")
+    description = "Secondary schools without devices for digital-skills lessons."
+    area = "KE-30"
+    priority = 3
+    status = Need.Status.OPEN
+    deadline = datetime.date(2027, 12, 31)
+
+
+class NeedItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedItem
+
+    need = factory.SubFactory(NeedFactory)
+    category_id = "laptops"
+    kind = "technical"
+    quantity = Decimal("50")
+    currency = ""
