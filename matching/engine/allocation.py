@@ -6,7 +6,7 @@ Variables, for every candidate pair e = (offer o, item i of need n):
     z(e) in {0, 1}  the pair is used (a line a partner confirms)
 
 Phase 1 — whole needs:
-    maximize   Σ_n w(n)·y(n) + ε·Σ_e s(e)·f(e) − λ·Σ_e z(e) + μ·Σ_n κ(n)
+    maximize   Σ_n w(n)·y(n) + ε·Σ_e s(e)·f(e) - λ·Σ_e z(e) + μ·Σ_n κ(n)
     subject to Σ_e (r(i)/rate(e))·f(e) ≤ c(o)         every offer          (capacity)
                Σ_{e at i} f(e) = y(n)                 every item of n      (cover, never oversupply)
                φ(e)·z(e) ≤ f(e) ≤ z(e)                                     (minimum allocation)
@@ -162,7 +162,7 @@ def _kind_rows(model: _Columns, block: Block, z0: int, y0: int, bonus: float) ->
     pair_column = np.full(len(pairs), -1)
     v0 = model.add_columns(np.zeros(pair_ids.size), 0.0, 1.0, integer=False)
     pair_column[pair_ids] = v0 + np.arange(pair_ids.size)
-    # v(n, t) − Σ z(e) ≤ 0
+    # v(n, t) - Σ z(e) ≤ 0
     edge_rows = np.flatnonzero(use_pair[pair_of_edge])
     row_of_pair = np.full(len(pairs), -1)
     row_of_pair[pair_ids] = np.arange(pair_ids.size)
@@ -177,7 +177,7 @@ def _kind_rows(model: _Columns, block: Block, z0: int, y0: int, bonus: float) ->
     k0 = model.add_columns(np.full(eligible.size, bonus), 0.0, 1.0, integer=True)
     need_row = np.full(block.need_id.size, -1)
     need_row[eligible] = np.arange(eligible.size)
-    # 2 κ(n) − Σ_t v(n, t) ≤ 0
+    # 2 κ(n) - Σ_t v(n, t) ≤ 0
     model.add_rows(
         np.concatenate([np.arange(eligible.size), need_row[pairs[pair_ids, 0]]]),
         np.concatenate([k0 + np.arange(eligible.size), pair_column[pair_ids]]),
@@ -186,7 +186,7 @@ def _kind_rows(model: _Columns, block: Block, z0: int, y0: int, bonus: float) ->
         0.0,
         eligible.size,
     )
-    # κ(n) − y(n) ≤ 0
+    # κ(n) - y(n) ≤ 0
     model.add_rows(
         np.repeat(np.arange(eligible.size), 2),
         np.column_stack([k0 + np.arange(eligible.size), y0 + eligible]).ravel(),

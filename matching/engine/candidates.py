@@ -2,7 +2,7 @@
 
 Offers are indexed by (category, area code). A need item looks up its own area, the country of
 that area and "global", so the work grows with the number of real candidates rather than with
-offers × items. The hard rules are then checked on those pairs with array operations.
+offers x items. The hard rules are then checked on those pairs with array operations.
 """
 
 from __future__ import annotations
@@ -137,4 +137,3 @@ def generate_candidates(problem: Problem, catalogue: Catalogue) -> Candidates:
         area_matches=area_matches,
         rejected=rejected,
     )
-

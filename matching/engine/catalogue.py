@@ -87,11 +87,15 @@ def build_catalogue(problem: Problem, parameters: Parameters) -> Catalogue:
     currencies = {None: -1} | {
         code: position
         for position, code in enumerate(
-            sorted({o.currency for o in offers if o.currency}
-                   | {item.currency for _, item in items if item.currency})
+            sorted(
+                {o.currency for o in offers if o.currency}
+                | {item.currency for _, item in items if item.currency}
+            )
         )
     }
-    groups = _vocabulary([o.vulnerable_groups for o in offers], [n.vulnerable_groups for n in needs])
+    groups = _vocabulary(
+        [o.vulnerable_groups for o in offers], [n.vulnerable_groups for n in needs]
+    )
     return Catalogue(
         offer_id=np.array([o.id for o in offers], dtype=np.int64),
         offer_org=np.array([o.organization_id for o in offers], dtype=np.int64),

@@ -8,7 +8,11 @@ from typing import Any
 from .areas import LEVEL_COUNTRY, LEVEL_GLOBAL, area_name, country_of, offer_area_phrase
 from .model import NeedInput, NeedItemInput, OfferInput, Problem
 
-_LEVEL_WORDS = {2: "same-area match", LEVEL_COUNTRY: "country-level match", LEVEL_GLOBAL: "global offer"}
+_LEVEL_WORDS = {
+    2: "same-area match",
+    LEVEL_COUNTRY: "country-level match",
+    LEVEL_GLOBAL: "global offer",
+}
 
 
 def amount(problem: Problem, category: str, quantity: float, currency: str | None) -> str:
@@ -49,8 +53,9 @@ def term_words(offer: OfferInput, need: NeedInput, terms: Mapping[str, float]) -
         _overlap(need.focus_areas, offer.focus_areas, "focus area", "shares"),
         _overlap(need.vulnerable_groups, offer.vulnerable_groups, "vulnerable group", "reaches"),
         "verified organization" if offer.verified else "organization not yet verified",
-        f"{track} completed partnership{'s' if track != 1 else ''}" if track else
-        "no completed partnership yet",
+        f"{track} completed partnership{'s' if track != 1 else ''}"
+        if track
+        else "no completed partnership yet",
         f"descriptions {similarity} (text similarity {text:.2f})",
     ]
 
@@ -71,6 +76,7 @@ def line_sentence(
     given = amount(problem, item.category, quantity, item.currency)
     needed = amount(problem, item.category, item.remaining, item.currency)
     details = "; ".join(term_words(offer, need, terms))
+    details = details[:1].upper() + details[1:]
     return (
         f"{who} offers {offered} in {where}; the need is in {need_area(problem, need)} — "
         f"{_LEVEL_WORDS[level]}. Proposed: {given} of the {needed} needed. {details}."

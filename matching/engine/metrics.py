@@ -13,8 +13,7 @@ from .model import NeedProposal, Parameters
 
 def fully_served(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
     """Per need: every item received its remaining quantity (to one unit, or one cent)."""
-    unit = np.where(catalogue.item_financial, 0.01, 1.0)
-    full_item = catalogue.item_remaining - served < unit - 1e-9
+    full_item = fully_served_items(catalogue, served)
     short = np.bincount(catalogue.item_need, weights=~full_item, minlength=catalogue.need_id.size)
     return short == 0
 
@@ -27,8 +26,9 @@ def served_share(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
     share[open_item] = np.minimum(1.0, served[open_item] / remaining[open_item])
     share[fully_served_items(catalogue, served)] = 1.0
     total = np.bincount(catalogue.item_need, weights=share, minlength=catalogue.need_id.size)
-    return np.divide(total, catalogue.need_items, out=np.ones(total.size),
-                     where=catalogue.need_items > 0)
+    return np.divide(
+        total, catalogue.need_items, out=np.ones(total.size), where=catalogue.need_items > 0
+    )
 
 
 def fully_served_items(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
@@ -87,7 +87,9 @@ def run_metrics(
         "largest_component": max((block.size for block in blocks), default=0),
         "methods": dict(sorted(Counter(outcome.method for outcome in outcomes).items())),
         "coverage": round(coverage, 6),
-        "partial_coverage": round(float((weight * served_share(catalogue, served)).sum()) / total, 6),
+        "partial_coverage": round(
+            float((weight * served_share(catalogue, served)).sum()) / total, 6
+        ),
         "lp_bound": round(lp_bound, 6),
         "ratio_to_bound": round(coverage / lp_bound, 6) if lp_bound > 0 else 1.0,
         "gap": round(max(0.0, 1.0 - coverage / lp_bound), 6) if lp_bound > 0 else 0.0,

@@ -60,11 +60,11 @@ def round_lines(
             break
         i, o = item[line], offer[line]
         step = unit[line] * rate[line]
-        if target[i] - got[i] > _EPS and got[i] + step <= item_remaining[i] + 1e-9:
-            if used[o] + 1 <= offer_cap[o]:
-                units[line] += 1
-                used[o] += 1
-                got[i] += step
+        short = target[i] - got[i] > _EPS and got[i] + step <= item_remaining[i] + 1e-9
+        if short and used[o] + 1 <= offer_cap[o]:
+            units[line] += 1
+            used[o] += 1
+            got[i] += step
 
     offer_quantity = units * unit
     minimum = np.minimum(offer_minimum[offer], offer_remaining[offer])

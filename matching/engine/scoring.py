@@ -73,8 +73,10 @@ def score_terms(
         "track_record": 1.0 - np.exp(-catalogue.offer_track[offer] / parameters.track_record_scale),
         "text": pair_cosines(offer_text, need_text, offer, need),
     }
-    return np.column_stack([columns[name] for name in TERMS]) if len(candidates) else (
-        np.zeros((0, len(TERMS)))
+    return (
+        np.column_stack([columns[name] for name in TERMS])
+        if len(candidates)
+        else (np.zeros((0, len(TERMS))))
     )
 
 
@@ -88,9 +90,7 @@ def combine(terms: np.ndarray, parameters: Parameters) -> np.ndarray:
     return np.clip(terms @ (vector / total), 0.0, 1.0)
 
 
-def top_k(
-    candidates: Candidates, score: np.ndarray, offer_id: np.ndarray, k: int
-) -> np.ndarray:
+def top_k(candidates: Candidates, score: np.ndarray, offer_id: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k best candidates of each item (score desc, then offer id), item order."""
     order = np.lexsort((offer_id[candidates.offer], -score, candidates.item))
     items = candidates.item[order]

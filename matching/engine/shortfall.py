@@ -80,14 +80,19 @@ class Shortfall:
         if total < catalogue.item_remaining[item] - 1e-9:
             held = amount(problem, category, total, _currency(problem, catalogue, item))
             return f"candidate offers hold only {held} in total"
-        contested = [o for o, f in zip(offers, free) if f < missing - 1e-9]
+        contested = [o for o, f in zip(offers, free, strict=True) if f < missing - 1e-9]
         for offer in contested:
             rivals = [n for n in self.takers.offers_of(offer) if n != catalogue.item_need[item]]
             if rivals:
                 best = min(rivals, key=lambda n: (-problem.needs[n].priority, problem.needs[n].id))
                 rival = problem.needs[best]
-                who = problem.offers[offer].organization_name or f"organization {problem.offers[offer].organization_id}"
-                higher = "higher-priority needs" if rival.priority > need.priority else "other needs"
+                who = (
+                    problem.offers[offer].organization_name
+                    or f"organization {problem.offers[offer].organization_id}"
+                )
+                higher = (
+                    "higher-priority needs" if rival.priority > need.priority else "other needs"
+                )
                 return (
                     f"capacity taken by {higher} (offer {problem.offers[offer].id} of {who} "
                     f"contested by need {rival.id}, priority {rival.priority})"

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from typing import Any
 
 import numpy as np
 
@@ -28,6 +27,7 @@ from .candidates import generate_candidates
 from .catalogue import build_catalogue
 from .components import Block, split_blocks
 from .explain import amount, line_sentence, summary
+from .metrics import fully_served, run_metrics, violations
 from .model import Line, NeedProposal, Parameters, Problem, Result
 from .quantities import round_lines
 from .scoring import TERMS, combine, score_terms, top_k
@@ -38,7 +38,9 @@ Progress = Callable[[str, int], None]
 _PARALLEL_MIN_EDGES = 5000
 
 
-def solve(problem: Problem, parameters: Parameters | None = None, progress: Progress | None = None) -> Result:
+def solve(
+    problem: Problem, parameters: Parameters | None = None, progress: Progress | None = None
+) -> Result:
     """Propose allocations for every need of the problem at once."""
     parameters = parameters or Parameters()
     report = progress or (lambda stage, percent: None)
@@ -77,7 +79,7 @@ def solve(problem: Problem, parameters: Parameters | None = None, progress: Prog
     )
     outcomes = _allocate(blocks, parameters, report)
     share = np.zeros(len(candidates))
-    for block, outcome in zip(blocks, outcomes):
+    for block, outcome in zip(blocks, outcomes, strict=True):
         share[block.edges] = outcome.share
     lap("solve")
 
@@ -105,9 +107,19 @@ def solve(problem: Problem, parameters: Parameters | None = None, progress: Prog
     lap("explain")
     seconds["total"] = round(time.perf_counter() - started, 4)
 
-    metrics = _metrics(
-        problem, catalogue, candidates, found, blocks, outcomes, lines,
-        item_quantity, offer_quantity, served, share, score, parameters, seconds,
+    line_offer, line_item = candidates.offer[lines], candidates.item[lines]
+    full_lines = fully_served(catalogue, served)[catalogue.item_need[line_item]]
+    metrics = run_metrics(
+        catalogue,
+        proposals,
+        outcomes,
+        blocks,
+        served,
+        counts={"candidates": len(candidates), "candidate_pairs_found": len(found)},
+        check=violations(catalogue, line_offer, line_item, offer_quantity, item_quantity),
+        quality=float((score[lines] * share[lines])[full_lines].sum()),
+        parameters=parameters,
+        seconds=seconds,
     )
     report("done", 100)
     return Result(proposals=tuple(proposals), metrics=metrics)
@@ -148,12 +160,21 @@ def _proposals(problem, catalogue, candidates, lines, item_quantity, offer_quant
         candidates.item[lines], weights=item_quantity, minlength=catalogue.item_id.size
     )
     shortfall = Shortfall(
-        problem, catalogue, candidates, candidates.offer[lines], candidates.item[lines],
+        problem,
+        catalogue,
+        candidates,
+        candidates.offer[lines],
+        candidates.item[lines],
         offer_quantity,
     )
     need_of_line = catalogue.item_need[candidates.item[lines]]
-    order = np.lexsort((catalogue.offer_id[candidates.offer[lines]], candidates.item[lines],
-                        catalogue.need_id[need_of_line]))
+    order = np.lexsort(
+        (
+            catalogue.offer_id[candidates.offer[lines]],
+            candidates.item[lines],
+            catalogue.need_id[need_of_line],
+        )
+    )
     proposals = []
     first_item = np.searchsorted(catalogue.item_need, np.arange(catalogue.need_id.size))
     for group in np.split(order, np.flatnonzero(np.diff(need_of_line[order])) + 1):
@@ -178,8 +199,13 @@ def _proposals(problem, catalogue, candidates, lines, item_quantity, offer_quant
                     score=round(float(score[edge]), 4),
                     terms=named,
                     explanation=line_sentence(
-                        problem, offer, need, item, int(candidates.level[edge]),
-                        float(item_quantity[line]), named,
+                        problem,
+                        offer,
+                        need,
+                        item,
+                        int(candidates.level[edge]),
+                        float(item_quantity[line]),
+                        named,
                     ),
                 )
             )
@@ -221,13 +247,25 @@ def _proposal(problem, catalogue, need_position, first_item, lines, partners, se
     organizations = sorted({offer.organization_id for offer in partners})
     kinds = sorted({offer.organization_kind for offer in partners})
     weights = [line.quantity / max(1e-12, _remaining(need, line.need_item_id)) for line in lines]
-    score = float(np.average([line.score for line in lines], weights=weights)) if sum(weights) > 0 else 0.0
+    score = (
+        float(np.average([line.score for line in lines], weights=weights))
+        if sum(weights) > 0
+        else 0.0
+    )
     explanation = {
-        "summary": summary(problem, need, covered_items, coverage, len(organizations), kinds, uncovered),
+        "summary": summary(
+            problem, need, covered_items, coverage, len(organizations), kinds, uncovered
+        ),
         "lines": [
-            {"offer": line.offer_id, "need_item": line.need_item_id, "quantity": line.quantity,
-             "offer_quantity": line.offer_quantity, "score": line.score, "terms": dict(line.terms),
-             "text": line.explanation}
+            {
+                "offer": line.offer_id,
+                "need_item": line.need_item_id,
+                "quantity": line.quantity,
+                "offer_quantity": line.offer_quantity,
+                "score": line.score,
+                "terms": dict(line.terms),
+                "text": line.explanation,
+            }
             for line in lines
         ],
         "uncovered": [
@@ -237,7 +275,10 @@ def _proposal(problem, catalogue, need_position, first_item, lines, partners, se
         "kinds": kinds,
     }
     return NeedProposal(
-        need_id=need.id, lines=tuple(lines), coverage=round(coverage, 6), score=round(score, 4),
+        need_id=need.id,
+        lines=tuple(lines),
+        coverage=round(coverage, 6),
+        score=round(score, 4),
         explanation=explanation,
     )
 
