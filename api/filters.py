@@ -7,12 +7,13 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 
-from registry.areas import validate_area_code
+from registry.areas import GLOBAL, validate_area_code
 from registry.models import Category, FocusArea, Need, Offer, Organization, VulnerableGroup
 from registry.models.taxonomy import ResourceKind
 
 
 def _area(value: str) -> str:
+    value = value if value == GLOBAL else value.upper()  # stored upper case: KE-30
     try:
         validate_area_code(value)
     except DjangoValidationError as error:

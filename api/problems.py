@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from registry.errors import Conflict
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,11 @@ TITLES = {
     429: "Too many requests",
     500: "Internal server error",
 }
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def problem_body(status_code: int, title: str | None, detail: str, errors=None) -> dict[str, Any]:
@@ -85,6 +92,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.PermissionDenied(*exc.args)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(exc.detail, exc.code)
 
     if not isinstance(exc, exceptions.APIException):
         # Unexpected: log with the traceback, answer without one.

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.areas import validate_area_code
+from registry.areas import GLOBAL, validate_area_code
 
 
 def taxonomy_field(queryset, label: str, **kwargs) -> serializers.PrimaryKeyRelatedField:
@@ -38,6 +38,7 @@ class AreaCodeField(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
+        value = value if value == GLOBAL else value.upper()  # stored as ISO writes it: KE-30
         try:
             validate_area_code(value)
         except DjangoValidationError as error:

@@ -44,9 +44,9 @@ class OfferViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         data = refuse_organization_change(validated(serializer), serializer.instance)
-        serializer.instance = services.update_offer(
-            actor=self.request.user, offer=serializer.instance, data=data
-        )
+        offer = services.update_offer(actor=self.request.user, offer=serializer.instance, data=data)
+        # Re-read: `remaining` is computed by the database and not refreshed by save().
+        serializer.instance = self.get_queryset().get(pk=offer.pk)
 
     def perform_destroy(self, instance):
         services.withdraw_offer(actor=self.request.user, offer=instance)
