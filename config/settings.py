@@ -102,7 +102,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 MATCH_RUN_SCHEDULE_SECONDS = int(os.environ.get("MATCH_RUN_SCHEDULE_SECONDS", "3600"))
 MATCH_RUN_DEBOUNCE_SECONDS = int(os.environ.get("MATCH_RUN_DEBOUNCE_SECONDS", "30"))
-MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", "900"))
+MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", "300"))
+MATCH_ON_CATALOGUE_CHANGE = env_bool("MATCH_ON_CATALOGUE_CHANGE", True)
+CELERY_BEAT_SCHEDULE = {
+    "scheduled-match-run": {
+        "task": "matching.scheduled_run",
+        "schedule": MATCH_RUN_SCHEDULE_SECONDS,
+    },
+    "recover-stale-runs": {"task": "matching.recover_stale_runs", "schedule": 60.0},
+    "dispatch-queued-runs": {"task": "matching.dispatch_queued_runs", "schedule": 120.0},
+    "flag-overdue-reports": {"task": "matching.flag_overdue_reports", "schedule": 3600.0},
+}
 
 # --- Authentication ---
 PASSWORD_HASHERS = [

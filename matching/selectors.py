@@ -1,0 +1,172 @@
+"""Reads for matching: the engine's problem, loaded from PostgreSQL in a few set-based queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from matching.engine import NeedInput, NeedItemInput, OfferInput, Problem
+from matching.models import Partner, Partnership
+from registry.areas import area_name, covering_areas
+from registry.models import Category, CurrencyRate, Need, NeedItem, Offer
+
+
+def _track_records(organization_ids: set[int]) -> dict[int, int]:
+    """Partnerships completed per organization."""
+    rows = (
+        Partner.objects.filter(
+            organization_id__in=organization_ids, partnership__status=Partnership.Status.COMPLETED
+        )
+        .values("organization_id")
+        .annotate(completed=Count("partnership_id", distinct=True))
+    )
+    return {row["organization_id"]: row["completed"] for row in rows}
+
+
+def load_problem(
+    *, scope: dict[str, Any] | None = None, today: datetime.date | None = None
+) -> Problem:
+    """Open needs with uncovered items and published offers with remaining capacity.
+
+    scope may name `need_ids` (match only those needs), `area` (needs within it), and caps
+    `max_needs` / `max_offers` that bound a run's size.
+    """
+    scope = scope or {}
+    today = today or timezone.localdate()
+    needs = Need.objects.open().filter(organization__is_active=True)
+    if scope.get("need_ids"):
+        needs = needs.filter(pk__in=scope["need_ids"])
+    if scope.get("area"):
+        needs = needs.within(scope["area"])
+    needs = needs.exclude(deadline__lt=today).order_by("-priority", "id")
+    if scope.get("max_needs"):
+        needs = needs[: int(scope["max_needs"])]
+    need_rows = list(
+        needs.annotate(
+            focus=ArrayAgg("focus_areas__slug", distinct=True, default=[]),
+            groups=ArrayAgg("vulnerable_groups__slug", distinct=True, default=[]),
+        ).values(
+            "id",
+            "organization_id",
+            "area",
+            "priority",
+            "deadline",
+            "title",
+            "description",
+            "focus",
+            "groups",
+        )
+    )
+    items_by_need: dict[int, list[NeedItemInput]] = defaultdict(list)
+    item_rows = (
+        NeedItem.objects.filter(
+            need_id__in=[row["id"] for row in need_rows], quantity__gt=F("covered")
+        )
+        .order_by("id")
+        .values("id", "need_id", "category_id", "quantity", "covered", "currency")
+    )
+    for row in item_rows:
+        items_by_need[row["need_id"]].append(
+            NeedItemInput(
+                id=row["id"],
+                category=row["category_id"],
+                remaining=float(row["quantity"] - row["covered"]),
+                currency=row["currency"] or None,
+            )
+        )
+
+    offers = (
+        Offer.objects.published()
+        .filter(organization__is_active=True, remaining__gt=0)
+        .exclude(available_until__lt=today)
+    )
+    if scope.get("need_ids") or scope.get("area"):
+        # Only offers that can reach these needs: their categories, covering their areas.
+        categories = {item.category for items in items_by_need.values() for item in items}
+        areas = {code for row in need_rows for code in covering_areas(row["area"])}
+        offers = offers.filter(category_id__in=categories, areas__overlap=sorted(areas))
+    offers = offers.order_by("id")
+    if scope.get("max_offers"):
+        offers = offers[: int(scope["max_offers"])]
+    offer_rows = list(
+        offers.annotate(
+            focus=ArrayAgg("focus_areas__slug", distinct=True, default=[]),
+            groups=ArrayAgg("vulnerable_groups__slug", distinct=True, default=[]),
+            organization_kind=F("organization__kind"),
+            organization_name=F("organization__name"),
+            verified=ExpressionWrapper(
+                Q(organization__verified_at__isnull=False), output_field=BooleanField()
+            ),
+        ).values(
+            "id",
+            "organization_id",
+            "organization_kind",
+            "organization_name",
+            "verified",
+            "category_id",
+            "remaining",
+            "areas",
+            "currency",
+            "focus",
+            "groups",
+            "available_from",
+            "available_until",
+            "min_allocation",
+            "title",
+            "description",
+        )
+    )
+    records = _track_records({row["organization_id"] for row in offer_rows})
+    return Problem(
+        offers=tuple(
+            OfferInput(
+                id=row["id"],
+                organization_id=row["organization_id"],
+                organization_kind=row["organization_kind"],
+                organization_name=row["organization_name"],
+                category=row["category_id"],
+                remaining=float(row["remaining"]),
+                areas=tuple(row["areas"]),
+                currency=row["currency"] or None,
+                focus_areas=frozenset(filter(None, row["focus"])),
+                vulnerable_groups=frozenset(filter(None, row["groups"])),
+                available_from=row["available_from"],
+                available_until=row["available_until"],
+                min_allocation=float(row["min_allocation"]) if row["min_allocation"] else None,
+                verified=bool(row["verified"]),
+                track_record=records.get(row["organization_id"], 0),
+                text=f"{row['title']}. {row['description']}",
+            )
+            for row in offer_rows
+        ),
+        needs=tuple(
+            NeedInput(
+                id=row["id"],
+                organization_id=row["organization_id"],
+                area=row["area"],
+                area_name=area_name(row["area"]) or row["area"],
+                priority=row["priority"],
+                deadline=row["deadline"],
+                items=tuple(items_by_need[row["id"]]),
+                focus_areas=frozenset(filter(None, row["focus"])),
+                vulnerable_groups=frozenset(filter(None, row["groups"])),
+                text=f"{row['title']}. {row['description']}",
+            )
+            for row in sorted(need_rows, key=lambda row: row["id"])
+            if items_by_need[row["id"]]
+        ),
+        usd_rates={row.currency: float(row.per_usd) for row in CurrencyRate.objects.all()},
+        category_kinds=dict(Category.objects.values_list("slug", "kind")),
+        area_names=_area_names(need_rows, offer_rows),
+    )
+
+
+def _area_names(need_rows: list[dict], offer_rows: list[dict]) -> dict[str, str]:
+    codes = {row["area"] for row in need_rows}
+    codes.update(code for row in offer_rows for code in row["areas"])
+    return {code: name for code in sorted(codes) if (name := area_name(code))}

@@ -1,0 +1,1 @@
+"""Matching's writes: runs, proposals, review, partnerships and reports."""

@@ -1,0 +1,35 @@
+"""Recording state changes: who, when, why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from matching.models import StateChange
+
+
+def record(subject, to_state: str, *, actor=None, reason: str = "", from_state: str = "") -> None:
+    """Record one state change of a model instance."""
+    StateChange.objects.create(
+        subject_type=type(subject).__name__.lower(),
+        subject_id=subject.pk,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason,
+    )
+
+
+def record_many(
+    subject_type: str, ids: Iterable[int], from_state: str, to_state: str, *, reason: str
+) -> None:
+    """Record the same state change of many rows (bulk updates are audited too)."""
+    StateChange.objects.bulk_create(
+        StateChange(
+            subject_type=subject_type,
+            subject_id=pk,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+        )
+        for pk in ids
+    )

@@ -1,0 +1,124 @@
+"""Progress reports on partnerships, and the freshness flag when they are overdue."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from matching.models import Partner, Partnership, ProgressReport
+from matching.services.history import record, record_many
+from registry.errors import Conflict, PermissionDenied, ValidationError
+from registry.models import Membership
+from registry.services.permissions import ensure_coordinator
+
+REPORT_FIELDS = ("period_end", "indicator_value", "disaggregation", "narrative")
+
+
+def _partner_organization(actor, partnership: Partnership, organization_id: int | None) -> int:
+    writable = set(
+        Membership.objects.filter(user=actor, role__in=Membership.WRITERS).values_list(
+            "organization_id", flat=True
+        )
+    )
+    partners = set(
+        Partner.objects.filter(partnership=partnership).values_list("organization_id", flat=True)
+    )
+    mine = sorted(writable & partners)
+    if not mine:
+        raise PermissionDenied("Only admins and editors of partner organizations report progress.")
+    if organization_id is None:
+        return mine[0]
+    if organization_id not in mine:
+        raise ValidationError(
+            {"organization": ["You do not report for this organization in this partnership."]}
+        )
+    return organization_id
+
+
+@transaction.atomic
+def file_report(
+    *, actor, partnership: Partnership, data: dict[str, Any], submit: bool
+) -> ProgressReport:
+    """A partner files a progress report, as a draft or submitted for review."""
+    organization_id = _partner_organization(actor, partnership, data.get("organization"))
+    if partnership.status != Partnership.Status.ACTIVE:
+        raise Conflict("Reports are filed on active partnerships.", code="not_active")
+    report = ProgressReport.objects.create(
+        partnership=partnership,
+        organization_id=organization_id,
+        reported_by=actor,
+        status=ProgressReport.Status.SUBMITTED if submit else ProgressReport.Status.DRAFT,
+        submitted_at=timezone.now() if submit else None,
+        **{field: data[field] for field in REPORT_FIELDS if field in data},
+    )
+    record(report, report.status, actor=actor, reason="filed")
+    return report
+
+
+@transaction.atomic
+def submit_report(*, actor, report: ProgressReport) -> ProgressReport:
+    """Submit a draft or returned report for review."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _partner_organization(actor, report.partnership, report.organization_id)
+    if report.status == ProgressReport.Status.SUBMITTED:
+        return report
+    if report.status not in (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED):
+        raise Conflict(f"A {report.status} report cannot be submitted.", code="not_draft")
+    previous, report.status, report.submitted_at = (
+        report.status,
+        ProgressReport.Status.SUBMITTED,
+        timezone.now(),
+    )
+    report.save(update_fields=["status", "submitted_at"])
+    record(report, report.status, from_state=previous, actor=actor, reason="submitted")
+    return report
+
+
+@transaction.atomic
+def review_report(
+    *, actor, report: ProgressReport, approve: bool, comment: str = ""
+) -> ProgressReport:
+    """A coordinator approves a submitted report (the partnership is fresh again) or returns it."""
+    ensure_coordinator(actor)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    target = ProgressReport.Status.APPROVED if approve else ProgressReport.Status.RETURNED
+    if report.status == target:
+        return report
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise Conflict(f"A {report.status} report cannot be reviewed.", code="not_submitted")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": ["Say what to change when returning a report."]})
+    report.status, report.review_comment = target, comment.strip()
+    report.reviewed_by, report.reviewed_at = actor, timezone.now()
+    report.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
+    record(report, target, from_state=ProgressReport.Status.SUBMITTED, actor=actor, reason=comment)
+    if approve:
+        partnership = Partnership.objects.select_for_update().get(pk=report.partnership_id)
+        partnership.next_report_due = max(
+            partnership.next_report_due, report.period_end
+        ) + datetime.timedelta(days=partnership.report_every_days)
+        partnership.report_overdue = False
+        partnership.save(update_fields=["next_report_due", "report_overdue"])
+    return report
+
+
+@transaction.atomic
+def flag_overdue_reports(*, today: datetime.date | None = None) -> int:
+    """Flag active partnerships whose report is due and not submitted; clear the flag otherwise."""
+    today = today or timezone.localdate()
+    pending = ProgressReport.objects.filter(
+        partnership=OuterRef("pk"), status=ProgressReport.Status.SUBMITTED
+    )
+    overdue = Partnership.objects.filter(
+        status=Partnership.Status.ACTIVE, next_report_due__lt=today, report_overdue=False
+    ).exclude(Exists(pending))
+    ids = list(overdue.values_list("pk", flat=True))
+    Partnership.objects.filter(pk__in=ids).update(report_overdue=True)
+    record_many(
+        "partnership", ids, "fresh", "report_overdue", reason=f"no report by the due date ({today})"
+    )
+    return len(ids)

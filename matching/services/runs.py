@@ -1,0 +1,198 @@
+"""Match runs: request, claim, execute, recover."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import socket
+import traceback
+from typing import Any
+
+from celery import current_app
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from matching.engine import Parameters, solve
+from matching.models import MatchRun
+from matching.selectors import load_problem
+from matching.services.history import record
+from matching.services.proposals import save_proposals
+from registry.errors import ValidationError
+
+logger = logging.getLogger(__name__)
+EXECUTE_TASK = "matching.execute_run"
+SCOPE_KEYS = {"need_ids", "area", "max_needs", "max_offers"}
+MAX_SCOPE_NEEDS = 50_000
+MAX_SCOPE_OFFERS = 250_000
+
+
+def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
+    """Engine parameters and a bounded scope, validated; defaults filled in."""
+    parameters = dict(parameters or {})
+    scope = dict(parameters.pop("scope", None) or {})
+    unknown = set(scope) - SCOPE_KEYS
+    if unknown:
+        raise ValidationError(
+            {"parameters.scope": [f"Unknown scope keys: {', '.join(sorted(unknown))}."]}
+        )
+    scope["max_needs"] = min(int(scope.get("max_needs") or MAX_SCOPE_NEEDS), MAX_SCOPE_NEEDS)
+    scope["max_offers"] = min(int(scope.get("max_offers") or MAX_SCOPE_OFFERS), MAX_SCOPE_OFFERS)
+    known = set(Parameters.__dataclass_fields__)
+    unknown = set(parameters) - known
+    if unknown:
+        raise ValidationError(
+            {"parameters": [f"Unknown parameters: {', '.join(sorted(unknown))}."]}
+        )
+    try:
+        engine = Parameters.from_dict(parameters)
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"parameters": [str(error)]}) from error
+    return {**engine.to_dict(), "scope": scope}
+
+
+def _enqueue(run: MatchRun, countdown: float = 0) -> None:
+    transaction.on_commit(
+        lambda: current_app.send_task(EXECUTE_TASK, args=[run.pk], countdown=countdown or None)
+    )
+
+
+@transaction.atomic
+def request_match_run(
+    *, trigger: str, actor=None, parameters: dict[str, Any] | None = None
+) -> MatchRun:
+    """Queue a run; a worker executes it after the transaction commits."""
+    run = MatchRun.objects.create(
+        trigger=trigger,
+        parameters=clean_parameters(parameters),
+        requested_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    record(run, MatchRun.Status.QUEUED, actor=actor, reason=f"{trigger} run requested")
+    _enqueue(run)
+    return run
+
+
+def request_event_run(*, reason: str) -> MatchRun:
+    """Queue a debounced run after a catalogue change: a burst of changes gives one run."""
+    delay = settings.MATCH_RUN_DEBOUNCE_SECONDS
+    existing = MatchRun.objects.filter(
+        status=MatchRun.Status.QUEUED, trigger=MatchRun.Trigger.EVENT
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.create(
+                trigger=MatchRun.Trigger.EVENT,
+                parameters=clean_parameters(None),
+                not_before=timezone.now() + datetime.timedelta(seconds=delay),
+            )
+            record(run, MatchRun.Status.QUEUED, reason=reason)
+            _enqueue(run, countdown=delay)
+    except IntegrityError:  # another change queued it first (matchrun_one_queued_event_run)
+        return MatchRun.objects.get(status=MatchRun.Status.QUEUED, trigger=MatchRun.Trigger.EVENT)
+    return run
+
+
+def claim_match_run(*, run_id: int) -> bool:
+    """Take the run for this worker: queued, or running with a worker that stopped beating."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.MATCH_RUN_STALE_SECONDS)
+    claimable = Q(status=MatchRun.Status.QUEUED) | Q(
+        status=MatchRun.Status.RUNNING, heartbeat_at__lt=stale
+    )
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    claimed = MatchRun.objects.filter(claimable, pk=run_id).update(
+        status=MatchRun.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker=worker,
+        progress=0,
+        stage="claimed",
+        attempts=F("attempts") + 1,
+    )
+    return claimed == 1
+
+
+def _progress(run_id: int):
+    def report(stage: str, percent: int) -> None:
+        MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+            stage=stage[:40], progress=max(0, min(100, int(percent))), heartbeat_at=timezone.now()
+        )
+
+    return report
+
+
+def execute_match_run(*, run_id: int) -> MatchRun:
+    """Claim the run, solve it, store proposals and metrics (or the error). Safe to run twice."""
+    if not claim_match_run(run_id=run_id):
+        return MatchRun.objects.get(pk=run_id)
+    run = MatchRun.objects.get(pk=run_id)
+    report = _progress(run_id)
+    try:
+        parameters = dict(run.parameters)
+        scope = parameters.pop("scope", {})
+        report("loading", 2)
+        started = timezone.now()
+        problem = load_problem(scope=scope)
+        load_seconds = (timezone.now() - started).total_seconds()
+        result = solve(problem, Parameters.from_dict(parameters), progress=_scaled(report, 5, 90))
+        report("saving", 92)
+        save_proposals(
+            run_id=run_id,
+            result=result,
+            need_ids=[need.id for need in problem.needs],
+            load_seconds=load_seconds,
+        )
+    except Exception as error:
+        logger.exception("Match run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"[:10000],
+            finished_at=timezone.now(),
+        )
+        record(
+            run, MatchRun.Status.FAILED, from_state=MatchRun.Status.RUNNING, reason=str(error)[:500]
+        )
+        raise
+    return MatchRun.objects.get(pk=run_id)
+
+
+def _scaled(report, low: int, high: int):
+    return lambda stage, percent: report(stage, low + (high - low) * int(percent) // 100)
+
+
+def recover_stale_runs() -> list[int]:
+    """Re-queue runs stuck in `running` after their worker died (no heartbeat for a while)."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.MATCH_RUN_STALE_SECONDS)
+    recovered = []
+    for run in MatchRun.objects.filter(status=MatchRun.Status.RUNNING, heartbeat_at__lt=stale):
+        with transaction.atomic():
+            updated = MatchRun.objects.filter(
+                pk=run.pk, status=MatchRun.Status.RUNNING, heartbeat_at__lt=stale
+            ).update(status=MatchRun.Status.QUEUED, stage="requeued", progress=0)
+            if updated:
+                record(
+                    run,
+                    MatchRun.Status.QUEUED,
+                    from_state=MatchRun.Status.RUNNING,
+                    reason=f"worker {run.worker} stopped reporting; re-queued",
+                )
+                _enqueue(run)
+                recovered.append(run.pk)
+    return recovered
+
+
+def dispatch_due_runs() -> list[int]:
+    """Send queued runs that no worker holds (a publish lost after commit is sent again)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.MATCH_RUN_DEBOUNCE_SECONDS + 60)
+    due = list(
+        MatchRun.objects.filter(status=MatchRun.Status.QUEUED, created_at__lt=cutoff)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lt=cutoff))
+        .values_list("pk", flat=True)
+    )
+    for run_id in due:
+        current_app.send_task(EXECUTE_TASK, args=[run_id])
+    return due
