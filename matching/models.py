@@ -1,1 +1,0 @@
-"""Match runs, proposals, commitments, partnerships and progress reports."""
