@@ -91,6 +91,7 @@ class OrganizationViewSet(viewsets.ModelViewSet):
         detail=True,
         methods=["delete"],
         url_path=r"members/(?P<user_id>\d+)",
+        http_method_names=["delete", "options"],  # the viewset itself refuses DELETE
         filterset_class=None,
         pagination_class=None,
         ordering_fields=[],
