@@ -4,9 +4,11 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import RegisterView, TokenView
+from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
 from api.views.offers import OfferViewSet
 from api.views.organizations import OrganizationViewSet
+from api.views.partnerships import CoverageView, PartnershipViewSet
 from api.views.taxonomy import (
     CategoryViewSet,
     FocusAreaViewSet,
@@ -18,6 +20,9 @@ router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("needs", NeedViewSet, basename="need")
+router.register("match-runs", MatchRunViewSet, basename="match-run")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("taxonomy/categories", CategoryViewSet, basename="category")
 router.register("taxonomy/focus-areas", FocusAreaViewSet, basename="focus-area")
 router.register("taxonomy/vulnerable-groups", VulnerableGroupViewSet, basename="vulnerable-group")
@@ -26,5 +31,6 @@ router.register("taxonomy/sdg-targets", SdgTargetViewSet, basename="sdg-target")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
+    path("stats/coverage/", CoverageView.as_view(), name="stats-coverage"),
     path("", include(router.urls)),
 ]

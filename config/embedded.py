@@ -38,12 +38,14 @@ def filesystem_broker(data_dir: Path) -> tuple[str, dict[str, object]]:
     """A kombu filesystem transport in data_dir/broker: a broker that needs no server."""
     queue_dir = data_dir / "broker" / "queue"
     processed_dir = data_dir / "broker" / "processed"
-    queue_dir.mkdir(parents=True, exist_ok=True)
-    processed_dir.mkdir(parents=True, exist_ok=True)
+    control_dir = data_dir / "broker" / "control"
+    for folder in (queue_dir, processed_dir, control_dir):
+        folder.mkdir(parents=True, exist_ok=True)
     options = {
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),
         "store_processed": False,
+        "control_folder": str(control_dir),
     }
     return "filesystem://", options

@@ -1,0 +1,323 @@
+"""Match runs, proposals, partnerships, progress reports and state history."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.fields import QUANTITY
+from matching.models import (
+    MatchRun,
+    Partner,
+    Partnership,
+    ProgressReport,
+    Proposal,
+    ProposalLine,
+    StateChange,
+)
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    """A matching run; poll it until `status` is succeeded or failed."""
+
+    parameters = serializers.JSONField(
+        required=False,
+        help_text="Engine weights and limits (see the engine's Parameters) and an optional "
+        "`scope` {need_ids, area, max_needs, max_offers}.",
+    )
+
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "status",
+            "trigger",
+            "parameters",
+            "progress",
+            "stage",
+            "metrics",
+            "error",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [f for f in fields if f != "parameters"]
+        extra_kwargs = {
+            "status": {"help_text": "queued, running, succeeded or failed."},
+            "trigger": {"help_text": "manual, scheduled or event."},
+            "progress": {"help_text": "Percent done."},
+            "stage": {"help_text": "The stage the run is in."},
+            "metrics": {
+                "help_text": "Needs, offers and candidate pairs considered, coverage, LP bound, "
+                "gap, greedy baseline, seconds per stage."
+            },
+            "error": {"help_text": "Why the run failed."},
+            "attempts": {"help_text": "How many times a worker claimed the run."},
+        }
+
+
+class ProposalLineSerializer(serializers.ModelSerializer):
+    """One partner's part: an offer covering part of a need item."""
+
+    quantity = serializers.DecimalField(
+        read_only=True, help_text="In the need item's unit.", **QUANTITY
+    )
+    offer_quantity = serializers.DecimalField(
+        read_only=True, help_text="In the offer's unit.", **QUANTITY
+    )
+    score = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        read_only=True,
+        coerce_to_string=True,
+        help_text="Combined score in [0, 1].",
+    )
+
+    class Meta:
+        model = ProposalLine
+        fields = [
+            "id",
+            "offer",
+            "need_item",
+            "organization",
+            "quantity",
+            "offer_quantity",
+            "score",
+            "terms",
+            "explanation",
+            "confirmation",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "offer": {"help_text": "The offer's id."},
+            "need_item": {"help_text": "The need item's id."},
+            "organization": {"help_text": "The offering organization's id."},
+            "terms": {"help_text": "Score components, each in [0, 1]."},
+            "explanation": {"help_text": "The line in words."},
+            "confirmation": {"help_text": "pending, confirmed or declined by the partner."},
+            "confirmed_at": {"help_text": "When the partner decided."},
+        }
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposed coalition for one need, with its lines and explanation."""
+
+    lines = ProposalLineSerializer(many=True, read_only=True, help_text="Who gives what.")
+    score = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        read_only=True,
+        coerce_to_string=True,
+        help_text="Quality of the proposal in [0, 1].",
+    )
+    coverage = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        read_only=True,
+        coerce_to_string=True,
+        help_text="Share of the need's remaining items covered.",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "run",
+            "need",
+            "status",
+            "score",
+            "coverage",
+            "explanation",
+            "lines",
+            "created_at",
+            "decided_at",
+            "reason",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "run": {"help_text": "The run that proposed it."},
+            "need": {"help_text": "The need's id."},
+            "status": {
+                "help_text": "proposed, accepted, rejected, superseded, withdrawn or formed."
+            },
+            "explanation": {"help_text": "Summary, lines and what is still uncovered and why."},
+            "decided_at": {"help_text": "When a coordinator decided."},
+            "reason": {"help_text": "Why it was rejected."},
+        }
+
+
+class DecisionSerializer(serializers.Serializer):
+    """The proposal after a review call, and whether the call changed anything."""
+
+    changed = serializers.BooleanField(
+        help_text="False when the call repeated an earlier decision."
+    )
+    message = serializers.CharField(help_text="What happened, in words.")
+    proposal = ProposalSerializer(help_text="The proposal after the call.")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the proposal is rejected.")
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Why your organization declines.",
+    )
+
+
+class StateChangeSerializer(serializers.ModelSerializer):
+    """One recorded state change."""
+
+    actor = serializers.CharField(
+        source="actor.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Who made the change (empty for the system).",
+    )
+
+    class Meta:
+        model = StateChange
+        fields = ["subject_type", "subject_id", "from_state", "to_state", "actor", "reason", "at"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "subject_type": {"help_text": "proposal, proposalline, commitment, partnership, ..."},
+            "subject_id": {"help_text": "The subject's id."},
+            "from_state": {"help_text": "State before."},
+            "to_state": {"help_text": "State after."},
+            "reason": {"help_text": "Why."},
+            "at": {"help_text": "When."},
+        }
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    """An organization and its IATI role in a partnership."""
+
+    role_name = serializers.CharField(
+        source="get_role_display", read_only=True, help_text="Funding, ..."
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["organization", "role", "role_name"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "organization": {"help_text": "The organization's id."},
+            "role": {
+                "help_text": "IATI OrganisationRole code: 1 funding, 2 accountable, 3 extending, "
+                "4 implementing."
+            },
+        }
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    """Organizations working together on a need."""
+
+    partners = PartnerSerializer(many=True, read_only=True, help_text="Partners and their roles.")
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "need",
+            "proposal",
+            "status",
+            "partners",
+            "formed_at",
+            "closed_at",
+            "next_report_due",
+            "report_overdue",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "need": {"help_text": "The need it works on."},
+            "proposal": {"help_text": "The proposal it was formed from."},
+            "status": {"help_text": "active, completed or cancelled."},
+            "formed_at": {"help_text": "When every line was decided."},
+            "closed_at": {"help_text": "When it ended."},
+            "next_report_due": {"help_text": "When the next progress report is due."},
+            "report_overdue": {"help_text": "True when the report is overdue."},
+        }
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    """A progress report on the need's indicator."""
+
+    indicator_value = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        coerce_to_string=True,
+        help_text="The indicator's value at period_end.",
+    )
+    disaggregation = serializers.DictField(
+        required=False,
+        child=serializers.DictField(child=serializers.CharField(max_length=40)),
+        help_text="The value by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
+    )
+    submit = serializers.BooleanField(
+        write_only=True, default=False, help_text="Submit for review now (otherwise a draft)."
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "partnership",
+            "organization",
+            "period_end",
+            "indicator_value",
+            "disaggregation",
+            "narrative",
+            "status",
+            "submit",
+            "review_comment",
+            "created_at",
+            "submitted_at",
+            "reviewed_at",
+        ]
+        read_only_fields = [
+            "partnership",
+            "status",
+            "review_comment",
+            "created_at",
+            "submitted_at",
+            "reviewed_at",
+        ]
+        extra_kwargs = {
+            "organization": {
+                "help_text": "The reporting partner (defaults to your first).",
+                "required": False,
+            },
+            "period_end": {"help_text": "Last day of the period reported on."},
+            "narrative": {"help_text": "What was done, for whom, and what changed."},
+            "status": {"help_text": "draft, submitted, approved or returned."},
+            "review_comment": {"help_text": "The coordinator's comment."},
+        }
+
+
+class ReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text="Approve (true) or return (false) the report.")
+    comment = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when returning.",
+    )
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="The area code, focus area, vulnerable group or category."
+    )
+    needs = serializers.IntegerField(help_text="Public needs.")
+    needed = serializers.DecimalField(
+        help_text="Quantity needed (items of that category).", **QUANTITY
+    )
+    covered = serializers.DecimalField(help_text="Quantity covered by partners.", **QUANTITY)
+    share = serializers.FloatField(help_text="Mean share of items covered.")

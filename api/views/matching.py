@@ -1,0 +1,192 @@
+"""Match runs, proposals and their review."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from api.permissions import IsCoordinator
+from api.serializers.matching import (
+    DecisionSerializer,
+    DeclineSerializer,
+    MatchRunSerializer,
+    ProposalSerializer,
+    RejectSerializer,
+    StateChangeSerializer,
+)
+from matching.models import MatchRun, Proposal, ProposalLine, StateChange
+from matching.services import review, runs
+from registry.models import Need, Organization
+from registry.models.visibility import is_coordinator, member_organization_ids
+
+
+class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Matching runs (coordinators). POST queues one and answers 202; poll until it finishes."""
+
+    queryset = MatchRun.objects.all().order_by("-created_at", "-id")
+    serializer_class = MatchRunSerializer
+    permission_classes = [IsCoordinator]
+    filterset_fields = ["status", "trigger"]
+    ordering_fields = ["created_at", "finished_at"]
+
+    @extend_schema(responses={202: MatchRunSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = runs.request_match_run(
+            trigger=MatchRun.Trigger.MANUAL,
+            actor=request.user,
+            parameters=serializer.validated_data.get("parameters"),
+        )
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ProposalFilterSet(filters.FilterSet):
+    need = filters.ModelChoiceFilter(queryset=Need.objects.all(), help_text="Need id.")
+    organization = filters.ModelChoiceFilter(
+        field_name="lines__organization",
+        queryset=Organization.objects.all(),
+        distinct=True,
+        help_text="Proposals with a line of this organization.",
+    )
+    status = filters.ChoiceFilter(choices=Proposal.Status.choices, help_text="Proposal status.")
+    run = filters.ModelChoiceFilter(queryset=MatchRun.objects.all(), help_text="Run id.")
+
+    class Meta:
+        model = Proposal
+        fields = ["need", "organization", "status", "run"]
+
+
+def _decision(decision: review.Decision, request: Request) -> Response:
+    proposal = ProposalViewSet.base_queryset().get(pk=decision.proposal.pk)
+    body = {"changed": decision.changed, "message": decision.message, "proposal": proposal}
+    return Response(DecisionSerializer(body, context={"request": request}).data)
+
+
+class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
+    """Proposals: coordinators see all; members see those for their needs or with their lines."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilterSet
+    permission_classes = [IsAuthenticated]
+    ordering_fields = ["created_at", "score", "coverage"]
+
+    @staticmethod
+    def base_queryset():
+        return Proposal.objects.prefetch_related(
+            Prefetch("lines", queryset=ProposalLine.objects.order_by("pk"))
+        ).order_by("-created_at", "-id")
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        user = self.request.user
+        if is_coordinator(user):
+            return queryset
+        own = member_organization_ids(user)
+        visible = Proposal.objects.filter(
+            Q(need__organization__in=own) | Q(lines__organization__in=own)
+        )
+        return queryset.filter(pk__in=visible.values("pk"))
+
+    def get_throttles(self):
+        if self.action in {"accept", "reject", "confirm", "decline"}:
+            self.throttle_scope = "decisions"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(request=None, responses=DecisionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """Accept (coordinators): reserves every line's capacity, or 409 when it is taken."""
+        proposal = self.get_object()
+        return _decision(
+            review.accept_proposal(actor=request.user, proposal_id=proposal.pk), request
+        )
+
+    @extend_schema(request=RejectSerializer, responses=DecisionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        """Reject (coordinators), with a reason."""
+        proposal = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = review.reject_proposal(
+            actor=request.user, proposal_id=proposal.pk, reason=serializer.validated_data["reason"]
+        )
+        return _decision(decision, request)
+
+    @extend_schema(request=None, responses=DecisionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """Confirm your organizations' lines; the partnership forms when every line is decided."""
+        proposal = self.get_object()
+        return _decision(review.confirm_lines(actor=request.user, proposal_id=proposal.pk), request)
+
+    @extend_schema(request=DeclineSerializer, responses=DecisionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """Decline your organizations' lines: their capacity is released and the need re-matched."""
+        proposal = self.get_object()
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = review.decline_lines(
+            actor=request.user,
+            proposal_id=proposal.pk,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return _decision(decision, request)
+
+    @extend_schema(responses=StateChangeSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """Every state change of the proposal, its lines and their commitments: who, when, why."""
+        proposal = self.get_object()
+        line_ids = [line.pk for line in proposal.lines.all()]
+        changes = StateChange.objects.filter(
+            Q(subject_type="proposal", subject_id=proposal.pk)
+            | Q(subject_type="proposalline", subject_id__in=line_ids)
+            | Q(
+                subject_type="commitment",
+                subject_id__in=proposal.lines.filter(commitment__isnull=False).values(
+                    "commitment__id"
+                ),
+            )
+        ).select_related("actor")
+        return Response(StateChangeSerializer(changes, many=True).data)

@@ -1,0 +1,207 @@
+"""Partnerships, their progress reports, and coverage statistics."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, Sum
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import ReadOnlyOrAuthenticated
+from api.serializers.matching import (
+    CoverageRowSerializer,
+    PartnershipSerializer,
+    ProgressReportSerializer,
+    ReviewSerializer,
+    StateChangeSerializer,
+)
+from matching.models import Partnership, ProgressReport, StateChange
+from matching.services import reports
+from registry.models import Need, NeedItem
+from registry.models.visibility import is_coordinator, member_organization_ids
+
+
+class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """Partnerships (public). Partners file progress reports; coordinators approve or return them."""
+
+    serializer_class = PartnershipSerializer
+    permission_classes = [ReadOnlyOrAuthenticated]
+    filterset_class = None
+    filterset_fields = ["need", "status", "report_overdue"]
+    ordering_fields = ["formed_at", "next_report_due"]
+    queryset = Partnership.objects.prefetch_related("partners").order_by("-formed_at", "-id")
+
+    def _visible_reports(self, partnership: Partnership):
+        queryset = ProgressReport.objects.filter(partnership=partnership)
+        user = self.request.user
+        if is_coordinator(user):
+            return queryset
+        partners = set(partnership.partners.values_list("organization_id", flat=True))
+        if partners & set(member_organization_ids(user)):
+            return queryset
+        return queryset.filter(status=ProgressReport.Status.APPROVED)
+
+    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ProgressReportSerializer,
+        filterset_class=None,
+        filterset_fields=[],
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def reports(self, request: Request, pk: str | None = None) -> Response:
+        """GET the reports (approved ones for the public); POST a report as a partner."""
+        partnership = self.get_object()
+        if request.method == "POST":
+            serializer = ProgressReportSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+            submit = data.pop("submit", False)
+            if "organization" in data:
+                data["organization"] = data["organization"].pk
+            report = reports.file_report(
+                actor=request.user, partnership=partnership, data=data, submit=submit
+            )
+            return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ProgressReportSerializer(self._visible_reports(partnership), many=True).data
+        )
+
+    @extend_schema(
+        request=None,
+        responses=ProgressReportSerializer,
+        parameters=[
+            OpenApiParameter(
+                "report_id", int, OpenApiParameter.PATH, description="The report's id."
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"reports/(?P<report_id>\d+)/submit",
+        filterset_class=None,
+        filterset_fields=[],
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def submit_report(
+        self, request: Request, pk: str | None = None, report_id: str | None = None
+    ) -> Response:
+        """Submit a draft or returned report for review (partners)."""
+        report = get_object_or_404(self._visible_reports(self.get_object()), pk=report_id)
+        return Response(
+            ProgressReportSerializer(reports.submit_report(actor=request.user, report=report)).data
+        )
+
+    @extend_schema(
+        request=ReviewSerializer,
+        responses=ProgressReportSerializer,
+        parameters=[
+            OpenApiParameter(
+                "report_id", int, OpenApiParameter.PATH, description="The report's id."
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"reports/(?P<report_id>\d+)/review",
+        filterset_class=None,
+        filterset_fields=[],
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def review_report(
+        self, request: Request, pk: str | None = None, report_id: str | None = None
+    ) -> Response:
+        """Approve or return a submitted report (coordinators)."""
+        report = get_object_or_404(self._visible_reports(self.get_object()), pk=report_id)
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = reports.review_report(
+            actor=request.user, report=report, **serializer.validated_data
+        )
+        return Response(ProgressReportSerializer(report).data)
+
+    @extend_schema(responses=StateChangeSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        filterset_fields=[],
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """State changes of the partnership and its reports."""
+        partnership = self.get_object()
+        report_ids = self._visible_reports(partnership).values("pk")
+        changes = StateChange.objects.filter(
+            Q(subject_type="partnership", subject_id=partnership.pk)
+            | Q(subject_type="progressreport", subject_id__in=report_ids)
+        ).select_related("actor")
+        return Response(StateChangeSerializer(changes, many=True).data)
+
+
+COVERAGE_KEYS = {
+    "area": "need__area",
+    "focus_area": "need__focus_areas__slug",
+    "vulnerable_group": "need__vulnerable_groups__slug",
+    "category": "category_id",
+}
+
+
+class CoverageView(APIView):
+    """How much of the public needs' resources partners cover, by area, focus area, group or category."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "by",
+                str,
+                enum=list(COVERAGE_KEYS),
+                default="category",
+                description="What to group by.",
+            )
+        ],
+        responses=CoverageRowSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        by = request.query_params.get("by", "category")
+        if by not in COVERAGE_KEYS:
+            raise ValidationError({"by": [f"Group by one of {', '.join(COVERAGE_KEYS)}."]})
+        key = COVERAGE_KEYS[by]
+        rows = (
+            NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES)
+            .exclude(**{f"{key}__isnull": True})
+            .values(group=F(key))
+            .annotate(
+                needs=Count("need", distinct=True),
+                needed=Sum("quantity"),
+                covered=Sum("covered"),
+                share=Sum(F("covered") / F("quantity")) / Count("id"),
+            )
+            .order_by("group")
+        )
+        data = [
+            {
+                "key": row["group"],
+                "needs": row["needs"],
+                "needed": row["needed"],
+                "covered": row["covered"],
+                "share": round(float(row["share"] or 0), 4),
+            }
+            for row in rows
+        ]
+        return Response(CoverageRowSerializer(data, many=True).data)
