@@ -48,5 +48,6 @@ class SdgTargetViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = SdgTarget.objects.all()
     serializer_class = SdgTargetSerializer
     permission_classes = [AllowAny]
+    lookup_value_regex = r"\d{1,2}\.[0-9a-z]{1,2}"  # codes like 9.c: the default refuses dots
     filterset_fields = ["goal"]
     ordering_fields = ["position", "goal", "code"]
