@@ -13,13 +13,13 @@ class ResourceKind(models.TextChoices):
 class Category(models.Model):
     """A kind of resource that is offered and needed (grant, laptops, trainer-days ...)."""
 
-    slug = models.SlugField(primary_key=True, max_length=64)
-    name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=16, choices=ResourceKind.choices)
+    slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
+    name = models.CharField(max_length=120, help_text="Name in English.")
+    kind = models.CharField(max_length=16, choices=ResourceKind.choices, help_text="financial, human or technical.")
     unit = models.CharField(
         max_length=32, help_text="What a quantity counts: currency, person-days, units, sites."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="What it covers.")
 
     class Meta:
         ordering = ["slug"]
@@ -37,9 +37,9 @@ class Category(models.Model):
 class FocusArea(models.Model):
     """A theme of digital inclusion (connectivity, digital skills ...)."""
 
-    slug = models.SlugField(primary_key=True, max_length=64)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
+    name = models.CharField(max_length=120, help_text="Name in English.")
+    description = models.TextField(blank=True, help_text="What it covers.")
 
     class Meta:
         ordering = ["slug"]
@@ -51,9 +51,9 @@ class FocusArea(models.Model):
 class VulnerableGroup(models.Model):
     """A group of people a need or an offer is meant to reach first."""
 
-    slug = models.SlugField(primary_key=True, max_length=64)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
+    name = models.CharField(max_length=120, help_text="Name in English.")
+    description = models.TextField(blank=True, help_text="What it covers.")
 
     class Meta:
         ordering = ["slug"]
@@ -65,13 +65,13 @@ class VulnerableGroup(models.Model):
 class SdgTarget(models.Model):
     """One of the 169 targets of the Sustainable Development Goals."""
 
-    code = models.CharField(primary_key=True, max_length=8)
-    goal = models.PositiveSmallIntegerField()
+    code = models.CharField(primary_key=True, max_length=8, help_text="Target code, e.g. 9.c.")
+    goal = models.PositiveSmallIntegerField(help_text="Goal number, 1-17.")
     position = models.PositiveSmallIntegerField(
         help_text="Rank in the official list (1.1 … 17.19)."
     )
-    title = models.TextField()
-    title_fr = models.TextField(blank=True)
+    title = models.TextField(help_text="Official English title.")
+    title_fr = models.TextField(blank=True, help_text="Official French title.")
 
     class Meta:
         ordering = ["position"]
