@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 
-from registry.areas import GLOBAL, validate_area_code
+from registry.areas import GLOBAL, validate_area_code, validate_country_code
 from registry.models import Category, FocusArea, Need, Offer, Organization, VulnerableGroup
 from registry.models.taxonomy import ResourceKind
 
@@ -142,5 +142,8 @@ class OrganizationFilterSet(filters.FilterSet):
 
     def filter_country(self, queryset, name, value):
         value = value.upper()
-        area = _area(value)
-        return queryset.filter(country=area)
+        try:
+            validate_country_code(value)
+        except DjangoValidationError as error:
+            raise ValidationError({"country": error.messages}) from error
+        return queryset.filter(country=value)

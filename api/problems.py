@@ -66,7 +66,7 @@ def flatten_errors(detail: Any, path: str = "") -> Iterator[dict[str, str]]:
     """Turn DRF's nested error structure into a flat list of {field, code, detail}."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = "" if key in ("non_field_errors", "__all__") and not path else str(key)
+            name = "" if key in ("non_field_errors", "__all__") else str(key)
             yield from flatten_errors(value, f"{path}.{name}" if path and name else path or name)
     elif isinstance(detail, list):
         if all(isinstance(item, str) for item in detail):  # ErrorDetail is a str
