@@ -10,6 +10,17 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
 @pytest.fixture
+def reference_data(transactional_db) -> None:
+    """Taxonomies for tests that commit: a transactional test's flush removes the migrated rows."""
+    from django.contrib.auth.models import Group
+
+    from registry.taxonomy_fixtures import load_taxonomies
+
+    load_taxonomies()
+    Group.objects.get_or_create(name="coordinators")
+
+
+@pytest.fixture
 def api() -> APIClient:
     return APIClient()
 

@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def coordinator(user, create, extracted, **kwargs):
         if extracted:
-            user.groups.add(Group.objects.get(name="coordinators"))
+            user.groups.add(Group.objects.get_or_create(name="coordinators")[0])
         if create:
             user.save()
 

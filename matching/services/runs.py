@@ -53,10 +53,18 @@ def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
     return {**engine.to_dict(), "scope": scope}
 
 
-def _enqueue(run: MatchRun, countdown: float = 0) -> None:
-    transaction.on_commit(
-        lambda: current_app.send_task(EXECUTE_TASK, args=[run.pk], countdown=countdown or None)
+def send_execute(run_id: int, countdown: float = 0) -> None:
+    """Publish the task that executes a run, on the configured queue."""
+    current_app.send_task(
+        EXECUTE_TASK,
+        args=[run_id],
+        countdown=countdown or None,
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
     )
+
+
+def _enqueue(run: MatchRun, countdown: float = 0) -> None:
+    transaction.on_commit(lambda: send_execute(run.pk, countdown))
 
 
 @transaction.atomic
@@ -194,5 +202,5 @@ def dispatch_due_runs() -> list[int]:
         .values_list("pk", flat=True)
     )
     for run_id in due:
-        current_app.send_task(EXECUTE_TASK, args=[run_id])
+        send_execute(run_id)
     return due
