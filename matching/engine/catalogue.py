@@ -51,6 +51,7 @@ class Catalogue:
     offer_remaining: np.ndarray
     offer_usd: np.ndarray
     offer_currency: np.ndarray
+    offer_financial: np.ndarray
     offer_from: np.ndarray
     offer_min: np.ndarray
     offer_verified: np.ndarray
@@ -102,6 +103,7 @@ def build_catalogue(problem: Problem, parameters: Parameters) -> Catalogue:
         offer_remaining=np.array([max(0.0, float(o.remaining)) for o in offers], dtype=float),
         offer_usd=np.array([_usd_rate(o.currency, rates) for o in offers], dtype=float),
         offer_currency=np.array([currencies[o.currency or None] for o in offers], np.int64),
+        offer_financial=np.array([problem.is_financial(o.category) for o in offers], dtype=bool),
         offer_from=np.array([_ordinal(o.available_from, NO_DATE_EARLY) for o in offers], np.int64),
         offer_min=np.array([float(o.min_allocation or 0.0) for o in offers], dtype=float),
         offer_verified=np.array([1.0 if o.verified else 0.0 for o in offers], dtype=float),

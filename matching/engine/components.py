@@ -66,6 +66,17 @@ def label_components(
     return count, labels[offer]
 
 
+def _model_capacity(
+    catalogue: Catalogue, offers: np.ndarray, edge_offer: np.ndarray, rate: np.ndarray
+) -> np.ndarray:
+    """Capacity as the solver sees it: money converted to other currencies keeps back a cent
+    per possible line (at most 0.1 %), so that rounding each line up to a cent still fits."""
+    capacity = catalogue.offer_remaining[offers]
+    converted = np.bincount(edge_offer, weights=rate != 1.0, minlength=offers.size)
+    reserve = np.minimum(0.01 * converted, 0.001 * capacity)
+    return np.where(catalogue.offer_financial[offers], capacity - reserve, capacity)
+
+
 def split_blocks(
     catalogue: Catalogue,
     offer: np.ndarray,
@@ -102,7 +113,7 @@ def split_blocks(
                 edge_rate=rate[edges],
                 edge_min_share=min_share[edges],
                 edge_kind=kind[edges],
-                offer_capacity=catalogue.offer_remaining[offers],
+                offer_capacity=_model_capacity(catalogue, offers, edge_offer, rate[edges]),
                 offer_id=catalogue.offer_id[offers],
                 item_need=item_need,
                 item_remaining=catalogue.item_remaining[items],

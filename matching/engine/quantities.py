@@ -47,7 +47,9 @@ def round_lines(
 
     def item_amount(line_units: np.ndarray) -> np.ndarray:
         amount = line_units * unit * rate
-        return np.where(rate == 1.0, amount, _floor(amount, unit) * unit)
+        # Converted money is rounded to the nearest cent; the item is never credited beyond its
+        # need (trimmed below), the offer never beyond its capacity (its amount is what counts).
+        return np.where(rate == 1.0, amount, np.round(amount / unit) * unit)
 
     # Give rounded-off units back to items that the solver supplied more than they now get.
     target = np.bincount(item, weights=share * item_remaining[item], minlength=item_remaining.size)
@@ -55,12 +57,17 @@ def round_lines(
     got = np.bincount(item, weights=item_amount(units), minlength=item_remaining.size)
     used = np.bincount(offer, weights=units, minlength=offer_remaining.size)
     remainder = exact_offer / unit - units
-    for line in np.lexsort((np.arange(share.size), -remainder)):
+    # Items the solver covers in full come first: a unit short there costs a whole need.
+    whole = target[item] >= item_remaining[item] - 1e-6
+    for line in np.lexsort((np.arange(share.size), -remainder, ~whole)):
         if remainder[line] <= _EPS:
-            break
+            continue
         i, o = item[line], offer[line]
         step = unit[line] * rate[line]
-        short = target[i] - got[i] > _EPS and got[i] + step <= item_remaining[i] + 1e-9
+        # A cent of the offer's currency may be worth several of the item's: the item is then
+        # credited only up to what it needs (below), never beyond.
+        fits = got[i] + step <= item_remaining[i] + 1e-9 or rate[line] != 1.0
+        short = target[i] - got[i] > _EPS and fits
         if short and used[o] + 1 <= offer_cap[o]:
             units[line] += 1
             used[o] += 1
@@ -71,8 +78,9 @@ def round_lines(
     offer_quantity[offer_quantity < minimum - 1e-9] = 0.0
     item_quantity = item_amount(np.round(offer_quantity / unit))
     item_quantity = _respect_item(item_quantity, item, item_remaining, unit)
-    trimmed = np.where(rate == 1.0, item_quantity, _floor(item_quantity / rate, unit) * unit)
-    offer_quantity = np.minimum(offer_quantity, trimmed)
+    offer_quantity = np.where(
+        rate == 1.0, np.minimum(offer_quantity, item_quantity), offer_quantity
+    )
     return Quantities(
         item_quantity=np.round(item_quantity, 2), offer_quantity=np.round(offer_quantity, 2)
     )

@@ -85,7 +85,6 @@ def solve(
 
     report("explanations", 90)
     lines = np.flatnonzero(share > 0)
-    offer_financial = np.array([problem.is_financial(o.category) for o in problem.offers], bool)
     quantities = round_lines(
         share[lines],
         candidates.offer[lines],
@@ -95,9 +94,9 @@ def solve(
         catalogue.item_remaining,
         catalogue.offer_remaining,
         catalogue.offer_min,
-        offer_financial,
+        catalogue.offer_financial,
     )
-    kept = quantities.offer_quantity > 0
+    kept = (quantities.offer_quantity > 0) & (quantities.item_quantity > 0)
     lines = lines[kept]
     item_quantity = quantities.item_quantity[kept]
     offer_quantity = quantities.offer_quantity[kept]
