@@ -1,0 +1,166 @@
+"""Match runs: claimed once, idempotent, superseding, debounced, recovered, failing loudly."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from matching.models import MatchRun, Proposal, StateChange
+from matching.services import review, runs
+from registry.models import Category, Organization
+from tests.factories import (
+    NeedFactory,
+    NeedItemFactory,
+    OfferFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(settings):
+    settings.MATCH_ON_CATALOGUE_CHANGE = False
+    government = OrganizationFactory(kind=Organization.Kind.GOVERNMENT, country="KE")
+    needs = []
+    for index in range(3):
+        need = NeedFactory(organization=government, area="KE-30", priority=3 + index)
+        NeedItemFactory(need=need, category_id="laptops", quantity=Decimal(40))
+        needs.append(need)
+    OfferFactory(quantity=Decimal(200), areas=["KE"])
+    return needs
+
+
+def _run(**parameters) -> MatchRun:
+    run = runs.request_match_run(trigger="manual", parameters=parameters)
+    return runs.execute_match_run(run_id=run.pk)
+
+
+def test_a_run_proposes_for_every_need_and_records_its_metrics(catalogue):
+    run = _run()
+    assert run.status == MatchRun.Status.SUCCEEDED
+    assert Proposal.objects.filter(run=run).count() == 3
+    for key in ("coverage", "lp_bound", "gap", "greedy_coverage", "candidates", "seconds"):
+        assert key in run.metrics
+    assert {"load", "candidates", "solve", "save"} <= set(run.metrics["seconds"])
+    assert run.progress == 100 and run.finished_at is not None
+
+
+def test_executing_the_same_run_twice_changes_nothing_the_second_time(catalogue):
+    run = _run()
+    before = list(Proposal.objects.order_by("pk").values_list("pk", "status"))
+    again = runs.execute_match_run(run_id=run.pk)
+    assert again.status == MatchRun.Status.SUCCEEDED and again.attempts == 1
+    assert list(Proposal.objects.order_by("pk").values_list("pk", "status")) == before
+
+
+def test_a_second_run_on_unchanged_data_does_not_duplicate_live_proposals(catalogue):
+    first = _run()
+    second = _run()
+    assert Proposal.objects.filter(run=second).count() == 0
+    assert second.metrics["proposals_kept"] == 3
+    assert Proposal.objects.filter(status=Proposal.Status.PROPOSED, run=first).count() == 3
+
+
+def test_a_new_run_supersedes_unacted_proposals_and_never_touches_accepted_ones(catalogue):
+    _run()
+    coordinator = UserFactory(coordinator=True)
+    accepted = Proposal.objects.get(need=catalogue[2])
+    review.accept_proposal(actor=coordinator, proposal_id=accepted.pk)
+    OfferFactory(quantity=Decimal(500), areas=["KE-30"], title="Tablets and laptops for Nairobi")
+    second = _run()
+    accepted.refresh_from_db()
+    assert accepted.status == Proposal.Status.ACCEPTED
+    old = Proposal.objects.exclude(run=second).exclude(pk=accepted.pk)
+    assert set(old.values_list("status", flat=True)) == {Proposal.Status.SUPERSEDED}
+    assert (
+        StateChange.objects.filter(subject_type="proposal", to_state="superseded").count()
+        == old.count()
+    )
+
+
+def test_a_failed_run_stores_the_error(catalogue, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver unavailable")
+
+    monkeypatch.setattr(runs, "solve", broken)
+    run = runs.request_match_run(trigger="manual")
+    with pytest.raises(RuntimeError):
+        runs.execute_match_run(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.FAILED
+    assert "solver unavailable" in run.error
+
+
+def test_unknown_parameters_are_refused_before_a_run_is_created(catalogue):
+    from registry.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        runs.request_match_run(trigger="manual", parameters={"wieght_text": 1})
+    with pytest.raises(ValidationError):
+        runs.request_match_run(trigger="manual", parameters={"scope": {"everything": True}})
+    assert MatchRun.objects.count() == 0
+
+
+def test_a_run_scope_is_capped(catalogue):
+    run = runs.request_match_run(trigger="manual", parameters={"scope": {"max_needs": 10**9}})
+    assert run.parameters["scope"]["max_needs"] == runs.MAX_SCOPE_NEEDS
+
+
+def test_a_burst_of_catalogue_changes_queues_one_event_run(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.MATCH_ON_CATALOGUE_CHANGE = True
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    from registry import services
+    from tests.conftest import member
+
+    organization = OrganizationFactory()
+    editor = member(organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        for index in range(5):
+            services.create_offer(
+                actor=editor,
+                organization=organization,
+                data={
+                    "title": f"Laptops batch {index}",
+                    "category": Category.objects.get(pk="laptops"),
+                    "quantity": Decimal(10),
+                    "areas": ["KE"],
+                    "status": "published",
+                },
+            )
+    assert (
+        MatchRun.objects.filter(
+            trigger=MatchRun.Trigger.EVENT, status=MatchRun.Status.QUEUED
+        ).count()
+        == 1
+    )
+
+
+def test_a_run_whose_worker_stopped_beating_is_requeued(
+    catalogue, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    run = MatchRun.objects.create(
+        status=MatchRun.Status.RUNNING,
+        worker="gone:1",
+        attempts=1,
+        heartbeat_at=timezone.now()
+        - datetime.timedelta(seconds=settings.MATCH_RUN_STALE_SECONDS + 5),
+    )
+    fresh = MatchRun.objects.create(
+        status=MatchRun.Status.RUNNING, worker="alive:2", heartbeat_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert runs.recover_stale_runs() == [run.pk]
+    assert len(callbacks) == 1
+    run.refresh_from_db()
+    fresh.refresh_from_db()
+    assert run.status == MatchRun.Status.QUEUED and fresh.status == MatchRun.Status.RUNNING
+    finished = runs.execute_match_run(run_id=run.pk)
+    assert finished.status == MatchRun.Status.SUCCEEDED and finished.attempts == 2
