@@ -14,8 +14,9 @@ Phase 1 — whole needs:
                κ(n) ≤ y(n), 2·κ(n) ≤ Σ_t min(1, Σ_{e at n, kind t} z(e))   (≥ 2 stakeholder kinds)
 The equality ties each item's supply to y(n): a whole need or nothing, which also tightens the LP
 relaxation. In the compact model, used above exact_edge_limit pairs, z(e) exists only where an
-offer has a minimum allocation; λ, μ and the cap are left out, and the cap is applied afterwards
-(a line beyond the L largest of an item is dropped).
+offer has a minimum allocation; λ and μ are left out, and the partner cap is added lazily: after
+each solve, the items served by more than L offers get their z(e) and cap row, and the model is
+solved again (a few rounds); a line still beyond the L largest of an item is then dropped.
 
 Phase 2 — partial coverage: with capacity left after the whole needs, maximize
     Σ_n w(n)/|K(n)| · Σ_{e at n} (1 + ε·s(e))·f(e)      subject to capacity, Σ_{e at i} f(e) ≤ 1
@@ -40,6 +41,7 @@ from .greedy import greedy_whole
 from .model import Parameters
 
 _SHARE_TOLERANCE = 1e-7
+_CAP_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,13 @@ def _kind_rows(model: _Columns, block: Block, z0: int, y0: int, bonus: float) ->
     )
 
 
-def _whole_needs_model(block: Block, parameters: Parameters, exact: bool) -> tuple[_Columns, int]:
-    """Phase 1 as a model; returns it and the first column of y."""
+def _whole_needs_model(
+    block: Block, parameters: Parameters, exact: bool, capped: np.ndarray | None = None
+) -> tuple[_Columns, int]:
+    """Phase 1 as a model; returns it and the first column of y.
+
+    capped: in the compact model, the items whose partner cap is enforced in the model.
+    """
     model = _Columns()
     edges = np.arange(block.size)
     model.add_columns(parameters.epsilon * block.edge_score, 0.0, 1.0, integer=False)
@@ -213,26 +220,32 @@ def _whole_needs_model(block: Block, parameters: Parameters, exact: bool) -> tup
         0.0,
         items,
     )
-    switched = edges if exact else np.flatnonzero(block.edge_min_share > 0)
+    capped = np.zeros(0, dtype=np.int64) if capped is None else capped
+    in_capped = np.isin(block.edge_item, capped)
+    switched = edges if exact else np.flatnonzero((block.edge_min_share > 0) | in_capped)
     if switched.size:
         cost = np.full(switched.size, -parameters.partner_cost if exact else 0.0)
         z0 = model.add_columns(cost, 0.0, 1.0, integer=True)
         _min_allocation_rows(model, 0, z0, switched, block.edge_min_share[switched])
+    degree = np.diff(block.item_start)
+    crowded = np.flatnonzero(degree > parameters.max_partners)
+    if not exact:
+        crowded = np.intersect1d(crowded, capped)
+    if crowded.size:
+        members = np.isin(block.edge_item, crowded)
+        row_of_item = np.full(items, -1)
+        row_of_item[crowded] = np.arange(crowded.size)
+        z_of_edge = np.full(block.size, -1)
+        z_of_edge[switched] = z0 + np.arange(switched.size)
+        model.add_rows(
+            row_of_item[block.edge_item[members]],
+            z_of_edge[members],
+            np.ones(int(members.sum())),
+            -np.inf,
+            float(parameters.max_partners),
+            crowded.size,
+        )
     if exact:
-        degree = np.diff(block.item_start)
-        crowded = np.flatnonzero(degree > parameters.max_partners)
-        if crowded.size:
-            members = np.isin(block.edge_item, crowded)
-            row_of_item = np.full(items, -1)
-            row_of_item[crowded] = np.arange(crowded.size)
-            model.add_rows(
-                row_of_item[block.edge_item[members]],
-                z0 + np.flatnonzero(members),
-                np.ones(int(members.sum())),
-                -np.inf,
-                float(parameters.max_partners),
-                crowded.size,
-            )
         if parameters.kind_bonus > 0:
             _kind_rows(model, block, z0, y0, parameters.kind_bonus)
     return model, y0
@@ -296,6 +309,26 @@ def allocate_block(block: Block, parameters: Parameters, time_limit: float) -> B
 
     remaining = max(0.05, time_limit - (time.perf_counter() - started))
     result = model.solve(remaining, parameters.mip_gap)
+    # Compact model: enforce the partner cap, in the model, on the items that broke it; repeat.
+    capped = np.zeros(0, dtype=np.int64)
+    for _ in range(0 if exact else _CAP_ROUNDS):
+        if result.x is None:
+            break
+        lines = np.bincount(
+            block.edge_item,
+            weights=result.x[: block.size] > _SHARE_TOLERANCE,
+            minlength=block.item_need.size,
+        )
+        crowded = np.flatnonzero(lines > parameters.max_partners)
+        remaining = time_limit - (time.perf_counter() - started)
+        if crowded.size == 0 or remaining < 0.1 * time_limit:
+            break
+        capped = np.union1d(capped, crowded)
+        model, y0 = _whole_needs_model(block, parameters, exact, capped)
+        retry = model.solve(remaining, parameters.mip_gap)
+        if retry.x is None:
+            break
+        result = retry
     method, status, gap = "milp", str(result.message), float(getattr(result, "mip_gap", 0.0) or 0)
     share = np.zeros(block.size)
     if result.x is not None:

@@ -100,7 +100,7 @@ class Parameters:
     top_k: int = 20
     seed: int = 0
     time_limit: float = 60.0
-    mip_gap: float = 1e-4
+    mip_gap: float = 0.005
     workers: int = 1
     # Components up to this many candidate pairs get the full coalition model (a binary per
     # line: partner cost, partner cap and kind bonus in the objective); larger ones the compact one.
