@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 def validated(serializer: serializers.Serializer) -> dict[str, Any]:
@@ -20,3 +22,42 @@ def refuse_organization_change(data: dict[str, Any], instance) -> dict[str, Any]
             {"organization": ["A record cannot move to another organization."]}
         )
     return data
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "The record changed since you read it: fetch it again and reapply your change."
+    default_code = "stale"
+
+
+def etag_of(instance) -> str:
+    """A weak validator that changes whenever the record's content changes."""
+    return f'W/"{instance.pk}-{int(instance.updated_at.timestamp() * 1_000_000)}"'
+
+
+class ConditionalUpdateMixin:
+    """ETag on reads; a write with a stale If-Match answers 412 (no lost updates)."""
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_of(self.get_object())
+        return response
+
+    def check_precondition(self, instance) -> None:
+        expected = self.request.headers.get("If-Match")
+        if expected is None or expected.strip() == "*":
+            return
+        tags = {tag.strip() for tag in expected.split(",")}
+        current = etag_of(instance)
+        if current not in tags and current.removeprefix("W/") not in tags:
+            raise PreconditionFailed()
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        self.check_precondition(self.get_object())
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_of(self.get_object())
+        return response
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        self.check_precondition(self.get_object())
+        return super().destroy(request, *args, **kwargs)

@@ -12,12 +12,12 @@ from rest_framework.response import Response
 from api.filters import NeedFilterSet
 from api.permissions import ReadOnlyOrAuthenticated
 from api.serializers.needs import EndorsementSerializer, NeedSerializer
-from api.views.base import refuse_organization_change, validated
+from api.views.base import ConditionalUpdateMixin, refuse_organization_change, validated
 from registry import services
 from registry.models import Consultation, Endorsement, Need
 
 
-class NeedViewSet(viewsets.ModelViewSet):
+class NeedViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     """Digital-inclusion gaps with the resources needed to close them. DELETE cancels a need."""
 
     serializer_class = NeedSerializer

@@ -7,12 +7,12 @@ from rest_framework import viewsets
 from api.filters import OfferFilterSet
 from api.permissions import ReadOnlyOrAuthenticated
 from api.serializers.offers import OfferSerializer
-from api.views.base import refuse_organization_change, validated
+from api.views.base import ConditionalUpdateMixin, refuse_organization_change, validated
 from registry import services
 from registry.models import Offer
 
 
-class OfferViewSet(viewsets.ModelViewSet):
+class OfferViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     """Human, financial and technical resources offered. DELETE withdraws an offer."""
 
     serializer_class = OfferSerializer

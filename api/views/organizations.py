@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from api.filters import OrganizationFilterSet
 from api.permissions import IsCoordinator, ReadOnlyOrAuthenticated
 from api.serializers.organizations import MembershipSerializer, OrganizationSerializer
-from api.views.base import validated
+from api.views.base import ConditionalUpdateMixin, validated
 from registry import services
 from registry.models import Membership, Organization
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
-class OrganizationViewSet(viewsets.ModelViewSet):
+class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     """Organizations that offer resources or post needs. Anyone reads active ones."""
 
     serializer_class = OrganizationSerializer
