@@ -12,7 +12,7 @@ from tests.factories import OrganizationFactory
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
-    # Argon2 costs ~50 ms a user; the API tests create hundreds of users.
+    # Argon2 is slow on purpose; the API tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

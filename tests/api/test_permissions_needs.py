@@ -105,7 +105,9 @@ def need_row(need: Need) -> dict:
 
 
 @pytest.mark.parametrize(("role", "action", "target", "expected"), as_params(CELLS))
-def test_need_permissions(role, action, target, expected, county, community, people):
+def test_each_role_gets_its_matrix_status_on_a_countys_need(
+    role, action, target, expected, county, community, people
+):
     need = NeedFactory(organization=county, status=target, area="KE-01")
     NeedItemFactory(need=need, category_id="laptops", quantity=40)
     client = people.client(role)

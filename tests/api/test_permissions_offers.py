@@ -82,7 +82,9 @@ def offer_row(offer: Offer) -> dict:
 
 
 @pytest.mark.parametrize(("role", "action", "target", "expected"), as_params(CELLS))
-def test_offer_permissions(role, action, target, expected, ngo, people):
+def test_each_role_gets_its_matrix_status_on_an_ngos_offer(
+    role, action, target, expected, ngo, people
+):
     offer = OfferFactory(organization=ngo, status=target, title="Laptops for schools")
     client = people.client(role)
     url = f"/api/v1/offers/{offer.pk}/"

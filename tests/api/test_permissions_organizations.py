@@ -110,7 +110,9 @@ def organization_row(organization: Organization) -> dict:
 
 
 @pytest.mark.parametrize(("role", "action", "target", "expected"), as_params(CELLS))
-def test_organization_permissions(role, action, target, expected, ngo, people):
+def test_each_role_gets_its_matrix_status_on_an_organization(
+    role, action, target, expected, ngo, people
+):
     ngo.is_active = target == "active"
     ngo.save(update_fields=["is_active"])
     leaver = member(ngo, Membership.Role.VIEWER, "leaver")
