@@ -245,9 +245,8 @@ def _whole_needs_model(
             float(parameters.max_partners),
             crowded.size,
         )
-    if exact:
-        if parameters.kind_bonus > 0:
-            _kind_rows(model, block, z0, y0, parameters.kind_bonus)
+    if exact and parameters.kind_bonus > 0:
+        _kind_rows(model, block, z0, y0, parameters.kind_bonus)
     return model, y0
 
 
