@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 from api.problems import problem_response
 
@@ -26,3 +27,19 @@ class RequestBodyLimitMiddleware:
                 f"The request body has {length} bytes; the limit is {limit}.",
             )
         return self.get_response(request)
+
+
+class NoStoreForCredentialsMiddleware:
+    """Responses to requests that carry credentials are never stored by caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        authenticated = "HTTP_AUTHORIZATION" in request.META or (
+            hasattr(request, "user") and request.user.is_authenticated
+        )
+        if authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

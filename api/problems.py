@@ -143,3 +143,12 @@ def json_handler400(request, exception=None) -> JsonResponse:
 
 def json_handler403(request, exception=None) -> JsonResponse:
     return problem_response(403, None, "You may not do this.")
+
+
+def lockout_response(request, *args, **kwargs) -> JsonResponse:
+    """django-axes: too many failed sign-ins for this username and address."""
+    return problem_response(
+        429,
+        "Too many failed sign-ins",
+        "This account is locked for a while after repeated failed sign-ins.",
+    )

@@ -54,7 +54,9 @@ def _race(threads: int, proposals, coordinator) -> dict[str, int]:
 
 
 def _live_commitments(offer: Offer) -> Decimal:
-    total = Commitment.objects.filter(offer=offer, state__in=Commitment.LIVE_STATES).aggregate(total=Sum("quantity"))
+    total = Commitment.objects.filter(offer=offer, state__in=Commitment.LIVE_STATES).aggregate(
+        total=Sum("quantity")
+    )
     return total["total"] or Decimal(0)
 
 
@@ -71,7 +73,9 @@ def test_concurrent_accepts_never_reserve_more_than_the_offer(reference_data, th
     coordinator = UserFactory(username=f"coordinator.{threads}", coordinator=True)
     for round_number in range(ROUNDS):
         offer, outcomes = _round(threads, coordinator)
-        assert outcomes == {"accepted": CAPACITY, "conflict": threads - CAPACITY}, f"round {round_number}"
+        assert outcomes == {"accepted": CAPACITY, "conflict": threads - CAPACITY}, (
+            f"round {round_number}"
+        )
         assert _live_commitments(offer) == offer.reserved == CAPACITY, f"round {round_number}"
 
 
