@@ -10,9 +10,9 @@ from tests.conftest import member
 from tests.factories import OrganizationFactory
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fast_password_hasher(settings):
-    # Argon2 is slow on purpose; the API tests create hundreds of users.
+    # Argon2 is slow on purpose; the matrices create hundreds of users. Opt in per module.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
