@@ -12,20 +12,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.embedded
 def test_migrate_and_query_on_the_embedded_defaults(tmp_path):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
+    }
     environment["REGISTRY_DATA_DIR"] = str(tmp_path / "data")
 
     def manage(*args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-            capture_output=True, text=True, timeout=240,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=240,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
 
     manage("migrate", "--noinput", "-v", "0")
     out = manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.db import connection; from registry.models import SdgTarget; "
         "print(connection.vendor, connection.settings_dict['HOST'], SdgTarget.objects.count())",
     )
@@ -35,5 +42,7 @@ def test_migrate_and_query_on_the_embedded_defaults(tmp_path):
     assert count == "169"
     assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
     # The second start reuses the server and its data.
-    again = manage("shell", "-c", "from registry.models import SdgTarget; print(SdgTarget.objects.count())")
+    again = manage(
+        "shell", "-c", "from registry.models import SdgTarget; print(SdgTarget.objects.count())"
+    )
     assert again.split()[-1] == "169"
