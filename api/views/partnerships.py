@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -187,19 +187,19 @@ class CoverageView(APIView):
             .exclude(**{f"{key}__isnull": True})
             .values(group=F(key))
             .annotate(
-                needs=Count("need", distinct=True),
-                needed=Sum("quantity"),
-                covered=Sum("covered"),
-                share=Sum(F("covered") / F("quantity")) / Count("id"),
+                need_count=Count("need", distinct=True),
+                total_needed=Sum("quantity"),
+                total_covered=Sum("covered"),
+                share=Avg(F("covered") / F("quantity")),
             )
             .order_by("group")
         )
         data = [
             {
                 "key": row["group"],
-                "needs": row["needs"],
-                "needed": row["needed"],
-                "covered": row["covered"],
+                "needs": row["need_count"],
+                "needed": row["total_needed"],
+                "covered": row["total_covered"],
                 "share": round(float(row["share"] or 0), 4),
             }
             for row in rows
