@@ -126,11 +126,10 @@ class OrganizationFilterSet(filters.FilterSet):
     country = filters.CharFilter(
         max_length=2, method="filter_country", help_text="ISO 3166-1 alpha-2."
     )
-    verified = filters.BooleanFilter(
-        field_name="verified_at",
-        lookup_expr="isnull",
-        exclude=True,
-        help_text="Verified by a coordinator.",
+    verified = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_verified",
+        help_text="Verified by a coordinator: true or false.",
     )
     q = filters.CharFilter(
         field_name="name", lookup_expr="icontains", max_length=200, help_text="Name contains."
@@ -139,6 +138,9 @@ class OrganizationFilterSet(filters.FilterSet):
     class Meta:
         model = Organization
         fields = ["kind", "country", "verified", "q"]
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(verified_at__isnull=value == "false")
 
     def filter_country(self, queryset, name, value):
         value = value.upper()
