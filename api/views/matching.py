@@ -47,6 +47,16 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(responses=StateChangeSerializer(many=True))
+    @action(
+        detail=True, methods=["get"], pagination_class=None, filterset_fields=[], ordering_fields=[]
+    )
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """The run's state changes: queued, running, re-queued, succeeded or failed, and why."""
+        run = self.get_object()
+        changes = StateChange.objects.filter(subject_type="matchrun", subject_id=run.pk)
+        return Response(StateChangeSerializer(changes.select_related("actor"), many=True).data)
+
 
 class ProposalFilterSet(filters.FilterSet):
     need = filters.ModelChoiceFilter(queryset=Need.objects.all(), help_text="Need id.")

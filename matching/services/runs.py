@@ -82,6 +82,24 @@ def request_match_run(
     return run
 
 
+def request_need_run(*, need_id: int) -> MatchRun:
+    """Queue a run scoped to one need, sent to a worker at once (no debounce)."""
+    return request_match_run(
+        trigger=MatchRun.Trigger.NEED, parameters={"scope": {"need_ids": [need_id]}}
+    )
+
+
+def request_runs_for_change(*, kind: str, object_id: int, change: str) -> MatchRun:
+    """A newly published need is matched on its own at once; other changes queue the global run.
+
+    The targeted run reads only the offers that can reach that need, so its proposal is stored
+    within a fraction of a second; the debounced global run re-balances the rest.
+    """
+    if kind == "need" and change == "published":
+        return request_need_run(need_id=object_id)
+    return request_event_run(reason=f"{kind} {object_id} {change}")
+
+
 def request_event_run(*, reason: str) -> MatchRun:
     """Queue a debounced run after a catalogue change: a burst of changes gives one run."""
     delay = settings.MATCH_RUN_DEBOUNCE_SECONDS
@@ -138,6 +156,12 @@ def execute_match_run(*, run_id: int) -> MatchRun:
     if not claim_match_run(run_id=run_id):
         return MatchRun.objects.get(pk=run_id)
     run = MatchRun.objects.get(pk=run_id)
+    record(
+        run,
+        MatchRun.Status.RUNNING,
+        from_state=MatchRun.Status.QUEUED,
+        reason=f"claimed by {run.worker} (attempt {run.attempts})",
+    )
     report = _progress(run_id)
     try:
         parameters = dict(run.parameters)

@@ -54,3 +54,16 @@ def test_the_beat_schedule_names_registered_tasks():
     task = app.tasks["matching.execute_run"]
     assert task.acks_late and task.reject_on_worker_lost
     assert app.conf.task_time_limit and app.conf.task_soft_time_limit
+
+
+def test_a_runs_history_says_who_queued_it_and_how_it_ended(settings):
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    settings.MATCH_ON_CATALOGUE_CHANGE = False
+    from matching.services import runs
+
+    user = UserFactory(username="coordinator.history", coordinator=True)
+    run = runs.request_match_run(trigger="manual", actor=user)
+    runs.execute_match_run(run_id=run.pk)
+    history = client_for(user).get(f"/api/v1/match-runs/{run.pk}/history/").json()
+    assert [change["to_state"] for change in history] == ["queued", "running", "succeeded"]
+    assert history[0]["actor"] == "coordinator.history"
