@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from matching.models.proposals import Proposal
 from registry.models import Need, Organization
+from registry.models.audit import audited
 
 
 class PartnershipStatus(models.TextChoices):
@@ -32,6 +33,7 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
+@audited()
 class Partnership(models.Model):
     """Organizations working together on a need, formed when every line of a proposal is confirmed."""
 

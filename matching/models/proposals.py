@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from matching.models.runs import MatchRun
 from registry.models import Need, NeedItem, Offer, Organization
+from registry.models.audit import audited
 
 QUANTITY = {"max_digits": 16, "decimal_places": 2}
 
@@ -33,6 +34,7 @@ class CommitmentState(models.TextChoices):
     RELEASED = "released", "Released"
 
 
+@audited(exclude=["explanation"])
 class Proposal(models.Model):
     """The engine's proposal for one need in one run: a coalition of offers and how much each gives."""
 
@@ -83,6 +85,7 @@ class Proposal(models.Model):
         return f"Proposal {self.pk} for need {self.need_id} ({self.status})"
 
 
+@audited(exclude=["terms", "explanation"])
 class ProposalLine(models.Model):
     """One partner's part of a proposal: an offer covering part of a need item."""
 
@@ -128,6 +131,7 @@ class ProposalLine(models.Model):
         return f"{self.offer_quantity} of offer {self.offer_id} → item {self.need_item_id}"
 
 
+@audited()
 class Commitment(models.Model):
     """Capacity of an offer held for a need item: reserved on accept, committed on confirm."""
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from registry.areas import covering_areas
+from registry.models.audit import audited
 from registry.models.organizations import Organization
 from registry.models.taxonomy import Category, FocusArea, ResourceKind, VulnerableGroup
 from registry.models.visibility import public_or_own
@@ -37,6 +38,7 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+@audited(exclude=["search"])
 class Offer(models.Model):
     """Human, financial or technical resources an organization offers, in some areas."""
 

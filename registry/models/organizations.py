@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from registry.areas import validate_country_code
+from registry.models.audit import audited
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -34,6 +35,7 @@ class OrganizationKind(models.TextChoices):
     COMMUNITY = "community", "Community organization"
 
 
+@audited()
 class Organization(models.Model):
     """A government, NGO, company, donor, multilateral, academic or community organization."""
 
@@ -118,6 +120,7 @@ class MembershipRole(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+@audited()
 class Membership(models.Model):
     """A user acting for an organization, as admin, editor or viewer."""
 
