@@ -163,11 +163,10 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
         )
     was_open = need.is_open
     changed = [field for field in NEED_FIELDS if field in data]
+    if status == Need.Status.OPEN and was_open:
+        changed.remove("status")  # an open need stays partially_met / met as coverage says
     for field in changed:
         setattr(need, field, data[field])
-    if status == Need.Status.OPEN and was_open:
-        changed.remove("status")  # coverage keeps partially_met / met
-        need.status = Need.objects.values_list("status", flat=True).get(pk=need.pk)
     _check_need(need)
     need.save(update_fields=[*changed, "updated_at"])
     for relation in NEED_RELATIONS:
