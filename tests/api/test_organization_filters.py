@@ -12,9 +12,10 @@ def test_the_verified_filter_accepts_true_or_false_and_nothing_else(api):
     coordinator = UserFactory(coordinator=True)
     verified = OrganizationFactory(verified_at=timezone.now(), verified_by=coordinator)
     unverified = OrganizationFactory()
-    names = lambda query: {
-        row["id"] for row in api.get(f"/api/v1/organizations/?{query}").json()["results"]
-    }  # noqa: E731
+
+    def names(query):
+        return {row["id"] for row in api.get(f"/api/v1/organizations/?{query}").json()["results"]}
+
     assert names("verified=true") == {verified.pk}
     assert names("verified=false") == {unverified.pk}
     maybe = api.get("/api/v1/organizations/?verified=maybe")
