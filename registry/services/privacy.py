@@ -1,0 +1,38 @@
+"""Erasure of personal data, from the live rows and from their history."""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.apps import apps
+from django.db import transaction
+
+from registry.errors import PermissionDenied
+from registry.models import Membership, Organization
+from registry.models.visibility import is_coordinator
+from registry.services.permissions import role_in
+
+CONTACT_FIELDS = ("contact_email", "contact_phone")
+
+
+@transaction.atomic
+def erase_contact(*, actor, organization: Organization) -> int:
+    """Blank an organization's contact person, here and in every history row; coordinators or
+    the organization's admins. Answers the number of history rows scrubbed."""
+    if not is_coordinator(actor) and role_in(actor, organization) != Membership.Role.ADMIN:
+        raise PermissionDenied(f"Only coordinators and admins of {organization.name} may do this.")
+    history = apps.get_model("registry", "OrganizationEvent")
+    with pghistory.context(user=actor.pk, action="erase_contact"):
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        for field in CONTACT_FIELDS:
+            setattr(locked, field, "")
+        locked.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
+        # History is append-only; an erasure is the one write its protection lets through.
+        with pgtrigger.ignore(f"{history._meta.label}:append_only"):
+            scrubbed = (
+                history.objects.filter(pgh_obj_id=organization.pk)
+                .exclude(contact_email="", contact_phone="")
+                .update(contact_email="", contact_phone="")
+            )
+    organization.contact_email = organization.contact_phone = ""
+    return scrubbed
