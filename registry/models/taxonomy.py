@@ -15,7 +15,9 @@ class Category(models.Model):
 
     slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
     name = models.CharField(max_length=120, help_text="Name in English.")
-    kind = models.CharField(max_length=16, choices=ResourceKind.choices, help_text="financial, human or technical.")
+    kind = models.CharField(
+        max_length=16, choices=ResourceKind.choices, help_text="financial, human or technical."
+    )
     unit = models.CharField(
         max_length=32, help_text="What a quantity counts: currency, person-days, units, sites."
     )
