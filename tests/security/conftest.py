@@ -1,0 +1,35 @@
+"""Fixtures for the security tests: a world built once per module, fresh throttles, a fast hasher."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from tests.security.world import FAST_HASHER, World, build_world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> World:
+    """Built once per module inside a transaction; each test runs in a savepoint within it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    # Throttle and lockout counters live in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()

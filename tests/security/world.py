@@ -1,0 +1,206 @@
+"""One small registry with a record of every kind in every state the security tests need.
+
+Roles are relative to the organization that owns the record a route acts on: `owner_*` are the
+viewer, editor and admin of that organization (the NGO for organizations, offers, proposals and
+partnerships; the county for needs and endorsements), `other_member` edits for an unrelated
+company, `government_member` for a ministry, `community_member` for a community organization.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from matching.models import MatchRun, Partnership, ProgressReport, Proposal, ProposalLine
+from matching.services import reports, review
+from registry.models import Membership, Need, NeedItem, Offer, Organization
+
+ROLES = (
+    "anonymous",
+    "owner_viewer",
+    "owner_editor",
+    "owner_admin",
+    "other_member",
+    "government_member",
+    "community_member",
+    "coordinator",
+)
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD = "correct-horse-battery"
+CONTACT_EMAIL = "private.contact.{}@example.org"
+CONTACT_PHONE = "+254 711 {:06d}"
+
+
+@dataclass
+class World:
+    users: dict[str, int] = field(default_factory=dict)
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def user(self, name: str):
+        # A fresh instance per request: the visibility helpers cache memberships on the user.
+        return get_user_model().objects.get(pk=self.users[name])
+
+    def client(self, role: str, owner: str = "ngo") -> APIClient:
+        client = APIClient()
+        if role != "anonymous":
+            client.force_authenticate(self.user(self.username(role, owner)))
+        return client
+
+    @staticmethod
+    def username(role: str, owner: str = "ngo") -> str:
+        if role.startswith("owner_"):
+            return f"{owner}.{role.removeprefix('owner_')}"
+        return role.replace("_", ".")
+
+    def __getitem__(self, name: str):
+        return self.objects[name]
+
+
+def _organization(name: str, kind: str, country: str = "KE", **extra) -> Organization:
+    number = Organization.objects.count() + 1
+    return Organization.objects.create(
+        name=name,
+        kind=kind,
+        country=country,
+        contact_email=CONTACT_EMAIL.format(number),
+        contact_phone=CONTACT_PHONE.format(number),
+        **extra,
+    )
+
+
+def _offer(organization: Organization, status: str, title: str) -> Offer:
+    return Offer.objects.create(
+        organization=organization,
+        title=title,
+        description="Refurbished laptops with offline learning content.",
+        category_id="laptops",
+        kind="technical",
+        quantity=Decimal(100),
+        areas=["KE"],
+        status=status,
+        available_from=datetime.date(2026, 1, 1),
+    )
+
+
+def _need(organization: Organization, status: str, title: str) -> Need:
+    need = Need.objects.create(
+        organization=organization,
+        title=title,
+        description="Secondary schools without devices.",
+        area="KE-30",
+        status=status,
+        deadline=datetime.date(2027, 12, 31),
+    )
+    NeedItem.objects.create(
+        need=need, category_id="laptops", kind="technical", quantity=Decimal(50)
+    )
+    return need
+
+
+def _proposal(run: MatchRun, need: Need, offer: Offer, quantity: int) -> Proposal:
+    proposal = Proposal.objects.create(
+        run=run,
+        need=need,
+        score=Decimal("0.5"),
+        coverage=Decimal("0.2"),
+        explanation={"summary": "test"},
+        fingerprint=f"security-{run.pk}-{need.pk}",
+    )
+    ProposalLine.objects.create(
+        proposal=proposal,
+        offer=offer,
+        need_item=need.items.get(),
+        organization=offer.organization,
+        quantity=Decimal(quantity),
+        offer_quantity=Decimal(quantity),
+        score=Decimal("0.5"),
+    )
+    return proposal
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+def build_world() -> World:
+    """Every record in the state the matrices name; run inside a transaction that rolls back."""
+    world = World()
+    coordinators, _ = Group.objects.get_or_create(name="coordinators")
+    User = get_user_model()
+
+    def person(username: str, *memberships: tuple[Organization, str]):
+        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
+        for organization, role in memberships:
+            Membership.objects.create(user=user, organization=organization, role=role)
+        world.users[username] = user.pk
+        return user
+
+    ngo = _organization("Digital Bridges", Organization.Kind.NGO)
+    dormant = _organization("Digital Bridges (dormant)", Organization.Kind.NGO, is_active=False)
+    county = _organization("Baringo County", Organization.Kind.LOCAL_GOVERNMENT)
+    ministry = _organization("Ministry of ICT", Organization.Kind.GOVERNMENT)
+    community = _organization("Union of the Blind", Organization.Kind.COMMUNITY)
+    company = _organization("Other Company", Organization.Kind.COMPANY, "UG")
+    for role in Membership.Role.values:
+        person(f"ngo.{role}", (ngo, role), (dormant, role))
+        person(f"county.{role}", (county, role))
+    person("other.member", (company, Membership.Role.EDITOR))
+    person("government.member", (ministry, Membership.Role.EDITOR))
+    person("community.member", (community, Membership.Role.EDITOR))
+    coordinator = person("coordinator")
+    coordinator.groups.add(coordinators)
+    leaver = person("ngo.leaver", (ngo, Membership.Role.VIEWER), (dormant, Membership.Role.VIEWER))
+    person("newcomer")
+    person("token.holder")
+
+    published = _offer(ngo, Offer.Status.PUBLISHED, "Laptops for schools")
+    draft = _offer(ngo, Offer.Status.DRAFT, "Tablets (draft)")
+    run = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
+    need_open = _need(county, Need.Status.OPEN, "Devices for rural schools")
+    need_draft = _need(county, Need.Status.DRAFT, "Devices (draft)")
+    proposed = _proposal(run, need_open, published, 5)
+    accepted = _proposal(run, _need(county, Need.Status.OPEN, "Devices B"), published, 5)
+    review.accept_proposal(actor=coordinator, proposal_id=accepted.pk)
+    formed = _proposal(run, _need(county, Need.Status.OPEN, "Devices C"), published, 5)
+    review.accept_proposal(actor=coordinator, proposal_id=formed.pk)
+    editor = User.objects.get(username="ngo.editor")
+    review.confirm_lines(actor=editor, proposal_id=formed.pk)
+    partnership = Partnership.objects.get(proposal=formed)
+
+    def report(submit: bool, approve: bool = False) -> ProgressReport:
+        filed = reports.file_report(
+            actor=editor,
+            partnership=partnership,
+            data={
+                "period_end": datetime.date(2026, 3, 31),
+                "indicator_value": Decimal(10),
+                "narrative": "Forty laptops delivered.",
+            },
+            submit=submit,
+        )
+        if approve:
+            filed = reports.review_report(actor=coordinator, report=filed, approve=True)
+        return filed
+
+    world.objects.update(
+        ngo=ngo,
+        dormant=dormant,
+        county=county,
+        community=community,
+        offer_published=published,
+        offer_draft=draft,
+        need_open=need_open,
+        need_draft=need_draft,
+        run=run,
+        proposal_proposed=proposed,
+        proposal_accepted=accepted,
+        partnership=partnership,
+        report_draft=report(submit=False),
+        report_submitted=report(submit=True),
+        report_approved=report(submit=True, approve=True),
+        leaver=leaver,
+    )
+    return world
