@@ -44,7 +44,7 @@ class MatchRunSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f != "parameters"]
         extra_kwargs = {
             "status": {"help_text": "queued, running, succeeded or failed."},
-            "trigger": {"help_text": "manual, scheduled or event."},
+            "trigger": {"help_text": "manual, scheduled, event or need."},
             "progress": {"help_text": "Percent done."},
             "stage": {"help_text": "The stage the run is in."},
             "metrics": {

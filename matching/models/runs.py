@@ -18,6 +18,7 @@ class RunTrigger(models.TextChoices):
     MANUAL = "manual", "Started by a coordinator"
     SCHEDULED = "scheduled", "Scheduled"
     EVENT = "event", "A change in the catalogue"
+    NEED = "need", "A newly published need, matched on its own"
 
 
 class MatchRun(models.Model):
