@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -52,6 +53,7 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
         detail=True,
         methods=["get", "post"],
         serializer_class=MembershipSerializer,
+        permission_classes=[IsAuthenticated],  # member lists are never public
         filterset_class=None,
         pagination_class=None,
         ordering_fields=[],
@@ -69,8 +71,6 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
                 role=serializer.validated_data["role"],
             )
             return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
-        if not request.user.is_authenticated:
-            raise NotAuthenticated()
         if not (
             is_coordinator(request.user) or organization.pk in member_organization_ids(request.user)
         ):

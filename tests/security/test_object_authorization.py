@@ -64,7 +64,7 @@ MATRIX = [
     ("/api/v1/organizations/{id}/", "patch", "public", 401, 403, 200, 200, 403, 403, 403, 403),
     ("/api/v1/organizations/{id}/", "patch", "private", 401, 403, 200, 200, 404, 404, 404, 403),
     ("/api/v1/organizations/{id}/members/", "get", "public", 401, 200, 200, 200, 403, 403, 403, 200),
-    ("/api/v1/organizations/{id}/members/", "get", "private", 404, 200, 200, 200, 404, 404, 404, 200),
+    ("/api/v1/organizations/{id}/members/", "get", "private", 401, 200, 200, 200, 404, 404, 404, 200),
     ("/api/v1/organizations/{id}/members/", "post", "public", 401, 403, 403, 201, 403, 403, 403, 403),
     ("/api/v1/organizations/{id}/members/", "post", "private", 401, 403, 403, 201, 404, 404, 404, 403),
     ("/api/v1/organizations/{id}/members/{user_id}/", "delete", "public", 401, 403, 403, 204, 403, 403, 403, 403),
