@@ -22,7 +22,7 @@ MATRIX = [
     # role               action           active inactive
     ("anonymous",         "retrieve",      200, 404),
     ("anonymous",         "update",        401, 401),
-    ("anonymous",         "members",       401, 404),
+    ("anonymous",         "members",       401, 401),
     ("anonymous",         "add_member",    401, 401),
     ("anonymous",         "remove_member", 401, 401),
     ("anonymous",         "verify",        401, 401),
