@@ -3,23 +3,67 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.areas import GLOBAL, validate_area_code
 
+SLUG_LENGTH = 64
+MAX_LIST_ITEMS = 50
 
-def taxonomy_field(queryset, label: str, **kwargs) -> serializers.PrimaryKeyRelatedField:
+
+@extend_schema_field({"type": "string", "maxLength": SLUG_LENGTH})
+class TaxonomySlugField(serializers.PrimaryKeyRelatedField):
     """A slug of a taxonomy (slugs are primary keys, so reading needs no query)."""
-    return serializers.PrimaryKeyRelatedField(
-        queryset=queryset,
-        pk_field=serializers.CharField(max_length=64),
-        error_messages={
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) > SLUG_LENGTH:
+            self.fail("does_not_exist", pk_value=data[:SLUG_LENGTH] + "…")
+        return super().to_internal_value(data)
+
+
+class BoundedManyRelatedField(serializers.ManyRelatedField):
+    """A list of related records, refused before any lookup when it is longer than `max_items`."""
+
+    def __init__(self, *args, max_items: int = MAX_LIST_ITEMS, **kwargs):
+        self.max_items = max_items
+        # The validator puts maxItems in the schema; the check below runs before the lookups.
+        super().__init__(*args, validators=[MaxLengthValidator(max_items)], **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and len(data) > self.max_items:
+            raise serializers.ValidationError(
+                f"At most {self.max_items} entries.", code="max_items"
+            )
+        return super().to_internal_value(data)
+
+
+class BoundedListSerializer(serializers.ListSerializer):
+    """A nested list whose `max_length` also appears in the schema as maxItems."""
+
+    def get_validators(self):
+        return [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
+
+
+def taxonomy_field(queryset, label: str, *, many: bool = False, **kwargs):
+    """A taxonomy slug, or with many=True a list of at most MAX_LIST_ITEMS of them."""
+    slug = {
+        "queryset": queryset,
+        "pk_field": serializers.CharField(max_length=SLUG_LENGTH),
+        "error_messages": {
             "does_not_exist": f'Unknown {label} "{{pk_value}}"; see /api/v1/taxonomy/.',
             "incorrect_type": f"A {label} is a slug string.",
         },
-        **kwargs,
-    )
+    }
+    if not many:
+        return TaxonomySlugField(**slug, **kwargs)
+    return BoundedManyRelatedField(child_relation=TaxonomySlugField(**slug), **kwargs)
+
+
+def bounded_dict(max_properties: int, **kwargs) -> serializers.DictField:
+    """A JSON object of at most `max_properties` members (maxProperties in the schema)."""
+    return serializers.DictField(validators=[MaxLengthValidator(max_properties)], **kwargs)
 
 
 @extend_schema_field(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.fields import QUANTITY
+from api.serializers.fields import QUANTITY, bounded_dict
+from matching.engine import Parameters
 from matching.models import (
     MatchRun,
     Partner,
@@ -14,12 +16,42 @@ from matching.models import (
     ProposalLine,
     StateChange,
 )
+from matching.services import runs
+
+
+def _run_parameters_schema() -> dict:
+    """The parameters a run accepts, with the bounds runs.clean_parameters enforces."""
+    numbers = {
+        name: {
+            "type": "integer" if spec.type == "int" else "number",
+            "minimum": 0,
+            "maximum": runs.PARAMETER_LIMITS.get(name, 1),
+        }
+        for name, spec in Parameters.__dataclass_fields__.items()
+    }
+    scope = {
+        "need_ids": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "maxItems": runs.MAX_SCOPE_NEED_IDS,
+        },
+        "area": {"type": "string", "maxLength": 10},
+        "max_needs": {"type": "integer", "minimum": 0},
+        "max_offers": {"type": "integer", "minimum": 0},
+    }
+    numbers["scope"] = {"type": "object", "properties": scope, "additionalProperties": False}
+    return {"type": "object", "properties": numbers, "additionalProperties": False}
+
+
+@extend_schema_field(_run_parameters_schema())
+class RunParametersField(serializers.JSONField):
+    """Engine parameters: validated and bounded by the service that queues the run."""
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
     """A matching run; poll it until `status` is succeeded or failed."""
 
-    parameters = serializers.JSONField(
+    parameters = RunParametersField(
         required=False,
         help_text="Engine weights and limits (see the engine's Parameters) and an optional "
         "`scope` {need_ids, area, max_needs, max_offers}.",
@@ -254,9 +286,10 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         coerce_to_string=True,
         help_text="The indicator's value at period_end.",
     )
-    disaggregation = serializers.DictField(
+    disaggregation = bounded_dict(
+        10,
         required=False,
-        child=serializers.DictField(child=serializers.CharField(max_length=40)),
+        child=bounded_dict(20, child=serializers.CharField(max_length=40)),
         help_text="The value by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
     )
     submit = serializers.BooleanField(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.fields import QUANTITY, AreaCodeField, taxonomy_field
+from api.serializers.fields import (
+    QUANTITY,
+    AreaCodeField,
+    BoundedListSerializer,
+    BoundedManyRelatedField,
+    bounded_dict,
+    taxonomy_field,
+)
 from registry.models import (
     Category,
     Consultation,
@@ -38,6 +45,7 @@ class NeedItemSerializer(serializers.ModelSerializer):
         model = NeedItem
         fields = ["id", "category", "kind", "quantity", "currency", "covered"]
         read_only_fields = ["id", "kind"]
+        list_serializer_class = BoundedListSerializer
         extra_kwargs = {"kind": {"help_text": "financial, human or technical (from the category)."}}
 
     def validate_currency(self, value: str | None) -> str:
@@ -90,10 +98,11 @@ class IndicatorSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Date of the baseline measurement.",
     )
-    disaggregation = serializers.DictField(
+    disaggregation = bounded_dict(
+        10,
         source="indicator_disaggregation",
         required=False,
-        child=serializers.DictField(child=serializers.CharField(max_length=40)),
+        child=bounded_dict(20, child=serializers.CharField(max_length=40)),
         help_text="Baseline by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
     )
 
@@ -113,9 +122,9 @@ class ConsultationSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Slugs of the groups consulted.",
     )
-    organizations = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(),
-        many=True,
+    organizations = BoundedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all()),
+        max_items=20,
         required=False,
         help_text="Ids of the organizations that represented them.",
     )
@@ -123,6 +132,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consultation
         fields = ["held_on", "summary", "groups", "organizations"]
+        list_serializer_class = BoundedListSerializer
         extra_kwargs = {
             "held_on": {"help_text": "Date of the consultation."},
             "summary": {"help_text": "What was said and agreed."},
@@ -159,9 +169,11 @@ class NeedSerializer(serializers.ModelSerializer):
         help_text="SDG target codes, e.g. 9.c.",
     )
     indicator = IndicatorSerializer(source="*", required=False, help_text="The measured gap.")
-    items = NeedItemSerializer(many=True, help_text="The resources needed; one per category.")
+    items = NeedItemSerializer(
+        many=True, max_length=20, help_text="The resources needed; one per category."
+    )
     consultations = ConsultationSerializer(
-        many=True, required=False, help_text="Consultations of the groups affected."
+        many=True, max_length=20, required=False, help_text="Consultations of the groups affected."
     )
     endorsements = serializers.IntegerField(
         source="endorsement_count",

@@ -288,7 +288,7 @@ def test_a_filter_value_that_names_nothing_is_a_400_problem(url, api):
         "/api/v1/offers/abc/",
         "/api/v1/offers/999999/",
         "/api/v1/needs/999999/endorsements/",
-        "/api/v1/organizations/999999/members/",
+        "/api/v1/partnerships/999999/reports/",
         "/api/v1/taxonomy/categories/nope/",
         "/api/v1/nowhere/",
     ],
