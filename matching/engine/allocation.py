@@ -10,9 +10,10 @@ Phase 1 — whole needs:
     subject to Σ_e (r(i)/rate(e))·f(e) ≤ c(o)         every offer          (capacity)
                Σ_{e at i} f(e) = y(n)                 every item of n      (cover, never oversupply)
                φ(e)·z(e) ≤ f(e) ≤ z(e)                                     (minimum allocation)
-               Σ_{e at i} z(e) ≤ L                    every item           (partner cap)
+               Σ_g u(i, g) ≤ L, z(e) ≤ u(i, g(e))    every item           (partner cap)
                κ(n) ≤ y(n), 2·κ(n) ≤ Σ_t min(1, Σ_{e at n, kind t} z(e))   (≥ 2 stakeholder kinds)
-The equality ties each item's supply to y(n): a whole need or nothing, which also tightens the LP
+u(i, g) = organization g supplies item i: the cap counts organizations (two offers of one
+organization are one partner), not lines. The equality ties each item's supply to y(n): a whole need or nothing, which also tightens the LP
 relaxation. In the compact model, used above exact_edge_limit pairs, z(e) exists only where an
 offer has a minimum allocation; λ and μ are left out, and the partner cap is added lazily: after
 each solve, the items served by more than L offers get their z(e) and cap row, and the model is
@@ -37,7 +38,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .components import Block
-from .greedy import greedy_whole
+from .greedy import greedy_partial, greedy_whole
 from .model import Parameters
 
 _SHARE_TOLERANCE = 1e-7
@@ -50,6 +51,7 @@ class BlockOutcome:
 
     share: np.ndarray
     covered: np.ndarray
+    greedy_share: np.ndarray  # the greedy baseline's allocation (whole needs, then partial)
     primary: float
     bound: float
     greedy_primary: float
@@ -221,30 +223,20 @@ def _whole_needs_model(
         items,
     )
     capped = np.zeros(0, dtype=np.int64) if capped is None else capped
+    cap = parameters.max_partners
     in_capped = np.isin(block.edge_item, capped)
     switched = edges if exact else np.flatnonzero((block.edge_min_share > 0) | in_capped)
     if switched.size:
         cost = np.full(switched.size, -parameters.partner_cost if exact else 0.0)
         z0 = model.add_columns(cost, 0.0, 1.0, integer=True)
         _min_allocation_rows(model, 0, z0, switched, block.edge_min_share[switched])
-    degree = np.diff(block.item_start)
-    crowded = np.flatnonzero(degree > parameters.max_partners)
+    crowded = np.flatnonzero(_organizations_per_item(block, np.ones(block.size, bool)) > cap)
     if not exact:
         crowded = np.intersect1d(crowded, capped)
     if crowded.size:
-        members = np.isin(block.edge_item, crowded)
-        row_of_item = np.full(items, -1)
-        row_of_item[crowded] = np.arange(crowded.size)
         z_of_edge = np.full(block.size, -1)
         z_of_edge[switched] = z0 + np.arange(switched.size)
-        model.add_rows(
-            row_of_item[block.edge_item[members]],
-            z_of_edge[members],
-            np.ones(int(members.sum())),
-            -np.inf,
-            float(parameters.max_partners),
-            crowded.size,
-        )
+        _partner_rows(model, block, crowded, z_of_edge, cap)
     if exact and parameters.kind_bonus > 0:
         _kind_rows(model, block, z0, y0, parameters.kind_bonus)
     return model, y0
@@ -269,16 +261,66 @@ def _partial_model(block: Block, edges: np.ndarray, left: np.ndarray, parameters
     return model
 
 
+def _organizations_per_item(block: Block, used: np.ndarray) -> np.ndarray:
+    """Distinct organizations among the used edges of every item."""
+    pairs = np.unique(np.column_stack([block.edge_item[used], block.edge_org[used]]), axis=0)
+    return (
+        np.bincount(pairs[:, 0], minlength=block.item_need.size)
+        if pairs.size
+        else (np.zeros(block.item_need.size, dtype=np.int64))
+    )
+
+
+def _partner_rows(model: _Columns, block: Block, items: np.ndarray, z_of_edge, cap: int) -> None:
+    """Σ_org u(i, org) ≤ L for the given items, with z(e) ≤ u(i, org(e)) (u = z for one edge)."""
+    edges = np.flatnonzero(np.isin(block.edge_item, items))
+    pairs, pair_of_edge = np.unique(
+        np.column_stack([block.edge_item[edges], block.edge_org[edges]]),
+        axis=0,
+        return_inverse=True,
+    )
+    pair_of_edge = pair_of_edge.ravel()
+    size = np.bincount(pair_of_edge, minlength=len(pairs))
+    column = np.full(len(pairs), -1)
+    single = size == 1
+    column[pair_of_edge[single[pair_of_edge]]] = z_of_edge[edges[single[pair_of_edge]]]
+    shared = np.flatnonzero(~single)
+    if shared.size:
+        u0 = model.add_columns(np.zeros(shared.size), 0.0, 1.0, integer=True)
+        column[shared] = u0 + np.arange(shared.size)
+        members = np.flatnonzero(~single[pair_of_edge])
+        model.add_rows(
+            np.repeat(np.arange(members.size), 2),
+            np.column_stack([z_of_edge[edges[members]], column[pair_of_edge[members]]]).ravel(),
+            np.tile([1.0, -1.0], members.size),
+            -np.inf,
+            0.0,
+            members.size,
+        )
+    row_of_item = np.full(block.item_need.size, -1)
+    row_of_item[items] = np.arange(items.size)
+    model.add_rows(
+        row_of_item[pairs[:, 0]],
+        column,
+        np.ones(len(pairs)),
+        -np.inf,
+        float(cap),
+        items.size,
+    )
+
+
 def _cap_partners(block: Block, share: np.ndarray, max_partners: int) -> np.ndarray:
-    """Keep at most max_partners lines per item: the largest shares (ties: better score)."""
+    """Keep the lines of at most max_partners organizations per item: those supplying the most
+    (ties: the organization of the better-scored line, which comes first)."""
     share = share.copy()
-    for item in np.flatnonzero(np.diff(block.item_start) > max_partners):
+    used = share > _SHARE_TOLERANCE
+    for item in np.flatnonzero(_organizations_per_item(block, used) > max_partners):
         span = np.arange(block.item_start[item], block.item_start[item + 1])
-        used = span[share[span] > _SHARE_TOLERANCE]
-        if used.size > max_partners:
-            keep = used[np.lexsort((np.arange(used.size), -share[used]))][:max_partners]
-            drop = np.setdiff1d(used, keep)
-            share[drop] = 0.0
+        span = span[used[span]]
+        _, first, pair = np.unique(block.edge_org[span], return_index=True, return_inverse=True)
+        supplied = np.bincount(pair.ravel(), weights=share[span])
+        keep = np.lexsort((first, -supplied))[:max_partners]
+        share[span[~np.isin(pair.ravel(), keep)]] = 0.0
     return share
 
 
@@ -313,12 +355,8 @@ def allocate_block(block: Block, parameters: Parameters, time_limit: float) -> B
     for _ in range(0 if exact else _CAP_ROUNDS):
         if result.x is None:
             break
-        lines = np.bincount(
-            block.edge_item,
-            weights=result.x[: block.size] > _SHARE_TOLERANCE,
-            minlength=block.item_need.size,
-        )
-        crowded = np.flatnonzero(lines > parameters.max_partners)
+        partners = _organizations_per_item(block, result.x[: block.size] > _SHARE_TOLERANCE)
+        crowded = np.flatnonzero(partners > parameters.max_partners)
         remaining = time_limit - (time.perf_counter() - started)
         if crowded.size == 0 or remaining < 0.1 * time_limit:
             break
@@ -344,6 +382,7 @@ def allocate_block(block: Block, parameters: Parameters, time_limit: float) -> B
     return BlockOutcome(
         share=share,
         covered=covered,
+        greedy_share=greedy_partial(block, greedy_share, greedy_covered, parameters.max_partners),
         primary=float(block.need_weight[covered].sum()),
         bound=max(bound, float(block.need_weight[covered].sum())),
         greedy_primary=greedy_primary,

@@ -26,6 +26,7 @@ class Block:
     edge_rate: np.ndarray
     edge_min_share: np.ndarray
     edge_kind: np.ndarray
+    edge_org: np.ndarray  # the offering organization's id (the partner cap counts organizations)
     offer_capacity: np.ndarray
     offer_id: np.ndarray
     item_need: np.ndarray
@@ -34,6 +35,7 @@ class Block:
     need_item_start: np.ndarray  # items of need n are need_item_start[n]:need_item_start[n + 1]
     need_weight: np.ndarray
     need_id: np.ndarray
+    need_position: np.ndarray  # positions of the needs in the problem (and the catalogue)
     need_items: np.ndarray  # all items of the need, including those without candidates
     need_coverable: np.ndarray  # every open item of the need has at least one candidate
 
@@ -113,6 +115,7 @@ def split_blocks(
                 edge_rate=rate[edges],
                 edge_min_share=min_share[edges],
                 edge_kind=kind[edges],
+                edge_org=catalogue.offer_org[offer[edges]],
                 offer_capacity=_model_capacity(catalogue, offers, edge_offer, rate[edges]),
                 offer_id=catalogue.offer_id[offers],
                 item_need=item_need,
@@ -121,6 +124,7 @@ def split_blocks(
                 need_item_start=np.searchsorted(item_need, np.arange(needs.size + 1)),
                 need_weight=catalogue.need_weight[needs],
                 need_id=catalogue.need_id[needs],
+                need_position=needs,
                 need_items=catalogue.need_items[needs],
                 need_coverable=coverable[needs],
             )

@@ -1,7 +1,8 @@
 """The priority-greedy baseline: needs by priority, each item from its best-scored offers.
 
 Needs are taken by priority (descending), then id; each item is filled from its candidates in
-score order, at most max_partners offers per item and never a piece below an offer's minimum.
+score order, from at most max_partners organizations per item, within every offer's capacity and
+never a piece below an offer's minimum: the same hard constraints as the optimisation.
 A need is committed only when every item is fully covered; a second pass then hands what is left
 to the remaining needs, in the same order, as partial coverage.
 """
@@ -29,10 +30,13 @@ def _fill_need(
     for item in block.items_of(need):
         remaining = block.item_remaining[item]
         missing = 1.0
-        lines = 0
+        partners: set[int] = set()
         for edge in range(block.item_start[item], block.item_start[item + 1]):
-            if lines == max_partners or missing <= _TOLERANCE:
+            if missing <= _TOLERANCE:
                 break
+            organization = int(block.edge_org[edge])
+            if len(partners) == max_partners and organization not in partners:
+                continue
             offer = block.edge_offer[edge]
             free = left[offer] - used.get(offer, 0.0)
             share = min(missing, free * block.edge_rate[edge] / remaining)
@@ -41,7 +45,7 @@ def _fill_need(
             plan.append((edge, share))
             used[offer] = used.get(offer, 0.0) + share * remaining / block.edge_rate[edge]
             missing -= share
-            lines += 1
+            partners.add(organization)
         if whole and missing > 1e-7:
             return None
     return plan

@@ -61,6 +61,7 @@ def run_metrics(
     counts: dict[str, int],
     check: tuple[int, int],
     quality: float,
+    greedy_weight: float,
     parameters: Parameters,
     seconds: dict[str, float],
 ) -> dict[str, Any]:
@@ -70,11 +71,11 @@ def run_metrics(
     full = fully_served(catalogue, served)
     in_block = np.zeros(weight.size, dtype=bool)
     for block in blocks:
-        in_block[np.searchsorted(catalogue.need_id, block.need_id)] = True
+        in_block[block.need_position] = True
     trivially_full = full & ~in_block  # needs with nothing left to cover
     bound = sum(outcome.bound for outcome in outcomes) + float(weight[trivially_full].sum())
-    greedy = sum(outcome.greedy_primary for outcome in outcomes)
-    greedy += float(weight[trivially_full].sum())
+    # The greedy baseline's needs served in full, measured like the engine's: after rounding.
+    greedy = greedy_weight + float(weight[trivially_full].sum())
     coverage = float(weight[full].sum()) / total
     lp_bound = bound / total
     coalitions = [p.explanation["partners"] for p in proposals if p.coverage >= 1.0]

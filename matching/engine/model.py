@@ -96,6 +96,8 @@ class Parameters:
     epsilon: float = 0.01
     partner_cost: float = 0.004
     kind_bonus: float = 0.01
+    # Hard cap on the organizations supplying one need item (offers of one organization count
+    # once): a coalition of four per item is as many partners as a coordinator can broker.
     max_partners: int = 4
     top_k: int = 20
     seed: int = 0

@@ -110,7 +110,9 @@ def _respect_item(
     for i in np.flatnonzero(total > remaining + 1e-9):
         excess = total[i] - remaining[i]
         for line in np.flatnonzero(item == i)[::-1]:
-            take = min(quantity[line], np.ceil(excess / unit[line] - _EPS) * unit[line])
+            # In whole units (or cents): the excess is a rounded amount plus float noise, which a
+            # plain ceil would turn into one unit too many.
+            take = min(quantity[line], np.ceil(round(excess / unit[line], 3) - _EPS) * unit[line])
             quantity[line] -= take
             excess -= take
             if excess <= 1e-9:

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import get_context
 
 import numpy as np
@@ -79,27 +80,29 @@ def solve(
     )
     outcomes = _allocate(blocks, parameters, report)
     share = np.zeros(len(candidates))
+    greedy = np.zeros(len(candidates))
     for block, outcome in zip(blocks, outcomes, strict=True):
         share[block.edges] = outcome.share
+        greedy[block.edges] = outcome.greedy_share
     lap("solve")
 
     report("explanations", 90)
-    lines = np.flatnonzero(share > 0)
-    quantities = round_lines(
-        share[lines],
-        candidates.offer[lines],
-        candidates.item[lines],
-        candidates.rate[lines],
-        catalogue.item_financial[candidates.item[lines]],
-        catalogue.item_remaining,
-        catalogue.offer_remaining,
-        catalogue.offer_min,
-        catalogue.offer_financial,
-    )
-    kept = (quantities.offer_quantity > 0) & (quantities.item_quantity > 0)
-    lines = lines[kept]
-    item_quantity = quantities.item_quantity[kept]
-    offer_quantity = quantities.offer_quantity[kept]
+    # The baseline guard, on what is proposed: quantities rounded to units and cents. A block
+    # (no offer or item is shared between blocks) whose greedy allocation serves more priority
+    # weight in full than the solver's keeps greedy's.
+    rounded = _round(catalogue, candidates, share)
+    baseline = _round(catalogue, candidates, greedy)
+    engine_full = fully_served(catalogue, rounded.served) & _has_items(catalogue)
+    greedy_full = fully_served(catalogue, baseline.served) & _has_items(catalogue)
+    greedy_weight = 0.0
+    for block in blocks:
+        mine = block.need_position
+        weight = catalogue.need_weight[mine]
+        greedy_weight += float(weight[greedy_full[mine]].sum())
+        if weight[greedy_full[mine]].sum() > weight[engine_full[mine]].sum() + 1e-9:
+            share[block.edges] = greedy[block.edges]
+    rounded = _round(catalogue, candidates, share)
+    lines, item_quantity, offer_quantity = rounded.lines, rounded.item, rounded.offer
     proposals, served = _proposals(
         problem, catalogue, candidates, lines, item_quantity, offer_quantity, terms, score
     )
@@ -117,11 +120,53 @@ def solve(
         counts={"candidates": len(candidates), "candidate_pairs_found": len(found)},
         check=violations(catalogue, line_offer, line_item, offer_quantity, item_quantity),
         quality=float((score[lines] * share[lines])[full_lines].sum()),
+        greedy_weight=greedy_weight,
         parameters=parameters,
         seconds=seconds,
     )
     report("done", 100)
     return Result(proposals=tuple(proposals), metrics=metrics)
+
+
+@dataclass(frozen=True)
+class _Rounded:
+    lines: np.ndarray  # candidate positions with a positive quantity
+    item: np.ndarray  # quantity per line in the item's unit
+    offer: np.ndarray  # quantity per line in the offer's unit
+    served: np.ndarray  # quantity per catalogue item
+
+
+def _round(catalogue, candidates, share: np.ndarray) -> _Rounded:
+    """Shares to whole units (cents for money), within capacities; lines that keep a quantity."""
+    lines = np.flatnonzero(share > 0)
+    quantities = round_lines(
+        share[lines],
+        candidates.offer[lines],
+        candidates.item[lines],
+        candidates.rate[lines],
+        catalogue.item_financial[candidates.item[lines]],
+        catalogue.item_remaining,
+        catalogue.offer_remaining,
+        catalogue.offer_min,
+        catalogue.offer_financial,
+    )
+    kept = (quantities.offer_quantity > 0) & (quantities.item_quantity > 0)
+    served = np.bincount(
+        candidates.item[lines[kept]],
+        weights=quantities.item_quantity[kept],
+        minlength=catalogue.item_id.size,
+    )
+    return _Rounded(
+        lines[kept], quantities.item_quantity[kept], quantities.offer_quantity[kept], served
+    )
+
+
+def _has_items(catalogue) -> np.ndarray:
+    """Needs with at least one open item (the others are served by definition)."""
+    open_items = np.bincount(
+        catalogue.item_need, weights=catalogue.item_remaining > 0, minlength=catalogue.need_id.size
+    )
+    return open_items > 0
 
 
 def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> list[BlockOutcome]:

@@ -140,3 +140,31 @@ def test_fractional_splits_round_to_whole_units_without_exceeding_capacity():
             given[line.offer_id] = given.get(line.offer_id, 0) + line.offer_quantity
     assert all(total <= 7 for total in given.values())
     assert result.metrics["needs_fully_covered"] == 4
+
+
+def test_converted_money_is_never_a_cent_short_of_a_whole_need_and_never_below_greedy():
+    # The demo catalogue's case: COP 2.5 billion from a SEK grant with a minimum piece. Rounding
+    # once left the need a cent short, and the engine then served less than the greedy baseline.
+    rates = {"USD": 1.0, "COP": 3900.0, "SEK": 9.45}
+    grant = offer("grant", 20_000_000, currency="SEK", min_allocation=500_000, kind="donor")
+    sites = offer("laptops", 250, min_allocation=5)
+    gap = need(item("laptops", 90), item("grant", 2_500_000_000, "COP"), priority=5)
+    other = need(item("laptops", 100), priority=1)
+    result = solve(problem([grant, sites], [gap, other], rates=rates))
+    assert result.metrics["coverage"] == 1.0
+    assert result.metrics["coverage"] >= result.metrics["greedy_coverage"]
+    (proposal, _) = result.proposals
+    assert proposal.coverage == 1.0
+    assert proposal.explanation["uncovered"] == []
+
+
+def test_the_partner_cap_counts_organizations_not_lines():
+    organization = 7_777
+    same = [offer(remaining=10, organization_id=organization) for _ in range(3)]
+    others = [offer(remaining=10) for _ in range(3)]
+    gap = need(item(remaining=60))
+    result = solve(problem(same + others, [gap]), Parameters(max_partners=4))
+    (proposal,) = result.proposals
+    assert proposal.coverage == 1.0
+    assert len(proposal.lines) == 6
+    assert proposal.explanation["partners"] == 4
