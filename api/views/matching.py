@@ -7,12 +7,16 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from api.permissions import IsCoordinator
+from api.renderers import ORJSONRenderer
+from api.serializers.listings import proposal_values, represent_proposals
 from api.serializers.matching import (
     DecisionSerializer,
     DeclineSerializer,
@@ -87,6 +91,20 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProposalFilterSet
     permission_classes = [IsAuthenticated]
     ordering_fields = ["created_at", "score", "coverage"]
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        # The serializer's JSON from `.values()` rows: a page of 50 costs three queries.
+        page = self.paginate_queryset(proposal_values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(represent_proposals(page))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        pk = str(kwargs["pk"])
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = list(proposal_values(queryset.filter(pk=pk))) if pk.isdigit() else []
+        if not rows:
+            raise NotFound()
+        return Response(represent_proposals(rows)[0])
 
     @staticmethod
     def base_queryset():
