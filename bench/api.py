@@ -1,0 +1,232 @@
+"""The API benchmark: gunicorn on loopback, wrk per endpoint; prints one JSON object.
+
+apt-get install -y wrk                                             # once; pgbench comes with PostgreSQL
+python -m bench.load --size L --database-url $URL --create         # the catalogue
+python -m bench.pipeline --database-url $URL                       # proposals to read
+python -m bench.api --database-url $URL                            # this
+
+Each endpoint is measured beside its floor view (the same JSON from `.values()` + orjson, no
+DRF) and a naive DRF nested-ModelSerializer view, in the same run, checked to answer the same
+JSON; then the API and floor again while a whole-catalogue matching run is in progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.calibration import pgbench_select_tps
+from bench.database import setup_django
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wrk(url: str, seconds: int, token: str | None, connections: int = 8) -> dict:
+    """One bounded wrk run: req/s, p50/p99 in ms, non-2xx responses and socket errors."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Token {token}"]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+
+    def milliseconds(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()  # type: ignore[union-attr]
+        return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 2)
+
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), 1),  # type: ignore[union-attr]
+        "p50_ms": milliseconds("50%"),
+        "p99_ms": milliseconds("99%"),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+    }
+
+
+def fetch(url: str, token: str | None) -> tuple[int, object]:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, json.loads(response.read())
+
+
+def serve(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    environment = {**os.environ, "DATABASE_URL": database_url, "BENCH_VIEWS": "1"}
+    environment.pop("DEBUG", None)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            fetch(f"http://127.0.0.1:{port}/bench/empty", None)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def endpoints(base: str, proposal_id: int, query: str) -> dict[str, dict[str, str]]:
+    """Per endpoint: the API's URL, its floor's and its naive twin's."""
+    return {
+        "proposals_list": {
+            "api": f"{base}/api/v1/proposals/?page_size=50",
+            "floor": f"{base}/bench/floor/proposals/?page_size=50",
+            "naive": f"{base}/bench/naive/proposals/?page_size=50",
+        },
+        "proposal": {
+            "api": f"{base}/api/v1/proposals/{proposal_id}/",
+            "floor": f"{base}/bench/floor/proposals/{proposal_id}/",
+            "naive": f"{base}/bench/naive/proposals/{proposal_id}/",
+        },
+        "offers_search": {
+            "api": f"{base}/api/v1/offers/?{query}",
+            "floor": f"{base}/bench/floor/offers/?{query}",
+            "naive": f"{base}/bench/naive/offers/?{query}",
+        },
+        "needs_list": {
+            "api": f"{base}/api/v1/needs/?page_size=50",
+            "floor": f"{base}/bench/floor/needs/?page_size=50",
+            "naive": f"{base}/bench/naive/needs/?page_size=50",
+        },
+    }
+
+
+def same_json(urls: dict[str, str], token: str) -> dict[str, bool]:
+    """Whether the floor and naive views answer exactly what the API answers."""
+    _, expected = fetch(urls["api"], token)
+    return {name: fetch(url, token)[1] == expected for name, url in urls.items() if name != "api"}
+
+
+def measure(urls: dict[str, str], token: str, seconds: int, variants: tuple[str, ...]) -> dict:
+    for name in variants:  # warm each worker's caches and connections
+        for _ in range(8):
+            fetch(urls[name], token)
+    figures = {name: wrk(urls[name], seconds, token) for name in variants}
+    floor = figures["floor"]
+    for name in variants:
+        if name != "floor":
+            figures[name]["rps_to_floor"] = round(figures[name]["rps"] / floor["rps"], 3)
+            figures[name]["p99_to_floor"] = round(figures[name]["p99_ms"] / floor["p99_ms"], 3)
+    return figures
+
+
+def coordinator_token() -> str:
+    from django.contrib.auth import get_user_model
+    from knox.models import AuthToken
+
+    from bench.load import COORDINATOR
+
+    user = get_user_model().objects.get(username=COORDINATOR)
+    return AuthToken.objects.create(user=user)[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--query", default="area=KE-30&category=laptops&q=schools")
+    parser.add_argument("--only", help="comma-separated endpoints to measure")
+    parser.add_argument("--skip-under-run", action="store_true")
+    arguments = parser.parse_args()
+
+    queue = f"bench-{os.getpid()}"
+    setup_django(arguments.database_url, CELERY_BROKER_URL=arguments.broker, CELERY_QUEUE=queue)
+    from django.db import connection
+
+    from matching.models import MatchRun, Proposal
+    from matching.services.runs import request_match_run
+    from tests.worker import WorkerProcess
+
+    proposal_id = (
+        Proposal.objects.filter(lines__isnull=False)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if proposal_id is None:
+        sys.exit("No proposals: run python -m bench.pipeline first.")
+    token = coordinator_token()
+    base = f"http://127.0.0.1:{arguments.port}"
+    report: dict = {
+        "calibration": {"pgbench_select_tps": pgbench_select_tps(arguments.database_url)},
+        "proposals": Proposal.objects.count(),
+    }
+    chosen = endpoints(base, proposal_id, arguments.query)
+    if arguments.only:
+        chosen = {name: chosen[name] for name in arguments.only.split(",")}
+    server = serve(arguments.database_url, arguments.port, arguments.workers)
+    try:
+        report["calibration"]["empty_view_rps"] = measure(
+            {"floor": f"{base}/bench/empty"}, token, arguments.seconds, ("floor",)
+        )["floor"]["rps"]
+        report["same_json"] = {name: same_json(urls, token) for name, urls in chosen.items()}
+        report["idle"] = {
+            name: measure(urls, token, arguments.seconds, ("api", "floor", "naive"))
+            for name, urls in chosen.items()
+        }
+        if not arguments.skip_under_run:
+            worker = WorkerProcess(
+                connection.settings_dict, extra_env={"CELERY_BROKER_URL": arguments.broker}
+            )
+            worker.queue = worker.env["CELERY_QUEUE"] = queue
+            worker.start()
+            try:
+                run = request_match_run(trigger=MatchRun.Trigger.MANUAL)
+                while MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED:
+                    time.sleep(0.1)
+                under = {
+                    name: measure(urls, token, arguments.seconds, ("api", "floor"))
+                    for name, urls in chosen.items()
+                }
+                run.refresh_from_db()
+                for name, figures in under.items():
+                    idle = report["idle"][name]["api"]["p99_ms"]
+                    figures["api"]["p99_to_idle"] = round(figures["api"]["p99_ms"] / idle, 3)
+                report["under_run"] = {
+                    "run": run.pk,
+                    "run_still_running_at_end": run.status == MatchRun.Status.RUNNING,
+                    "run_stage_at_end": run.stage,
+                    **under,
+                }
+            finally:
+                worker.stop()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
