@@ -33,3 +33,21 @@ def record_many(
         )
         for pk in ids
     )
+
+
+def transition(
+    subject,
+    to_state: str,
+    *,
+    actor=None,
+    reason: str = "",
+    field: str = "status",
+    also: dict | None = None,
+) -> None:
+    """Move subject.<field> to to_state (with the `also` field values), save, and record it."""
+    from_state = getattr(subject, field)
+    setattr(subject, field, to_state)
+    for name, value in (also or {}).items():
+        setattr(subject, name, value)
+    subject.save(update_fields=[field, *(also or {})])
+    record(subject, to_state, actor=actor, reason=reason, from_state=from_state)

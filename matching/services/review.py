@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from matching.models import Commitment, Partner, Partnership, Proposal, ProposalLine
 from matching.services import capacity
-from matching.services.history import record
+from matching.services.history import record, transition
 from matching.services.runs import request_event_run
 from registry.errors import Conflict, PermissionDenied, ValidationError
-from registry.models import Membership, Need, NeedItem
+from registry.models import Membership, Need, NeedItem, Offer
 from registry.models.taxonomy import ResourceKind
 from registry.services.permissions import ensure_coordinator
+
+PENDING = ProposalLine.Confirmation.PENDING
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Decision:
 
 def _lock_proposal(proposal_id: int) -> Proposal:
     return Proposal.objects.select_for_update().get(pk=proposal_id)
+
+
+def _save_counters(rows: Iterable[Offer | NeedItem], *fields: str) -> None:
+    for row in rows:
+        row.save(update_fields=list(fields))
 
 
 @transaction.atomic
@@ -51,7 +58,7 @@ def accept_proposal(*, actor, proposal_id: int) -> Decision:
     for offer_id, quantity in sorted(demand.items()):
         offer = offers[offer_id]
         free = offer.quantity - offer.reserved - offer.committed
-        if offer.status != offer.Status.PUBLISHED or quantity > free:
+        if offer.status != Offer.Status.PUBLISHED or quantity > free:
             raise Conflict(
                 f"Offer {offer_id} ({offer.title}) has {free} left; this proposal needs {quantity}.",
                 code="capacity_taken",
@@ -74,19 +81,14 @@ def accept_proposal(*, actor, proposal_id: int) -> Decision:
             quantity=line.offer_quantity,
             item_quantity=line.quantity,
         )
-    for offer in offers.values():
-        offer.save(update_fields=["reserved"])
-    for item in items.values():
-        item.save(update_fields=["reserved"])
-    proposal.status = Proposal.Status.ACCEPTED
-    proposal.decided_at, proposal.decided_by = timezone.now(), actor
-    proposal.save(update_fields=["status", "decided_at", "decided_by"])
-    record(
+    _save_counters(offers.values(), "reserved")
+    _save_counters(items.values(), "reserved")
+    transition(
         proposal,
-        proposal.status,
-        from_state=Proposal.Status.PROPOSED,
+        Proposal.Status.ACCEPTED,
         actor=actor,
         reason="accepted",
+        also={"decided_at": timezone.now(), "decided_by": actor},
     )
     refresh_need_status(need_id=proposal.need_id)
     return Decision(proposal, True, "Accepted: the partners' capacity is reserved.")
@@ -103,31 +105,41 @@ def reject_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
         return Decision(proposal, False, "The proposal was already rejected; nothing changed.")
     if proposal.status != Proposal.Status.PROPOSED:
         raise Conflict(f"A {proposal.status} proposal cannot be rejected.", code="not_proposed")
-    proposal.status, proposal.reason = Proposal.Status.REJECTED, reason.strip()
-    proposal.decided_at, proposal.decided_by = timezone.now(), actor
-    proposal.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-    record(
+    transition(
         proposal,
-        proposal.status,
-        from_state=Proposal.Status.PROPOSED,
+        Proposal.Status.REJECTED,
         actor=actor,
-        reason=proposal.reason,
+        reason=reason.strip(),
+        also={"reason": reason.strip(), "decided_at": timezone.now(), "decided_by": actor},
     )
     return Decision(proposal, True, "Rejected.")
 
 
-def _own_lines(actor, proposal: Proposal) -> list[ProposalLine]:
-    writable = Membership.objects.filter(user=actor, role__in=Membership.WRITERS).values(
-        "organization_id"
-    )
+def _own_pending_lines(actor, proposal: Proposal) -> list[ProposalLine]:
+    """The caller's organizations' undecided lines; PermissionDenied when it has none at all."""
+    writable = Membership.objects.filter(user=actor, role__in=Membership.WRITERS)
     lines = list(
-        proposal.lines.select_for_update().filter(organization_id__in=writable).order_by("pk")
+        proposal.lines.select_for_update()
+        .filter(organization_id__in=writable.values("organization_id"))
+        .order_by("pk")
     )
     if not lines:
         raise PermissionDenied(
             "None of this proposal's lines belong to an organization you administer or edit."
         )
-    return lines
+    return [line for line in lines if line.confirmation == PENDING]
+
+
+def _decide(lines: list[ProposalLine], answer: str, actor, reason: str) -> None:
+    for line in lines:
+        transition(
+            line,
+            answer,
+            field="confirmation",
+            actor=actor,
+            reason=reason,
+            also={"confirmed_at": timezone.now(), "confirmed_by": actor},
+        )
 
 
 @transaction.atomic
@@ -136,74 +148,42 @@ def confirm_lines(*, actor, proposal_id: int) -> Decision:
     proposal = _lock_proposal(proposal_id)
     if proposal.status not in (Proposal.Status.ACCEPTED, Proposal.Status.FORMED):
         raise Conflict("Only an accepted proposal can be confirmed.", code="not_accepted")
-    lines = _own_lines(actor, proposal)
-    pending = [line for line in lines if line.confirmation == ProposalLine.Confirmation.PENDING]
+    pending = _own_pending_lines(actor, proposal)
     if not pending:
         return Decision(proposal, False, "Your lines were already decided; nothing changed.")
-    now = timezone.now()
-    for line in pending:
-        line.confirmation, line.confirmed_at, line.confirmed_by = (
-            ProposalLine.Confirmation.CONFIRMED,
-            now,
-            actor,
-        )
-        line.save(update_fields=["confirmation", "confirmed_at", "confirmed_by"])
-        record(
-            line,
-            line.confirmation,
-            from_state=ProposalLine.Confirmation.PENDING,
-            actor=actor,
-            reason="confirmed",
-        )
+    _decide(pending, ProposalLine.Confirmation.CONFIRMED, actor, "confirmed")
     _form_partnership_when_decided(proposal, actor)
     return Decision(proposal, True, f"Confirmed {len(pending)} line(s).")
 
 
 @transaction.atomic
 def decline_lines(*, actor, proposal_id: int, reason: str = "") -> Decision:
-    """Decline the caller's organizations' lines: their reservations are released and the need re-matched."""
+    """Decline the caller's lines: their reservations are released and the need re-matched."""
     proposal = _lock_proposal(proposal_id)
     if proposal.status != Proposal.Status.ACCEPTED:
         raise Conflict("Only an accepted proposal's lines can be declined.", code="not_accepted")
-    lines = _own_lines(actor, proposal)
-    pending = [line for line in lines if line.confirmation == ProposalLine.Confirmation.PENDING]
+    pending = _own_pending_lines(actor, proposal)
     if not pending:
         return Decision(proposal, False, "Your lines were already decided; nothing changed.")
-    commitments = {
-        c.line_id: c for c in Commitment.objects.select_for_update().filter(line__in=pending)
-    }
-    offers = capacity.lock_offers(line.offer_id for line in pending)
-    items = capacity.lock_items(line.need_item_id for line in pending)
-    for line in pending:
-        commitment = commitments[line.pk]
-        offers[line.offer_id].reserved -= commitment.quantity
-        items[line.need_item_id].reserved -= commitment.item_quantity
-        commitment.state = Commitment.State.RELEASED
-        commitment.save(update_fields=["state", "updated_at"])
-        record(
+    commitments = list(
+        Commitment.objects.select_for_update().filter(line__in=pending).order_by("pk")
+    )
+    offers = capacity.lock_offers(c.offer_id for c in commitments)
+    items = capacity.lock_items(c.need_item_id for c in commitments)
+    for commitment in commitments:
+        offers[commitment.offer_id].reserved -= commitment.quantity
+        items[commitment.need_item_id].reserved -= commitment.item_quantity
+        transition(
             commitment,
-            commitment.state,
-            from_state=Commitment.State.RESERVED,
+            Commitment.State.RELEASED,
+            field="state",
             actor=actor,
             reason="line declined",
+            also={"updated_at": timezone.now()},
         )
-        line.confirmation, line.confirmed_at, line.confirmed_by = (
-            ProposalLine.Confirmation.DECLINED,
-            timezone.now(),
-            actor,
-        )
-        line.save(update_fields=["confirmation", "confirmed_at", "confirmed_by"])
-        record(
-            line,
-            line.confirmation,
-            from_state=ProposalLine.Confirmation.PENDING,
-            actor=actor,
-            reason=reason,
-        )
-    for offer in offers.values():
-        offer.save(update_fields=["reserved"])
-    for item in items.values():
-        item.save(update_fields=["reserved"])
+    _save_counters(offers.values(), "reserved")
+    _save_counters(items.values(), "reserved")
+    _decide(pending, ProposalLine.Confirmation.DECLINED, actor, reason)
     _form_partnership_when_decided(proposal, actor)
     refresh_need_status(need_id=proposal.need_id)
     request_event_run(reason=f"lines of proposal {proposal.pk} declined")
@@ -213,19 +193,14 @@ def decline_lines(*, actor, proposal_id: int, reason: str = "") -> Decision:
 
 
 def _form_partnership_when_decided(proposal: Proposal, actor) -> None:
+    """Once no line is pending: commit the confirmed lines as a partnership, or withdraw."""
     lines = list(proposal.lines.select_related("need_item").order_by("pk"))
-    if any(line.confirmation == ProposalLine.Confirmation.PENDING for line in lines):
+    if any(line.confirmation == PENDING for line in lines):
         return
     confirmed = [line for line in lines if line.confirmation == ProposalLine.Confirmation.CONFIRMED]
     if not confirmed:
-        proposal.status = Proposal.Status.WITHDRAWN
-        proposal.save(update_fields=["status"])
-        record(
-            proposal,
-            proposal.status,
-            from_state=Proposal.Status.ACCEPTED,
-            actor=actor,
-            reason="every partner declined",
+        transition(
+            proposal, Proposal.Status.WITHDRAWN, actor=actor, reason="every partner declined"
         )
         return
     commitments = list(
@@ -239,19 +214,16 @@ def _form_partnership_when_decided(proposal: Proposal, actor) -> None:
         offer.committed += commitment.quantity
         item.reserved -= commitment.item_quantity
         item.committed += commitment.item_quantity
-        commitment.state = Commitment.State.COMMITTED
-        commitment.save(update_fields=["state", "updated_at"])
-        record(
+        transition(
             commitment,
-            commitment.state,
-            from_state=Commitment.State.RESERVED,
+            Commitment.State.COMMITTED,
+            field="state",
             actor=actor,
             reason="every line decided",
+            also={"updated_at": timezone.now()},
         )
-    for offer in offers.values():
-        offer.save(update_fields=["reserved", "committed"])
-    for item in items.values():
-        item.save(update_fields=["reserved", "committed"])
+    _save_counters(offers.values(), "reserved", "committed")
+    _save_counters(items.values(), "reserved", "committed")
     need = Need.objects.get(pk=proposal.need_id)
     partnership = Partnership.objects.create(
         need=need,
@@ -271,15 +243,7 @@ def _form_partnership_when_decided(proposal: Proposal, actor) -> None:
     record(
         partnership, partnership.status, actor=actor, reason=f"formed from proposal {proposal.pk}"
     )
-    proposal.status = Proposal.Status.FORMED
-    proposal.save(update_fields=["status"])
-    record(
-        proposal,
-        proposal.status,
-        from_state=Proposal.Status.ACCEPTED,
-        actor=actor,
-        reason="every line decided",
-    )
+    transition(proposal, Proposal.Status.FORMED, actor=actor, reason="every line decided")
     refresh_need_status(need_id=need.pk)
 
 
@@ -288,18 +252,12 @@ def refresh_need_status(*, need_id: int) -> None:
     need = Need.objects.select_for_update().get(pk=need_id)
     if need.status not in (Need.Status.OPEN, Need.Status.PARTIALLY_MET, Need.Status.MET):
         return
-    totals = NeedItem.objects.filter(need_id=need_id).aggregate(
-        quantity=Sum("quantity"), covered=Sum("covered")
-    )
-    items = NeedItem.objects.filter(need_id=need_id).values_list("quantity", "covered")
+    items = list(NeedItem.objects.filter(need_id=need_id).values_list("quantity", "covered"))
     if all(covered >= quantity for quantity, covered in items):
         status = Need.Status.MET
-    elif totals["covered"]:
+    elif any(covered for _, covered in items):
         status = Need.Status.PARTIALLY_MET
     else:
         status = Need.Status.OPEN
     if status != need.status:
-        previous = need.status
-        need.status = status
-        need.save(update_fields=["status", "updated_at"])
-        record(need, status, from_state=previous, reason="coverage changed")
+        transition(need, status, reason="coverage changed", also={"updated_at": timezone.now()})
