@@ -1,8 +1,13 @@
-"""Candidate pairs (offer, need item) that pass the hard rules, found by blocking, not by scanning.
+"""Candidate pairs (offer, need item): the hard rules, then the k best by score, found by blocking.
 
-Offers are indexed by (category, area code). A need item looks up its own area, the country of
-that area and "global", so the work grows with the number of real candidates rather than with
-offers x items. The hard rules are then checked on those pairs with array operations.
+Offers are indexed by (category, area code). The need items of one category and one area form a
+group; the offers that reach the group are those listed for that area, for its country and for
+"global". Each group is checked as one matrix (its items x its offers), so the work grows with the
+number of real candidates, never with offers x items.
+
+Within a group, the hard rules and the whole score (the TF-IDF cosines by one dense product over
+the few words the group uses) are computed for every pair; each item keeps its k best pairs,
+ties broken by offer id.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import numpy as np
 
 from .areas import covering_codes
 from .catalogue import Catalogue
-from .model import Problem
+from .model import Parameters, Problem
+from .scoring import TERMS, group_scores, pair_terms, text_vectors
 
 # Why a pair that matched on category and area was still dropped (in the order checked).
 OWN_ORGANIZATION = "own_organization"
@@ -23,13 +29,20 @@ NO_EXCHANGE_RATE = "no_exchange_rate"
 BELOW_MINIMUM = "below_minimum_allocation"
 REJECTIONS = (OWN_ORGANIZATION, AVAILABLE_TOO_LATE, NO_EXCHANGE_RATE, BELOW_MINIMUM)
 
+# Pairs checked per matrix: large groups are cut into row chunks of about this many pairs.
+_CELLS = 1 << 20
+
 
 @dataclass(frozen=True)
 class Candidates:
-    """Parallel arrays, one entry per candidate pair.
+    """Parallel arrays, one entry per candidate pair, sorted by item, score descending, offer id.
 
     rate: item units per offer unit (an exchange rate for money, else 1).
     min_share: the smallest share of the item the offer may supply (its minimum allocation).
+    terms: the score terms (columns in TERMS order); score: their weighted mean.
+    area_matches: per item, the offers matching on category and area (before the other rules).
+    rejected: per reason, the (item, offer) pairs it dropped, for the items left without any.
+    found: the pairs that passed every hard rule (before the top k cut).
     """
 
     offer: np.ndarray
@@ -37,26 +50,17 @@ class Candidates:
     level: np.ndarray
     rate: np.ndarray
     min_share: np.ndarray
-    area_matches: np.ndarray  # per item: number of offers matching on category and area
-    rejected: dict[str, tuple[np.ndarray, np.ndarray]]  # reason -> (items, offers)
+    terms: np.ndarray
+    score: np.ndarray
+    area_matches: np.ndarray
+    rejected: dict[str, tuple[np.ndarray, np.ndarray]]
+    found: int
 
     def __len__(self) -> int:
         return int(self.offer.size)
 
-    def subset(self, keep: np.ndarray) -> Candidates:
-        """The candidates selected by a boolean mask or index array."""
-        return Candidates(
-            offer=self.offer[keep],
-            item=self.item[keep],
-            level=self.level[keep],
-            rate=self.rate[keep],
-            min_share=self.min_share[keep],
-            area_matches=self.area_matches,
-            rejected=self.rejected,
-        )
 
-
-def _area_index(problem: Problem, catalogue: Catalogue) -> dict[tuple[str, str], np.ndarray]:
+def _offer_index(problem: Problem, catalogue: Catalogue) -> dict[tuple[str, str], np.ndarray]:
     """Offers with free capacity, by (category, area code), ascending offer position."""
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, offer in enumerate(problem.offers):
@@ -67,73 +71,170 @@ def _area_index(problem: Problem, catalogue: Catalogue) -> dict[tuple[str, str],
     return {key: np.array(value, dtype=np.int64) for key, value in index.items()}
 
 
-def _area_matches(problem: Problem, catalogue: Catalogue) -> tuple[np.ndarray, ...]:
-    """All (offer, item, level) triples where category matches and the offer covers the area."""
-    index = _area_index(problem, catalogue)
-    offers: list[np.ndarray] = []
-    items: list[int] = []
-    levels: list[int] = []
-    counts: list[int] = []
-    for item_position, category in enumerate(catalogue.item_category):
-        need = problem.needs[catalogue.item_need[item_position]]
-        for code, level in covering_codes(need.area):
-            found = index.get((category, code))
-            if found is not None:
-                offers.append(found)
-                items.append(item_position)
-                levels.append(level)
-                counts.append(found.size)
+def _item_groups(problem: Problem, catalogue: Catalogue) -> dict[tuple[str, str], list[int]]:
+    """Open need items by (category, need area), in item order."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, category in enumerate(catalogue.item_category):
+        if catalogue.item_remaining[position] > 0:
+            area = problem.needs[catalogue.item_need[position]].area
+            groups[(category, area)].append(position)
+    return groups
+
+
+def _reaching(index, category: str, area: str) -> tuple[np.ndarray, np.ndarray]:
+    """Offers of a category that reach an area, each once at its most precise level."""
+    offers, levels = [], []
+    for code, level in covering_codes(area):
+        found = index.get((category, code))
+        if found is not None:
+            offers.append(found)
+            levels.append(np.full(found.size, level, dtype=np.int64))
     if not offers:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    sizes = np.array(counts, dtype=np.int64)
-    offer = np.concatenate(offers)
-    item = np.repeat(np.array(items, dtype=np.int64), sizes)
-    level = np.repeat(np.array(levels, dtype=np.int64), sizes)
+        return empty, empty
+    offer, level = np.concatenate(offers), np.concatenate(levels)
     # An offer listing both "KE" and "KE-30" reaches a KE-30 need twice: keep the most precise.
-    key = item * max(1, catalogue.offer_id.size) + offer
-    order = np.lexsort((-level, key))
+    order = np.lexsort((-level, offer))
     first = np.ones(order.size, dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    chosen = order[first]
-    return offer[chosen], item[chosen], level[chosen]
+    first[1:] = offer[order][1:] != offer[order][:-1]
+    return offer[order][first], level[order][first]
 
 
-def generate_candidates(problem: Problem, catalogue: Catalogue) -> Candidates:
-    """The candidate pairs that pass every hard rule, sorted by item then offer."""
-    offer, item, level = _area_matches(problem, catalogue)
-    need = catalogue.item_need[item]
-    area_matches = np.bincount(item, minlength=catalogue.item_id.size)
-
-    financial = catalogue.item_financial[item]
+def _rates(catalogue: Catalogue, item: np.ndarray, offer: np.ndarray) -> np.ndarray:
+    """Item units per offer unit for every (item row, offer column); NaN without a rate."""
+    financial = catalogue.item_financial[item][:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(financial, catalogue.item_usd[item] / catalogue.offer_usd[offer], 1.0)
+        rate = catalogue.item_usd[item][:, None] / catalogue.offer_usd[offer][None, :]
     # The same currency on both sides (or none on either) needs no exchange rate.
-    same = catalogue.offer_currency[offer] == catalogue.item_currency[item]
-    rate = np.where(financial & same, 1.0, rate)
+    same = catalogue.item_currency[item][:, None] == catalogue.offer_currency[offer][None, :]
+    return np.where(financial, np.where(same, 1.0, rate), 1.0)
 
-    minimum = np.minimum(catalogue.offer_min[offer], catalogue.offer_remaining[offer])
+
+@dataclass(frozen=True)
+class Survivors:
+    """Pairs that pass the hard rules and are among their item's k best (or tie), by column."""
+
+    kept: dict[str, list[np.ndarray]]
+    rejected: dict[str, tuple[list[np.ndarray], list[np.ndarray]]]
+    area_matches: np.ndarray
+    found: int
+
+
+def _survivors(problem: Problem, catalogue: Catalogue, parameters: Parameters, text) -> Survivors:
+    """Pairs that pass every hard rule, cut to each item's k best and their ties."""
+    k = max(1, parameters.top_k)
+    index = _offer_index(problem, catalogue)
+    area_matches = np.zeros(catalogue.item_id.size, dtype=np.int64)
+    kept: dict[str, list[np.ndarray]] = defaultdict(list)
+    rejected: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {
+        reason: ([], []) for reason in REJECTIONS
+    }
+    found = 0
+    for (category, area), members in sorted(_item_groups(problem, catalogue).items()):
+        offers, levels = _reaching(index, category, area)
+        items = np.array(members, dtype=np.int64)
+        area_matches[items] = offers.size
+        if offers.size == 0:
+            continue
+        rows = max(1, _CELLS // offers.size)
+        for start in range(0, items.size, rows):
+            chunk = items[start : start + rows]
+            found += _check_group(
+                catalogue, parameters, text, k, chunk, offers, levels, kept, rejected
+            )
+    return Survivors(kept, rejected, area_matches, found)
+
+
+def _check_group(catalogue, parameters, text, k, items, offers, levels, kept, rejected) -> int:
+    """Hard rules and scores for one group's matrix; keeps each item's k best (and ties)."""
+    need = catalogue.item_need[items]
+    rate = _rates(catalogue, items, offers)
+    minimum = np.minimum(catalogue.offer_min[offers], catalogue.offer_remaining[offers])
     with np.errstate(invalid="ignore", divide="ignore"):
-        min_share = np.where(minimum > 0, minimum * rate / catalogue.item_remaining[item], 0.0)
-
+        min_share = np.where(
+            minimum[None, :] > 0, minimum[None, :] * rate / catalogue.item_remaining[items, None], 0
+        )
     failures = {
-        OWN_ORGANIZATION: catalogue.offer_org[offer] == catalogue.need_org[need],
-        AVAILABLE_TOO_LATE: catalogue.offer_from[offer] > catalogue.need_deadline[need],
+        OWN_ORGANIZATION: catalogue.offer_org[offers][None, :] == catalogue.need_org[need][:, None],
+        AVAILABLE_TOO_LATE: catalogue.offer_from[offers][None, :]
+        > catalogue.need_deadline[need][:, None],
         NO_EXCHANGE_RATE: ~np.isfinite(rate),
         BELOW_MINIMUM: ~(min_share <= 1.0 + 1e-9),
     }
-    alive = catalogue.item_remaining[item] > 0
-    rejected: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    alive = np.ones(rate.shape, dtype=bool)
     for reason in REJECTIONS:
-        hit = alive & failures[reason]
-        rejected[reason] = (item[hit], offer[hit])
         alive &= ~failures[reason]
+    # Reasons are kept only for the items that end without any candidate: the explanation of
+    # what is uncovered reads them.
+    empty = ~alive.any(axis=1)
+    if empty.any():
+        blocked = np.ones((int(empty.sum()), offers.size), dtype=bool)
+        for reason in REJECTIONS:
+            row, column = np.nonzero(blocked & failures[reason][empty])
+            rejected[reason][0].append(items[empty][row])
+            rejected[reason][1].append(offers[column])
+            blocked &= ~failures[reason][empty]
+    score = np.where(alive, group_scores(catalogue, parameters, text, offers, levels, need), -1.0)
+    if offers.size > k:
+        # Each item's k-th best score; ties with it are kept and broken by offer id later.
+        kth = -np.partition(-score, k - 1, axis=1)[:, k - 1]
+        alive &= score >= kth[:, None]
+    row, column = np.nonzero(alive)
+    kept["item"].append(items[row])
+    kept["offer"].append(offers[column])
+    kept["level"].append(levels[column])
+    kept["rate"].append(rate[row, column])
+    kept["min_share"].append(np.clip(min_share[row, column], 0.0, 1.0))
+    kept["score"].append(score[row, column])
+    return int(np.count_nonzero(score >= 0))
+
+
+def rank_candidates(problem: Problem, catalogue: Catalogue, parameters: Parameters) -> Candidates:
+    """The k best pairs of every need item (score, then offer id), with their terms."""
+    text = text_vectors(problem)
+    survivors = _survivors(problem, catalogue, parameters, text)
+    kept, rejected = survivors.kept, survivors.rejected
+    area_matches, found = survivors.area_matches, survivors.found
+    k = max(1, parameters.top_k)
+    empty = np.zeros(0, dtype=np.int64)
+    if not kept:
+        return Candidates(
+            offer=empty,
+            item=empty,
+            level=empty,
+            rate=np.zeros(0),
+            min_share=np.zeros(0),
+            terms=np.zeros((0, len(TERMS))),
+            score=np.zeros(0),
+            area_matches=area_matches,
+            rejected={reason: (empty, empty) for reason in REJECTIONS},
+            found=0,
+        )
+    columns = {name: np.concatenate(parts) for name, parts in kept.items()}
+    item, offer, score = columns["item"], columns["offer"], columns["score"]
+    order = np.lexsort((catalogue.offer_id[offer], -score, item))
+    starts = np.ones(order.size, dtype=bool)
+    starts[1:] = item[order][1:] != item[order][:-1]
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))
+    chosen = order[np.arange(order.size) - group_start < k]
+    level = columns["level"][chosen]
     return Candidates(
-        offer=offer[alive],
-        item=item[alive],
-        level=level[alive],
-        rate=rate[alive],
-        min_share=np.clip(min_share[alive], 0.0, 1.0),
+        offer=offer[chosen],
+        item=item[chosen],
+        level=level,
+        rate=columns["rate"][chosen],
+        min_share=columns["min_share"][chosen],
+        terms=pair_terms(
+            catalogue, parameters, text, offer[chosen], level, catalogue.item_need[item[chosen]]
+        ),
+        score=score[chosen],
         area_matches=area_matches,
-        rejected=rejected,
+        rejected={
+            reason: (
+                np.concatenate(items) if items else empty,
+                np.concatenate(offers) if offers else empty,
+            )
+            for reason, (items, offers) in rejected.items()
+        },
+        found=found,
     )

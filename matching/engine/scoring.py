@@ -15,7 +15,6 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .areas import LEVEL_COUNTRY, LEVEL_GLOBAL, LEVEL_SAME
-from .candidates import Candidates
 from .catalogue import Catalogue
 from .model import Parameters, Problem
 
@@ -35,10 +34,44 @@ def text_vectors(problem: Problem) -> tuple[sparse.csr_matrix, sparse.csr_matrix
     return matrix[:cut], matrix[cut:]
 
 
+def _gather(matrix: sparse.csr_matrix, rows: np.ndarray):
+    """The entries of the given rows of a CSR matrix: (local row, column, value) arrays."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    positions = offsets + np.arange(total)
+    local = np.repeat(np.arange(rows.size), lengths)
+    return local, matrix.indices[positions], matrix.data[positions]
+
+
+def group_cosines(
+    need_text: sparse.csr_matrix,
+    offer_text: sparse.csr_matrix,
+    needs: np.ndarray,
+    offers: np.ndarray,
+) -> np.ndarray:
+    """Cosines of every (need, offer) pair of a group, as a dense matrix.
+
+    The rows are L2-normalised, so a cosine is a dot product; over the few words a group uses,
+    one dense product gives all of them.
+    """
+    need_row, need_word, need_value = _gather(need_text, needs)
+    offer_row, offer_word, offer_value = _gather(offer_text, offers)
+    words = np.union1d(need_word, offer_word)
+    if words.size == 0:
+        return np.zeros((needs.size, offers.size))
+    left = np.zeros((needs.size, words.size), dtype=np.float32)
+    left[need_row, np.searchsorted(words, need_word)] = need_value
+    right = np.zeros((offers.size, words.size), dtype=np.float32)
+    right[offer_row, np.searchsorted(words, offer_word)] = offer_value
+    return np.clip(left @ right.T, 0.0, 1.0).astype(float)
+
+
 def pair_cosines(
     left: sparse.csr_matrix, right: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
-    """Row-wise dot products left[rows[i]] · right[cols[i]], in chunks, without densifying."""
+    """Row-wise dot products left[rows[i]] · right[cols[i]] (few pairs), without densifying."""
     out = np.zeros(rows.size, dtype=float)
     for start in range(0, rows.size, _CHUNK):
         stop = min(rows.size, start + _CHUNK)
@@ -48,54 +81,85 @@ def pair_cosines(
 
 
 def _shared_share(offer_masks: np.ndarray, need_masks: np.ndarray) -> np.ndarray:
-    """|offer ∩ need| / |need| per pair (0 when the need names none)."""
-    shared = np.bitwise_count(offer_masks & need_masks).sum(axis=1)
-    wanted = np.bitwise_count(need_masks).sum(axis=1)
+    """|offer ∩ need| / |need| for every (need row, offer column) (0 when the need names none)."""
+    shared = np.bitwise_count(need_masks[:, None, :] & offer_masks[None, :, :]).sum(axis=2)
+    wanted = np.bitwise_count(need_masks).sum(axis=1)[:, None]
     return np.divide(shared, wanted, out=np.zeros(shared.shape, dtype=float), where=wanted > 0)
 
 
-def score_terms(
-    problem: Problem, catalogue: Catalogue, candidates: Candidates, parameters: Parameters
-) -> np.ndarray:
-    """The six score terms of every candidate, one row per pair, columns in TERMS order."""
-    offer, item = candidates.offer, candidates.item
-    need = catalogue.item_need[item]
-    geography = np.zeros(len(candidates))
-    geography[candidates.level == LEVEL_SAME] = 1.0
-    geography[candidates.level == LEVEL_COUNTRY] = parameters.geography_country
-    geography[candidates.level == LEVEL_GLOBAL] = parameters.geography_global
-    offer_text, need_text = text_vectors(problem)
-    columns = {
-        "focus": _shared_share(catalogue.offer_focus[offer], catalogue.need_focus[need]),
-        "groups": _shared_share(catalogue.offer_groups[offer], catalogue.need_groups[need]),
-        "geography": geography,
-        "verified": catalogue.offer_verified[offer],
-        "track_record": 1.0 - np.exp(-catalogue.offer_track[offer] / parameters.track_record_scale),
-        "text": pair_cosines(offer_text, need_text, offer, need),
-    }
-    return (
-        np.column_stack([columns[name] for name in TERMS])
-        if len(candidates)
-        else (np.zeros((0, len(TERMS))))
-    )
-
-
-def combine(terms: np.ndarray, parameters: Parameters) -> np.ndarray:
-    """The weighted mean of the terms: a score in [0, 1]."""
+def term_weights(parameters: Parameters) -> np.ndarray:
+    """The weight of each term, in TERMS order, normalised to sum to 1 (all zero if none)."""
     weights = parameters.score_weights()
     vector = np.array([max(0.0, weights[name]) for name in TERMS])
     total = vector.sum()
-    if total <= 0:
-        return np.zeros(terms.shape[0])
-    return np.clip(terms @ (vector / total), 0.0, 1.0)
+    return vector / total if total > 0 else vector
 
 
-def top_k(candidates: Candidates, score: np.ndarray, offer_id: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best candidates of each item (score desc, then offer id), item order."""
-    order = np.lexsort((offer_id[candidates.offer], -score, candidates.item))
-    items = candidates.item[order]
-    starts = np.ones(order.size, dtype=bool)
-    starts[1:] = items[1:] != items[:-1]
-    group_start = np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))
-    rank = np.arange(order.size) - group_start
-    return order[rank < max(1, k)]
+def _geography(levels: np.ndarray, parameters: Parameters) -> np.ndarray:
+    geography = np.zeros(levels.size)
+    geography[levels == LEVEL_SAME] = 1.0
+    geography[levels == LEVEL_COUNTRY] = parameters.geography_country
+    geography[levels == LEVEL_GLOBAL] = parameters.geography_global
+    return geography
+
+
+def _track(catalogue: Catalogue, offers: np.ndarray, parameters: Parameters) -> np.ndarray:
+    return 1.0 - np.exp(-catalogue.offer_track[offers] / parameters.track_record_scale)
+
+
+def group_scores(
+    catalogue: Catalogue,
+    parameters: Parameters,
+    text: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    offers: np.ndarray,
+    levels: np.ndarray,
+    needs: np.ndarray,
+) -> np.ndarray:
+    """The score of every (need row, offer column) pair of a group."""
+    weights = dict(zip(TERMS, term_weights(parameters), strict=True))
+    per_offer = (
+        weights["geography"] * _geography(levels, parameters)
+        + weights["verified"] * catalogue.offer_verified[offers]
+        + weights["track_record"] * _track(catalogue, offers, parameters)
+    )
+    score = per_offer[None, :] + weights["focus"] * _shared_share(
+        catalogue.offer_focus[offers], catalogue.need_focus[needs]
+    )
+    score += weights["groups"] * _shared_share(
+        catalogue.offer_groups[offers], catalogue.need_groups[needs]
+    )
+    if weights["text"] > 0:
+        offer_text, need_text = text
+        score += weights["text"] * group_cosines(need_text, offer_text, needs, offers)
+    return np.clip(score, 0.0, 1.0)
+
+
+def pair_terms(
+    catalogue: Catalogue,
+    parameters: Parameters,
+    text: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    offers: np.ndarray,
+    levels: np.ndarray,
+    needs: np.ndarray,
+) -> np.ndarray:
+    """The six terms of the given pairs (kept for the explanations), columns in TERMS order."""
+
+    def overlap(offer_masks: np.ndarray, need_masks: np.ndarray) -> np.ndarray:
+        shared = np.bitwise_count(offer_masks & need_masks).sum(axis=1)
+        wanted = np.bitwise_count(need_masks).sum(axis=1)
+        return np.divide(shared, wanted, out=np.zeros(shared.shape), where=wanted > 0)
+
+    offer_text, need_text = text
+    columns = {
+        "focus": overlap(catalogue.offer_focus[offers], catalogue.need_focus[needs]),
+        "groups": overlap(catalogue.offer_groups[offers], catalogue.need_groups[needs]),
+        "geography": _geography(levels, parameters),
+        "verified": catalogue.offer_verified[offers],
+        "track_record": _track(catalogue, offers, parameters),
+        "text": pair_cosines(offer_text, need_text, offers, needs),
+    }
+    return (
+        np.column_stack([columns[name] for name in TERMS])
+        if offers.size
+        else (np.zeros((0, len(TERMS))))
+    )

@@ -24,14 +24,14 @@ from multiprocessing import get_context
 import numpy as np
 
 from .allocation import BlockOutcome, allocate_block
-from .candidates import generate_candidates
+from .candidates import rank_candidates
 from .catalogue import build_catalogue
 from .components import Block, split_blocks
 from .explain import amount, line_sentence, summary
 from .metrics import fully_served, run_metrics, violations
 from .model import Line, NeedProposal, Parameters, Problem, Result
 from .quantities import round_lines
-from .scoring import TERMS, combine, score_terms, top_k
+from .scoring import TERMS
 from .shortfall import Shortfall
 
 Progress = Callable[[str, int], None]
@@ -56,14 +56,11 @@ def solve(
 
     report("candidates", 0)
     catalogue = build_catalogue(problem, parameters)
-    found = generate_candidates(problem, catalogue)
+    candidates = rank_candidates(problem, catalogue, parameters)
     lap("candidates")
 
     report("scoring", 15)
-    terms = score_terms(problem, catalogue, found, parameters)
-    score = combine(terms, parameters)
-    keep = top_k(found, score, catalogue.offer_id, parameters.top_k)
-    candidates, terms, score = found.subset(keep), terms[keep], score[keep]
+    terms, score = candidates.terms, candidates.score
     kinds = sorted({offer.organization_kind for offer in problem.offers})
     kind_code = np.array([kinds.index(o.organization_kind) for o in problem.offers], np.int64)
     lap("scoring")
@@ -117,7 +114,7 @@ def solve(
         outcomes,
         blocks,
         served,
-        counts={"candidates": len(candidates), "candidate_pairs_found": len(found)},
+        counts={"candidates": len(candidates), "candidate_pairs_found": candidates.found},
         check=violations(catalogue, line_offer, line_item, offer_quantity, item_quantity),
         quality=float((score[lines] * share[lines])[full_lines].sum()),
         greedy_weight=greedy_weight,
