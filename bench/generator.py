@@ -132,6 +132,9 @@ def generate(size: str = "S", supply: float = 0.8, seed: int = 1) -> Problem:
         total = raw[mine].sum()
         if total > 0:  # scale so that the category's supply is `supply` x its demand
             raw[mine] *= supply * demand[category] / total
+    by_country = popularity.reshape(len(COUNTRIES), SUBDIVISIONS_PER_COUNTRY)
+    country_popularity = by_country.sum(axis=1)
+    within = by_country / country_popularity[:, None]
     organizations = max(1, offers_count // 10)
     org_kind = rng.choice(len(KINDS), size=organizations, p=KIND_SHARE)
     offers = []
@@ -144,12 +147,14 @@ def generate(size: str = "S", supply: float = 0.8, seed: int = 1) -> Problem:
         elif roll < 0.10:
             offer_areas = (COUNTRIES[int(rng.integers(len(COUNTRIES)))],)
         else:
+            # A local offer lists regions of one country (an organization's field offices).
+            country = int(rng.choice(len(COUNTRIES), p=country_popularity))
             count = int(rng.integers(1, 11))
+            picked = rng.choice(
+                SUBDIVISIONS_PER_COUNTRY, size=count, replace=False, p=within[country]
+            )
             offer_areas = tuple(
-                sorted(
-                    areas[i]
-                    for i in rng.choice(len(areas), size=count, replace=False, p=popularity)
-                )
+                sorted(areas[country * SUBDIVISIONS_PER_COUNTRY + i] for i in picked)
             )
         currency = None
         quantity = float(np.floor(raw[o])) if category != "grant" else round(float(raw[o]), 2)
