@@ -18,8 +18,9 @@ class TaxonomySlugField(serializers.PrimaryKeyRelatedField):
     """A slug of a taxonomy (slugs are primary keys, so reading needs no query)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and len(data) > SLUG_LENGTH:
-            self.fail("does_not_exist", pk_value=data[:SLUG_LENGTH] + "…")
+        # PostgreSQL refuses NUL in text: such a value names nothing, it must not reach a query.
+        if isinstance(data, str) and (len(data) > SLUG_LENGTH or "\x00" in data):
+            self.fail("does_not_exist", pk_value=data[:SLUG_LENGTH].replace("\x00", "") + "…")
         return super().to_internal_value(data)
 
 
@@ -61,9 +62,22 @@ def taxonomy_field(queryset, label: str, *, many: bool = False, **kwargs):
     return BoundedManyRelatedField(child_relation=TaxonomySlugField(**slug), **kwargs)
 
 
-def bounded_dict(max_properties: int, **kwargs) -> serializers.DictField:
+class BoundedDictField(serializers.DictField):
+    """A JSON object with short keys free of NUL (PostgreSQL's jsonb refuses it)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            for key in data:
+                if len(key) > SLUG_LENGTH or "\x00" in key:
+                    raise serializers.ValidationError(
+                        f"Keys are at most {SLUG_LENGTH} characters, without NUL.", code="key"
+                    )
+        return super().to_internal_value(data)
+
+
+def bounded_dict(max_properties: int, **kwargs) -> BoundedDictField:
     """A JSON object of at most `max_properties` members (maxProperties in the schema)."""
-    return serializers.DictField(validators=[MaxLengthValidator(max_properties)], **kwargs)
+    return BoundedDictField(validators=[MaxLengthValidator(max_properties)], **kwargs)
 
 
 @extend_schema_field(

@@ -10,8 +10,8 @@ from registry.models.visibility import is_coordinator, member_organization_ids
 
 
 class ContactSerializer(serializers.Serializer):
-    email = serializers.EmailField(help_text="Contact e-mail address.")
-    phone = serializers.CharField(help_text="Contact telephone number.")
+    email = serializers.EmailField(allow_blank=True, help_text="Contact e-mail address.")
+    phone = serializers.CharField(allow_blank=True, help_text="Contact telephone number.")
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -117,6 +116,6 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     )
     def verify(self, request: Request, pk: str | None = None) -> Response:
         """Mark the organization as verified (coordinators)."""
-        organization = get_object_or_404(Organization, pk=pk)
+        organization = self.get_object()  # coordinators see every organization; "abc" is a 404
         organization = services.verify_organization(actor=request.user, organization=organization)
         return Response(OrganizationSerializer(organization, context={"request": request}).data)

@@ -33,3 +33,17 @@ def fresh_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def api_server(reference_data):
+    """gunicorn on loopback, bound to the test database (the test's rows are committed)."""
+    from django.db import connection
+
+    from tests.security.server import ApiServer
+
+    server = ApiServer(connection.settings_dict).start()
+    try:
+        yield server
+    finally:
+        server.stop()
