@@ -127,14 +127,13 @@ def day(value: datetime.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def slugs_of(relation, ids: list[int]) -> dict[int, list[str]]:
-    """{offer id: [slugs]} of an offer's M2M taxonomy, in slug order as the serializer lists it."""
-    through = relation.through
-    target = relation.field.m2m_reverse_name()
+def slugs_of(relation, ids: list[int], order: str | None = None) -> dict[int, list[str]]:
+    """{owner id: [target keys]} of an M2M relation, in the target's ordering (slug unless named)."""
+    owner, target = relation.field.m2m_column_name(), relation.field.m2m_reverse_name()
     found: dict[int, list[str]] = defaultdict(list)
-    rows = through.objects.filter(offer_id__in=ids).order_by(target).values_list("offer_id", target)
-    for offer_id, slug in rows:
-        found[offer_id].append(slug)
+    rows = relation.through.objects.filter(**{f"{owner}__in": ids}).order_by(order or target)
+    for owner_id, key in rows.values_list(owner, target):
+        found[owner_id].append(key)
     return found
 
 
@@ -169,6 +168,130 @@ def represent_offers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "reserved": decimal(row["reserved"]),
             "committed": decimal(row["committed"]),
             "remaining": decimal(row["remaining"]),
+            "created_at": moment(row["created_at"]),
+            "updated_at": moment(row["updated_at"]),
+        }
+        for row in rows
+    ]
+
+
+NEED_VALUES = (
+    "id",
+    "organization_id",
+    "title",
+    "description",
+    "area",
+    "population",
+    "indicator_name",
+    "indicator_unit",
+    "indicator_baseline",
+    "indicator_target",
+    "indicator_source",
+    "indicator_date",
+    "indicator_disaggregation",
+    "deadline",
+    "priority",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
+
+def need_values(queryset: QuerySet) -> QuerySet:
+    return queryset.prefetch_related(None).values(*NEED_VALUES)
+
+
+def disaggregation(value: dict) -> dict:
+    # DictField(child=DictField(child=CharField)): keys and values as strings, None kept.
+    return {
+        str(dimension): None
+        if groups is None
+        else {str(group): None if share is None else str(share) for group, share in groups.items()}
+        for dimension, groups in value.items()
+    }
+
+
+def consultations_of(need_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """ConsultationSerializer's output per need, in the model's order."""
+    from registry.models import Consultation
+
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = list(
+        Consultation.objects.filter(need_id__in=need_ids).values(
+            "id", "need_id", "held_on", "summary"
+        )
+    )
+    if not rows:
+        return found
+    keys = [row["id"] for row in rows]
+    groups = slugs_of(Consultation.groups, keys)
+    organizations = slugs_of(Consultation.organizations, keys, order="organization__name")
+    for row in rows:
+        found[row["need_id"]].append(
+            {
+                "held_on": day(row["held_on"]),
+                "summary": row["summary"],
+                "groups": groups[row["id"]],
+                "organizations": organizations[row["id"]],
+            }
+        )
+    return found
+
+
+def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """NeedSerializer's output for need_values() rows: a query per relation for all rows."""
+    from django.db.models import Count
+
+    from registry.models import Need, NeedItem
+
+    ids = [row["id"] for row in rows]
+    focus = slugs_of(Need.focus_areas, ids)
+    groups = slugs_of(Need.vulnerable_groups, ids)
+    targets = slugs_of(Need.sdg_targets, ids, order="sdgtarget__position")
+    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for item in NeedItem.objects.filter(need_id__in=ids).order_by("need_id", "id").values():
+        items[item["need_id"]].append(
+            {
+                "id": item["id"],
+                "category": item["category_id"],
+                "kind": item["kind"],
+                "quantity": decimal(item["quantity"]),
+                "currency": item["currency"],
+                "covered": decimal(item["covered"]),
+            }
+        )
+    consultations = consultations_of(ids)
+    endorsements = dict(
+        Need.objects.filter(pk__in=ids)
+        .annotate(endorsement_count=Count("endorsements", distinct=True))
+        .values_list("pk", "endorsement_count")
+    )
+    return [
+        {
+            "id": row["id"],
+            "organization": row["organization_id"],
+            "title": row["title"],
+            "description": row["description"],
+            "area": row["area"],
+            "focus_areas": focus[row["id"]],
+            "vulnerable_groups": groups[row["id"]],
+            "sdg_targets": targets[row["id"]],
+            "population": row["population"],
+            "indicator": {
+                "name": row["indicator_name"],
+                "unit": row["indicator_unit"],
+                "baseline": decimal(row["indicator_baseline"]),
+                "target": decimal(row["indicator_target"]),
+                "source": row["indicator_source"],
+                "date": day(row["indicator_date"]),
+                "disaggregation": disaggregation(row["indicator_disaggregation"]),
+            },
+            "deadline": day(row["deadline"]),
+            "priority": row["priority"],
+            "status": row["status"],
+            "items": items[row["id"]],
+            "consultations": consultations[row["id"]],
+            "endorsements": endorsements.get(row["id"], 0),
             "created_at": moment(row["created_at"]),
             "updated_at": moment(row["updated_at"]),
         }

@@ -6,11 +6,14 @@ from django.db.models import Count, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import NeedFilterSet
 from api.permissions import ReadOnlyOrAuthenticated
+from api.renderers import ORJSONRenderer
+from api.serializers.listings import need_values, represent_needs
 from api.serializers.needs import EndorsementSerializer, NeedSerializer
 from api.views.base import ConditionalUpdateMixin, refuse_organization_change, validated
 from registry import services
@@ -25,6 +28,14 @@ class NeedViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     permission_classes = [ReadOnlyOrAuthenticated]
     ordering_fields = ["priority", "deadline", "created_at", "updated_at", "population", "title"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        # The serializer's JSON from `.values()` rows; the page is counted and read without the
+        # endorsement count, which is read for the page's needs only.
+        visible = Need.objects.visible_to(request.user).order_by("-priority", "deadline", "id")
+        page = self.paginate_queryset(need_values(self.filter_queryset(visible)))
+        return self.get_paginated_response(represent_needs(page))
 
     def get_queryset(self):
         return (

@@ -6,21 +6,25 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import (
+    need_values,
     offer_values,
     proposal_values,
+    represent_needs,
     represent_offers,
     represent_proposals,
 )
 from api.serializers.matching import ProposalSerializer
+from api.serializers.needs import NeedSerializer
 from api.serializers.offers import OfferSerializer
 from matching.models import Proposal
 from matching.services import runs
-from registry.models import Offer, Organization
+from registry.models import Consultation, Endorsement, Need, Offer, Organization
 from tests.conftest import client_for
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, OrganizationFactory
 
@@ -78,3 +82,49 @@ def test_the_proposal_list_and_detail_answer_the_serializers_json(proposals, coo
     assert listed["results"][0] == ProposalSerializer(first).data
     assert client.get(f"/api/v1/proposals/{first.pk}/").json() == ProposalSerializer(first).data
     assert client.get("/api/v1/proposals/abc/").status_code == 404
+
+
+def test_needs_from_values_equal_the_serializer(proposals):
+    community = OrganizationFactory(kind=Organization.Kind.COMMUNITY, name="B community")
+    other = OrganizationFactory(kind=Organization.Kind.COMMUNITY, name="A community")
+    need = Need.objects.order_by("pk").first()
+    need.focus_areas.set(["devices", "connectivity"])
+    need.vulnerable_groups.set(["youth", "older-persons"])
+    need.sdg_targets.set(["9.c", "4.4", "17.8"])
+    Need.objects.filter(pk=need.pk).update(
+        indicator_baseline=Decimal("12.5"),
+        indicator_date=datetime.date(2025, 3, 1),
+        indicator_disaggregation={"sex": {"female": 40, "male": "38.5"}, "age": {"65+": None}},
+        population=1200,
+    )
+    for held_on in (datetime.date(2025, 6, 1), datetime.date(2025, 5, 1)):
+        consultation = Consultation.objects.create(need=need, held_on=held_on, summary="Met.")
+        consultation.groups.set(["youth", "older-persons"])
+        consultation.organizations.set([community, other])
+    Endorsement.objects.create(need=need, organization=community)
+    Endorsement.objects.create(need=need, organization=other)
+    needs = Need.objects.order_by("-priority", "deadline", "id")
+    expected = NeedSerializer(
+        needs.annotate(endorsement_count=Count("endorsements", distinct=True)).prefetch_related(
+            "focus_areas",
+            "vulnerable_groups",
+            "sdg_targets",
+            "items",
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.prefetch_related("groups", "organizations"),
+            ),
+        ),
+        many=True,
+    ).data
+    assert represent_needs(list(need_values(needs))) == expected
+    assert any(need["consultations"] and need["endorsements"] == 2 for need in expected)
+
+
+def test_the_need_list_answers_the_serializers_json_with_filters(proposals, api):
+    body = api.get("/api/v1/needs/?category=grant&min_priority=3&ordering=-priority").json()
+    needs = Need.objects.filter(priority__gte=3).annotate(
+        endorsement_count=Count("endorsements", distinct=True)
+    )
+    assert body["count"] == 2
+    assert body["results"] == NeedSerializer(needs.order_by("-priority"), many=True).data
