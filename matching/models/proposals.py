@@ -65,6 +65,8 @@ class Proposal(models.Model):
         indexes = [
             # the proposals list filtered by need and status
             models.Index(fields=["need", "status"], name="proposal_need_status"),
+            # the proposals list (ProposalViewSet.list): newest first without sorting them all
+            models.Index(fields=["-created_at", "-id"], name="proposal_list_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -83,6 +83,8 @@ class Need(models.Model):
             GinIndex(fields=["search"], name="need_search_gin"),
             # NeedQuerySet.open() when loading a matching run
             models.Index(fields=["status", "area"], name="need_status_area"),
+            # the needs list (NeedViewSet.list): a page in Meta.ordering without sorting them all
+            models.Index(fields=["-priority", "deadline", "id"], name="need_list_order"),
         ]
         constraints = [
             models.CheckConstraint(

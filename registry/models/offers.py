@@ -86,6 +86,8 @@ class Offer(models.Model):
             GinIndex(fields=["search"], name="offer_search_gin"),
             # candidate loading for matching: published offers of a category
             models.Index(fields=["category", "status"], name="offer_category_status"),
+            # the offers list (OfferViewSet.list): newest first without sorting them all
+            models.Index(fields=["-created_at", "-id"], name="offer_list_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_quantity_positive"),
