@@ -123,7 +123,15 @@ def endpoints(base: str, proposal_id: int, query: str) -> dict[str, dict[str, st
 def same_json(urls: dict[str, str], token: str) -> dict[str, bool]:
     """Whether the floor and naive views answer exactly what the API answers."""
     _, expected = fetch(urls["api"], token)
-    return {name: fetch(url, token)[1] == expected for name, url in urls.items() if name != "api"}
+    same = {}
+    for name, url in urls.items():
+        if name != "api":
+            body = fetch(url, token)[1]
+            if name == "naive" and isinstance(body, dict) and "next" in body:
+                # DRF's own pagination links name the naive view's path.
+                body = {**body, "next": expected["next"], "previous": expected["previous"]}  # type: ignore[index]
+            same[name] = body == expected
+    return same
 
 
 def measure(urls: dict[str, str], token: str, seconds: int, variants: tuple[str, ...]) -> dict:

@@ -1,9 +1,10 @@
 """Floor views for the API benchmark: the API's JSON from `.values()` and orjson, no DRF.
 
 Each answers exactly what its API endpoint answers (bench/api.py checks), doing only what the
-answer needs: one count, one query for the page, one per related list. They skip authentication
-and visibility rules (the benchmark reads as a coordinator, who sees everything), so they are the
-floor that the API's own views are measured against. Mounted under /bench/ when BENCH_VIEWS=1.
+answer needs: one count, one query for the page, one per related list. The proposal views also
+authenticate the token with knox and check the coordinator group, as the API must (a coordinator
+sees every proposal); the public lists need neither. That is the floor the API's own views are
+measured against. Mounted under /bench/ when BENCH_VIEWS=1.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import orjson
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
+from knox.auth import TokenAuthentication
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from matching.models import Proposal, ProposalLine
 from registry.areas import covering_areas
 from registry.models import Consultation, Need, NeedItem, Offer
+from registry.models.visibility import is_coordinator
 
 PROPOSAL = ("id", "run_id", "need_id", "status", "score", "coverage", "explanation")
 PROPOSAL_TAIL = ("created_at", "decided_at", "reason")
@@ -112,7 +115,15 @@ def proposal_body(row: tuple, lines: list[dict]) -> dict:
     return body
 
 
+def coordinator(request: HttpRequest) -> bool:
+    """The token's user is a coordinator (knox's own check: one query and a SHA-512)."""
+    found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+    return found is not None and is_coordinator(found[0])
+
+
 def proposals(request: HttpRequest) -> HttpResponse:
+    if not coordinator(request):
+        return HttpResponse(status=401)
     queryset = Proposal.objects.order_by("-created_at", "-id").values_list(
         *PROPOSAL, *PROPOSAL_TAIL
     )
@@ -124,6 +135,8 @@ def proposals(request: HttpRequest) -> HttpResponse:
 
 
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    if not coordinator(request):
+        return HttpResponse(status=401)
     row = Proposal.objects.values_list(*PROPOSAL, *PROPOSAL_TAIL).get(pk=pk)
     return json_response(proposal_body(row, lines_of([pk])[pk]))
 
