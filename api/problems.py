@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
+from psycopg import errors as database_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -17,6 +19,7 @@ from rest_framework.views import set_rollback
 from registry.errors import Conflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+TRANSIENT = (database_errors.DeadlockDetected, database_errors.SerializationFailure)
 logger = logging.getLogger(__name__)
 
 TITLES = {
@@ -94,6 +97,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Conflict):
         exc = ConflictError(exc.detail, exc.code)
+    elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, TRANSIENT):
+        # Rows are locked in primary-key order, so this should not happen; if PostgreSQL
+        # still picks this transaction as a deadlock victim, the client may simply retry.
+        exc = ConflictError("A concurrent change got in the way; try again.", "retry")
 
     if not isinstance(exc, exceptions.APIException):
         # Unexpected: log with the traceback, answer without one.
