@@ -160,11 +160,16 @@ def confirm_lines(*, actor, proposal_id: int) -> Decision:
 def decline_lines(*, actor, proposal_id: int, reason: str = "") -> Decision:
     """Decline the caller's lines: their reservations are released and the need re-matched."""
     proposal = _lock_proposal(proposal_id)
-    if proposal.status != Proposal.Status.ACCEPTED:
+    # A replay after the last decline withdrew the proposal (or a confirmation formed it) is a
+    # repeated call: it says nothing changed, like every other repeated decision.
+    decided = (Proposal.Status.ACCEPTED, Proposal.Status.FORMED, Proposal.Status.WITHDRAWN)
+    if proposal.status not in decided:
         raise Conflict("Only an accepted proposal's lines can be declined.", code="not_accepted")
     pending = _own_pending_lines(actor, proposal)
     if not pending:
         return Decision(proposal, False, "Your lines were already decided; nothing changed.")
+    if proposal.status != Proposal.Status.ACCEPTED:
+        raise Conflict("Only an accepted proposal's lines can be declined.", code="not_accepted")
     commitments = list(
         Commitment.objects.select_for_update().filter(line__in=pending).order_by("pk")
     )
