@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pghistory
 import pgtrigger
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.db import transaction
+from knox.models import AuthToken
 
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
@@ -36,3 +38,21 @@ def erase_contact(*, actor, organization: Organization) -> int:
             )
     organization.contact_email = organization.contact_phone = ""
     return scrubbed
+
+
+@transaction.atomic
+def erase_user(*, actor, user) -> None:
+    """Anonymise a user account (the user themself, or a coordinator): name, e-mail, password,
+    tokens and sign-in logs go; memberships and history keep the account's id only."""
+    if actor.pk != user.pk and not is_coordinator(actor):
+        raise PermissionDenied("Only coordinators may erase another user's account.")
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        log.objects.filter(username=user.get_username()).delete()
+    AuthToken.objects.filter(user=user).delete()
+    user.username = f"erased-user-{user.pk}"
+    user.email = user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(
+        update_fields=["username", "email", "first_name", "last_name", "is_active", "password"]
+    )

@@ -1,13 +1,16 @@
 """Erasing an organization's contact person removes their e-mail and phone from the live row
-and from every history row: afterwards they appear in no table of the database."""
+and from every history row; erasing a user removes their name and e-mail, sign-in logs and
+tokens. Afterwards the values appear in no table of the database."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
-from registry.services.privacy import erase_contact
+from registry.services.privacy import erase_contact, erase_user
 from tests.conftest import client_for, member
 from tests.factories import OrganizationFactory, UserFactory
 from tests.reliability.history import events, tables_containing
@@ -85,3 +88,38 @@ def test_only_coordinators_and_the_organization_s_admins_may_erase(bridges):
         organization=organization,
     )
     assert tables_containing(FIRST_EMAIL) == {}
+
+
+def test_erasing_a_user_removes_their_name_and_e_mail_everywhere_but_keeps_the_trail(
+    reference_data, api
+):
+    username, email, password = "amina.private", "amina.private@mail.example", "Kh7!vR2#pQ9z"
+    registered = api.post(
+        "/api/v1/auth/register/",
+        {"username": username, "email": email, "password": password},
+        format="json",
+    )
+    assert registered.status_code == 201, registered.json()
+    assert api.post("/api/v1/auth/token/", {"username": username, "password": "wrong"}).status_code
+    token = api.post("/api/v1/auth/token/", {"username": username, "password": password})
+    assert token.status_code == 200, token.json()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    created = client.post(
+        "/api/v1/organizations/", {"name": "Amina's Co-op", "kind": "ngo", "country": "KE"}
+    )
+    assert created.status_code == 201, created.json()
+    user = get_user_model().objects.get(username=username)
+    # Control: sign-in logs and the account hold the name and the e-mail.
+    assert {"auth_user", "axes_accessattempt"} <= set(tables_containing(username))
+    assert "auth_user" in tables_containing(email)
+
+    erase_user(actor=user, user=user)
+
+    assert tables_containing(username) == {}
+    assert tables_containing(email) == {}
+    assert client.get("/api/v1/organizations/").status_code == 401  # its tokens are gone
+    trail = events("registry.MembershipEvent", Membership.objects.get(user=user).pk)
+    assert [(label, metadata["user"]) for label, metadata in trail] == [("insert", user.pk)]
+    with pytest.raises(PermissionDenied):
+        erase_user(actor=UserFactory(username="someone.else"), user=user)
