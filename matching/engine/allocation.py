@@ -309,7 +309,7 @@ def _partner_rows(model: _Columns, block: Block, items: np.ndarray, z_of_edge, c
     )
 
 
-def _cap_partners(block: Block, share: np.ndarray, max_partners: int) -> np.ndarray:
+def cap_partners(block: Block, share: np.ndarray, max_partners: int) -> np.ndarray:
     """Keep the lines of at most max_partners organizations per item: those supplying the most
     (ties: the organization of the better-scored line, which comes first)."""
     share = share.copy()
@@ -335,21 +335,23 @@ def covered_needs(block: Block, share: np.ndarray) -> np.ndarray:
     return (short == 0) & block.need_coverable
 
 
-def allocate_block(block: Block, parameters: Parameters, time_limit: float) -> BlockOutcome:
-    """Solve one component: whole needs (MILP), the bound (LP), then partial coverage (LP)."""
+@dataclass(frozen=True)
+class WholeNeeds:
+    """An allocation that serves needs in full: shares per edge, the needs served, the solver."""
+
+    share: np.ndarray
+    covered: np.ndarray
+    status: str
+    mip_gap: float
+
+
+def whole_needs_milp(
+    block: Block, parameters: Parameters, time_limit: float, exact: bool
+) -> WholeNeeds | None:
+    """Phase 1 as a MILP (None when the solver returns nothing); only whole needs keep shares."""
     started = time.perf_counter()
-    exact = block.size <= parameters.exact_edge_limit
     model, y0 = _whole_needs_model(block, parameters, exact)
-    greedy_share, greedy_covered = greedy_whole(block, parameters.max_partners)
-    greedy_primary = float(block.need_weight[greedy_covered].sum())
-
-    primary_only = np.zeros(model.width)
-    primary_only[y0 : y0 + block.need_id.size] = block.need_weight
-    relaxed = model.solve(time_limit, parameters.mip_gap, relax=True, cost=primary_only)
-    bound = float(-relaxed.fun) if relaxed.x is not None else float(block.need_weight.sum())
-
-    remaining = max(0.05, time_limit - (time.perf_counter() - started))
-    result = model.solve(remaining, parameters.mip_gap)
+    result = model.solve(time_limit, parameters.mip_gap)
     # Compact model: enforce the partner cap, in the model, on the items that broke it; repeat.
     capped = np.zeros(0, dtype=np.int64)
     for _ in range(0 if exact else _CAP_ROUNDS):
@@ -366,29 +368,59 @@ def allocate_block(block: Block, parameters: Parameters, time_limit: float) -> B
         if retry.x is None:
             break
         result = retry
-    method, status, gap = "milp", str(result.message), float(getattr(result, "mip_gap", 0.0) or 0)
-    share = np.zeros(block.size)
-    if result.x is not None:
-        y = result.x[y0 : y0 + block.need_id.size] > 0.5
-        share = np.where(y[block.need_of_edge()], np.clip(result.x[: block.size], 0, 1), 0.0)
-        share[share < _SHARE_TOLERANCE] = 0.0
-        share = _cap_partners(block, share, parameters.max_partners)
+    if result.x is None:
+        return None
+    y = result.x[y0 : y0 + block.need_id.size] > 0.5
+    share = np.where(y[block.need_of_edge()], np.clip(result.x[: block.size], 0, 1), 0.0)
+    share[share < _SHARE_TOLERANCE] = 0.0
+    share = cap_partners(block, share, parameters.max_partners)
     covered = covered_needs(block, share)
     share = np.where(covered[block.need_of_edge()], share, 0.0)
-    if result.x is None or block.need_weight[covered].sum() < greedy_primary - 1e-9:
-        method, share, covered = "greedy", greedy_share, greedy_covered
+    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
+    return WholeNeeds(share, covered, str(result.message), gap)
 
-    share = share + _partial_fill(block, share, covered, parameters, time_limit, started)
+
+def allocate_block(
+    block: Block, parameters: Parameters, time_limit: float, workers: int = 1
+) -> BlockOutcome:
+    """Solve one component: whole needs, the bound, then partial coverage.
+
+    Up to exact_edge_limit pairs: the full coalition model as a MILP, and its LP relaxation as the
+    bound. Larger components: decomposition by region (see decomposition.py).
+    """
+    started = time.perf_counter()
+    greedy_share, greedy_covered = greedy_whole(block, parameters.max_partners)
+    greedy_primary = float(block.need_weight[greedy_covered].sum())
+    if block.size <= parameters.exact_edge_limit:
+        model, y0 = _whole_needs_model(block, parameters, exact=True)
+        primary_only = np.zeros(model.width)
+        primary_only[y0 : y0 + block.need_id.size] = block.need_weight
+        relaxed = model.solve(time_limit, parameters.mip_gap, relax=True, cost=primary_only)
+        bound = float(-relaxed.fun) if relaxed.x is not None else float(block.need_weight.sum())
+        remaining = max(0.05, time_limit - (time.perf_counter() - started))
+        whole = whole_needs_milp(block, parameters, remaining, exact=True)
+        method = "milp"
+    else:
+        from .decomposition import allocate_large
+
+        whole, bound, method = allocate_large(block, parameters, time_limit, workers)
+    if whole is None or block.need_weight[whole.covered].sum() < greedy_primary - 1e-9:
+        whole = WholeNeeds(greedy_share, greedy_covered, "greedy", 0.0)
+        method = "greedy"
+    share = whole.share + _partial_fill(
+        block, whole.share, whole.covered, parameters, time_limit, started
+    )
+    primary = float(block.need_weight[whole.covered].sum())
     return BlockOutcome(
         share=share,
-        covered=covered,
+        covered=whole.covered,
         greedy_share=greedy_partial(block, greedy_share, greedy_covered, parameters.max_partners),
-        primary=float(block.need_weight[covered].sum()),
-        bound=max(bound, float(block.need_weight[covered].sum())),
+        primary=primary,
+        bound=max(bound, primary),
         greedy_primary=greedy_primary,
-        method=method if exact or method == "greedy" else "milp-compact",
-        status=status,
-        mip_gap=gap,
+        method=method,
+        status=whole.status,
+        mip_gap=whole.mip_gap,
         seconds=time.perf_counter() - started,
     )
 
@@ -417,10 +449,13 @@ def _partial_fill(
         return extra
     model = _partial_model(block, edges, left, parameters)
     remaining = max(0.5, time_limit - (time.perf_counter() - started))
-    result = model.solve(remaining, parameters.mip_gap)
+    # On a large component the minimum pieces are left to the LP's answer: a piece below its
+    # offer's minimum is dropped rather than searched for with a binary per line.
+    relax = block.size > parameters.exact_edge_limit
+    result = model.solve(remaining, parameters.mip_gap, relax=relax)
     if result.x is None:
         return extra
     values = np.clip(result.x[: edges.size], 0.0, 1.0)
-    values[values < _SHARE_TOLERANCE] = 0.0
+    values[values < np.maximum(_SHARE_TOLERANCE, block.edge_min_share[edges] - 1e-9)] = 0.0
     extra[edges] = values
-    return _cap_partners(block, extra, parameters.max_partners)
+    return cap_partners(block, extra, parameters.max_partners)

@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 
+from .areas import country_of
 from .model import Parameters, Problem
 
 NO_DATE_EARLY = np.iinfo(np.int64).min
@@ -62,6 +63,7 @@ class Catalogue:
     need_org: np.ndarray
     need_weight: np.ndarray
     need_deadline: np.ndarray
+    need_region: np.ndarray  # a code per country of the need's area (regions rarely interact)
     need_focus: np.ndarray
     need_groups: np.ndarray
     need_items: np.ndarray
@@ -114,6 +116,9 @@ def build_catalogue(problem: Problem, parameters: Parameters) -> Catalogue:
         need_org=np.array([n.organization_id for n in needs], dtype=np.int64),
         need_weight=np.array([parameters.priority_weight(n.priority) for n in needs], dtype=float),
         need_deadline=np.array([_ordinal(n.deadline, NO_DATE_LATE) for n in needs], np.int64),
+        need_region=np.unique(
+            [country_of(n.area) or n.area for n in needs] or [""], return_inverse=True
+        )[1][: len(needs)].astype(np.int64),
         need_focus=label_masks([n.focus_areas for n in needs], focus),
         need_groups=label_masks([n.vulnerable_groups for n in needs], groups),
         need_items=np.array([len(n.items) for n in needs], dtype=np.int64),

@@ -167,7 +167,8 @@ def _has_items(catalogue) -> np.ndarray:
 
 
 def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> list[BlockOutcome]:
-    """Solve every block within the run's time limit; large blocks in parallel processes."""
+    """Solve every block within the run's time limit, using up to `workers` processes: several
+    large blocks each in its own process, or the regions of a single large block in parallel."""
     total = sum(block.size for block in blocks) or 1
     budget = [parameters.time_limit * block.size / total for block in blocks]
     workers = max(1, min(parameters.workers, os.cpu_count() or 1))
@@ -178,20 +179,18 @@ def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> 
             futures = {
                 i: pool.submit(allocate_block, blocks[i], parameters, budget[i]) for i in large
             }
-            _allocate_inline(blocks, parameters, budget, outcomes, skip=set(large), report=report)
+            _allocate_inline(blocks, parameters, budget, outcomes, 1, report, skip=set(large))
             for i, future in futures.items():
                 outcomes[i] = future.result()
-    _allocate_inline(blocks, parameters, budget, outcomes, skip=set(), report=report)
+    _allocate_inline(blocks, parameters, budget, outcomes, workers, report, skip=set())
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _allocate_inline(blocks, parameters, budget, outcomes, skip, report) -> None:
-    done = 0
+def _allocate_inline(blocks, parameters, budget, outcomes, workers, report, skip) -> None:
     for i, block in enumerate(blocks):
-        if i in skip or outcomes[i] is not None:
+        if outcomes[i] is not None or i in skip:
             continue
-        outcomes[i] = allocate_block(block, parameters, budget[i])
-        done += 1
+        outcomes[i] = allocate_block(block, parameters, budget[i], workers)
         report("allocation", 30 + int(60 * (i + 1) / len(blocks)))
 
 

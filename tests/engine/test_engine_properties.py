@@ -119,3 +119,22 @@ def test_the_same_input_gives_the_same_result_whatever_the_order(generated, rand
 
 def _without_time(metrics):
     return {key: value for key, value in metrics.items() if key != "seconds"}
+
+
+@SETTINGS
+@given(problems())
+def test_the_decomposition_for_large_components_keeps_the_invariants(generated):
+    # exact_edge_limit=0 sends every component through the regions, LP-guided insertion and the
+    # certified dual bound that large registries use.
+    result = solve(generated, Parameters(exact_edge_limit=0))
+    metrics = result.metrics
+    assert metrics["capacity_violations"] == 0
+    assert metrics["oversupply_violations"] == 0
+    assert metrics["coverage"] >= metrics["greedy_coverage"] - 1e-9
+    assert metrics["coverage"] <= metrics["lp_bound"] + 1e-6
+    offers_by_id = {o.id: o for o in generated.offers}
+    for proposal in result.proposals:
+        for line in proposal.lines:
+            minimum = offers_by_id[line.offer_id].min_allocation
+            if minimum:
+                assert line.offer_quantity >= min(minimum, offers_by_id[line.offer_id].remaining)

@@ -1,0 +1,350 @@
+"""Large components: decomposition by region, LP-guided rounding, and a certified bound.
+
+A national registry's candidate graph is one component (national and global offers reach every
+area), too large for one MILP. It is solved in four steps.
+
+1. Regions. Needs are grouped by the country of their area. An offer whose candidate needs all lie
+   in one region belongs to it; an offer reaching several (a global offer) is shared, and its
+   capacity is split between the regions in proportion to the priority-weighted demand that its
+   candidate pairs put on it.
+2. Per region, in parallel processes: the LP relaxation of the whole-needs model (HiGHS dual
+   simplex) gives shares f*, needs y* and a price λ(o) per unit of each offer's capacity (the
+   dual of its capacity row, a scarcity price). The needs with y* = 1 keep their LP flows
+   wherever these respect the partner cap and the minimum pieces; all other needs then compete,
+   in the compact MILP of allocation.py, for the capacity those flows leave (step 2b).
+3. The whole component: needs still not served get a last MILP over what is left of every offer,
+   the unused part of shared offers included.
+4. The bound. For any prices λ ≥ 0, weak duality gives an upper bound of the LP optimum LP*:
+
+       LP* ≤ D(λ) = Σ_o λ(o)·c(o) + Σ_n max(0, w(n) - Σ_{i∈n} min_{e at i} λ(o(e))·u(e))
+
+   with u(e) = r(i)/rate(e) the capacity edge e uses to supply its whole item. Proof: for feasible
+   (f, y), y(n)·min_e λu ≤ Σ_{e at i} f(e)·λ(o(e))·u(e) because Σ_{e at i} f(e) = y(n); summing
+   over items and needs, Σ_n y(n)·C(n) ≤ Σ_o λ(o)·Σ_e u(e)·f(e) ≤ Σ_o λ(o)·c(o), while
+   y(n)·(w(n) - C(n)) ≤ max(0, w(n) - C(n)). At the LP's optimal prices D equals LP*. Read: every
+   offer's capacity at its price, plus what each need is worth beyond the cheapest way to buy
+   each of its items whole. D is evaluated on the whole component with λ(o) the highest price
+   any region put on o, so lp_bound is a true upper bound for the candidate set, however the
+   shared capacity was split; with one region it is the LP optimum itself.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+
+from .allocation import WholeNeeds, cap_partners, covered_needs
+from .components import Block, sub_block
+from .flows import (
+    coverable_within_cap,
+    insert_needs,
+    insertion_order,
+    partner_coefficients,
+    within_cap,
+)
+from .model import Parameters
+
+_ONE = 1 - 1e-6
+_TINY = 1e-9
+# Capacity below this share of an offer is not offered to a sub-problem (badly scaled rows).
+_CRUMB = 1e-6
+# Cost per fractional partner when the chosen needs' shares are computed: far below any weight.
+_PARTNER_COST = 1e-5
+_SERVE_ROUNDS = 6
+
+
+@dataclass(frozen=True)
+class RegionOutcome:
+    """A region's whole needs (shares per region edge) and the LP's price per unit of capacity."""
+
+    share: np.ndarray
+    price: np.ndarray  # per offer of the region block
+    cap_price: np.ndarray  # per item of the region block
+    relaxation: float
+    status: str
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The LP relaxation's answer: shares, needs, the duals that price capacity and the cap."""
+
+    flow: np.ndarray
+    y: np.ndarray
+    price: np.ndarray  # per unit of each offer's capacity
+    cap_price: np.ndarray  # per item (0 where the item has no cap row)
+    value: float
+
+
+def whole_needs_lp(
+    block: Block,
+    cap: int,
+    partner_cost: float = 0.0,
+    coefficient: np.ndarray | None = None,
+    allowed: np.ndarray | None = None,
+) -> Relaxation | None:
+    """The LP relaxation of phase 1, with the partner cap's linear row (flows.py), or None.
+
+    partner_cost > 0 charges each pair its fractional partner count (a tie-break among optima).
+    coefficient: the rows' coefficients when computed on a larger block (a region's LP then
+    has the rows of the whole block, and its duals fit the whole block's bound).
+    allowed: the pairs that may carry a share (all by default).
+    """
+    edges, needs, items = block.size, block.need_id.size, block.item_need.size
+    use = block.edge_use() / block.offer_capacity[block.edge_offer]
+    own, crowded = partner_coefficients(block, cap)
+    coefficient = own if coefficient is None else coefficient
+    capped = np.flatnonzero(crowded[block.edge_item])
+    row_of_item = np.cumsum(crowded) - 1
+    crowded_items = np.flatnonzero(crowded)
+    upper_rows = sparse.vstack(
+        [
+            sparse.csr_matrix(
+                (use, (block.edge_offer, np.arange(edges))),
+                shape=(block.offer_id.size, edges + needs),
+            ),
+            sparse.csr_matrix(
+                (
+                    np.concatenate([coefficient[capped], np.full(crowded_items.size, -cap)]),
+                    (
+                        np.concatenate(
+                            [row_of_item[block.edge_item[capped]], np.arange(crowded_items.size)]
+                        ),
+                        np.concatenate([capped, edges + block.item_need[crowded_items]]),
+                    ),
+                ),
+                shape=(crowded_items.size, edges + needs),
+            ),
+        ]
+    ).tocsr()
+    cover = sparse.csr_matrix(
+        (
+            np.concatenate([np.ones(edges), -np.ones(items)]),
+            (
+                np.concatenate([block.edge_item, np.arange(items)]),
+                np.concatenate([np.arange(edges), edges + block.item_need]),
+            ),
+        ),
+        shape=(items, edges + needs),
+    )
+    edge_upper = np.ones(edges) if allowed is None else allowed.astype(float)
+    upper = np.concatenate([edge_upper, block.need_coverable.astype(float)])
+    result = linprog(
+        np.concatenate([partner_cost * coefficient, -block.need_weight]),
+        A_ub=upper_rows,
+        b_ub=np.concatenate([np.ones(block.offer_id.size), np.zeros(crowded_items.size)]),
+        A_eq=cover,
+        b_eq=np.zeros(items),
+        bounds=np.column_stack([np.zeros(edges + needs), upper]),
+        method="highs-ds",
+    )
+    if result.status != 0:
+        return None
+    duals = np.maximum(-result.ineqlin.marginals, 0.0)
+    cap_price = np.zeros(items)
+    cap_price[crowded_items] = duals[block.offer_id.size :]
+    return Relaxation(
+        flow=result.x[:edges],
+        y=result.x[edges:],
+        price=duals[: block.offer_id.size] / block.offer_capacity,
+        cap_price=cap_price,
+        value=float(-result.fun),
+    )
+
+
+def dual_bound(block: Block, price: np.ndarray, cap_price: np.ndarray, cap: int) -> float:
+    """D of the module docstring: an upper bound of the block's LP optimum for any prices of
+    capacity (price ≥ 0) and of the partner cap rows (cap_price ≥ 0)."""
+    coefficient, _ = partner_coefficients(block, cap)
+    cost = block.edge_use() * price[block.edge_offer] + cap_price[block.edge_item] * coefficient
+    cheapest = np.full(block.item_need.size, np.inf)
+    np.minimum.at(cheapest, block.edge_item, cost)
+    item_cost = cheapest - cap * cap_price
+    need_cost = np.bincount(block.item_need, weights=item_cost, minlength=block.need_id.size)
+    surplus = np.where(block.need_coverable, np.maximum(0.0, block.need_weight - need_cost), 0.0)
+    return float((price * block.offer_capacity).sum() + surplus.sum())
+
+
+def _usage(block: Block, share: np.ndarray) -> np.ndarray:
+    return np.bincount(
+        block.edge_offer, weights=share * block.edge_use(), minlength=block.offer_id.size
+    )
+
+
+def _acceptable(block: Block, share: np.ndarray, max_partners: int) -> np.ndarray:
+    """Needs whose shares respect the minimum pieces and the partner cap."""
+    used = share > _TINY
+    short_piece = used & (share < block.edge_min_share - 1e-9)
+    dropped = used & (cap_partners(block, share, max_partners) <= 0)
+    bad = np.bincount(
+        block.need_of_edge(), weights=short_piece | dropped, minlength=block.need_id.size
+    )
+    return bad == 0
+
+
+def round_block(
+    block: Block,
+    relaxed: Relaxation,
+    parameters: Parameters,
+    deadline: float,
+) -> np.ndarray:
+    """Whole needs by LP-guided insertion with max-flow checks, two ways; the better one's shares.
+
+    Wide: the max-flows see every pair, and the chosen needs are then served within the partner
+    cap (_serve), which may drop some. Narrow: the pairs are first cut to each item's cap best
+    organizations (by LP flow), so every set the max-flows accept is served within the cap."""
+    cap = _cap(parameters)
+    best = np.zeros(block.size)
+    for narrow in (False, True):
+        if narrow:
+            edges = np.flatnonzero(within_cap(block, relaxed.flow, cap))
+        else:
+            edges = np.arange(block.size)
+        share = _insert_and_serve(block, edges, relaxed, cap, deadline)
+        covered = covered_needs(block, share) & _acceptable(block, share, cap)
+        share = np.where(covered[block.need_of_edge()], share, 0.0)
+        if _weight(block, share) > _weight(block, best):
+            best = share
+    return best
+
+
+def _weight(block: Block, share: np.ndarray) -> float:
+    return float(block.need_weight[covered_needs(block, share)].sum())
+
+
+def _insert_and_serve(block, edges, relaxed: Relaxation, cap: int, deadline: float) -> np.ndarray:
+    share = np.zeros(block.size)
+    if edges.size == 0:
+        return share
+    part = sub_block(block, edges, block.offer_capacity)
+    y = relaxed.y[np.searchsorted(block.need_position, part.need_position)]
+    price = relaxed.price[np.unique(block.edge_offer[edges])]
+    chosen, _ = insert_needs(part, insertion_order(part, y, price), deadline)
+    served = np.flatnonzero(chosen[part.need_of_edge()])
+    if served.size:
+        share[edges[served]] = _serve(sub_block(part, served, part.offer_capacity), cap)
+    return share
+
+
+def _serve(block: Block, cap: int) -> np.ndarray:
+    """Shares that serve the block's needs in full (those the LP can), within the partner cap.
+
+    The LP's vertex may still split an item between more organizations than the cap allows;
+    such an item keeps only its cap largest suppliers' pairs, and the LP is solved again (the
+    needs that then fail drop out), until no item breaks the cap.
+    """
+    allowed = np.ones(block.size, dtype=bool)
+    share = np.zeros(block.size)
+    for _ in range(_SERVE_ROUNDS):
+        relaxed = whole_needs_lp(block, cap, _PARTNER_COST, allowed=allowed)
+        if relaxed is None:
+            return np.zeros(block.size)
+        full = relaxed.y >= _ONE
+        share = np.where(full[block.need_of_edge()] & (relaxed.flow > _TINY), relaxed.flow, 0.0)
+        kept = cap_partners(block, share, cap)
+        broken = (share > 0) & (kept <= 0)
+        if not broken.any():
+            return share
+        # Items that broke the cap keep only the pairs of their cap largest suppliers.
+        items = np.unique(block.edge_item[broken])
+        allowed &= ~(np.isin(block.edge_item, items) & (kept <= 0))
+    return cap_partners(block, share, cap)
+
+
+def _leftovers(
+    block: Block, share: np.ndarray, price: np.ndarray, parameters: Parameters, deadline: float
+) -> np.ndarray:
+    """Step 3: needs not served yet, over the capacity the others leave."""
+    covered = covered_needs(block, share)
+    left = np.maximum(block.offer_capacity - _usage(block, share), 0.0)
+    open_edge = ~covered[block.need_of_edge()] & block.need_coverable[block.need_of_edge()]
+    edges = np.flatnonzero(open_edge & (left > _CRUMB * block.offer_capacity)[block.edge_offer])
+    if edges.size == 0:
+        return share
+    rest = sub_block(block, edges, left)
+    relaxed = whole_needs_lp(rest, _cap(parameters))
+    if relaxed is None:
+        return share
+    extra = round_block(rest, relaxed, parameters, deadline)
+    share = share.copy()
+    share[edges] += extra
+    return share
+
+
+def solve_region(
+    block: Block, parameters: Parameters, time_limit: float, coefficient: np.ndarray
+) -> RegionOutcome:
+    """Step 2 for one region's block (coefficient: the parent block's partner coefficients)."""
+    started = time.perf_counter()
+    relaxed = whole_needs_lp(block, _cap(parameters), coefficient=coefficient)
+    if relaxed is None:
+        nothing = np.zeros(block.offer_id.size)
+        return RegionOutcome(np.zeros(block.size), nothing, np.zeros(block.item_need.size), 0, "")
+    share = round_block(block, relaxed, parameters, started + time_limit)
+    return RegionOutcome(share, relaxed.price, relaxed.cap_price, relaxed.value, "lp-rounding")
+
+
+def _cap(parameters: Parameters) -> int:
+    return max(1, parameters.max_partners)
+
+
+def _split(block: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Regions, the region of each edge, and each offer's capacity per region (offers x regions)."""
+    regions, need_region = np.unique(block.need_region, return_inverse=True)
+    edge_region = need_region.ravel()[block.need_of_edge()]
+    demand = np.zeros((block.offer_id.size, regions.size))
+    pressure = block.edge_use() * block.need_weight[block.need_of_edge()]
+    np.add.at(demand, (block.edge_offer, edge_region), pressure)
+    share = demand / np.maximum(demand.sum(axis=1, keepdims=True), 1e-300)
+    return regions, edge_region, share * block.offer_capacity[:, None]
+
+
+def allocate_large(
+    block: Block, parameters: Parameters, time_limit: float, workers: int
+) -> tuple[WholeNeeds | None, float, str]:
+    """Steps 1-4 for one large block: whole needs, the certified bound, the method's name."""
+    started = time.perf_counter()
+    block = replace(block, need_coverable=coverable_within_cap(block, _cap(parameters)))
+    regions, edge_region, capacity = _split(block)
+    tasks = []
+    for region in range(regions.size):
+        mine = capacity[:, region]
+        edges = np.flatnonzero(
+            (edge_region == region) & (mine > _CRUMB * block.offer_capacity)[block.edge_offer]
+        )
+        if edges.size:
+            tasks.append(sub_block(block, edges, mine))
+    tasks.sort(key=lambda task: (-task.size, int(task.need_id.min())))
+    budget = [0.6 * time_limit * task.size / max(1, block.size) for task in tasks]
+    coefficient, _ = partner_coefficients(block, _cap(parameters))
+    if workers > 1 and len(tasks) > 1:
+        # Largest regions first, so that the processes finish together.
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            futures = [
+                pool.submit(solve_region, task, parameters, limit, coefficient[task.edges])
+                for task, limit in zip(tasks, budget, strict=True)
+            ]
+            outcomes = [future.result() for future in futures]
+    else:
+        outcomes = [
+            solve_region(task, parameters, limit, coefficient[task.edges])
+            for task, limit in zip(tasks, budget, strict=True)
+        ]
+    share = np.zeros(block.size)
+    price = np.zeros(block.offer_id.size)
+    cap_price = np.zeros(block.item_need.size)
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        share[task.edges] = outcome.share
+        offers = np.unique(block.edge_offer[task.edges])
+        price[offers] = np.maximum(price[offers], outcome.price)
+        cap_price[np.unique(block.edge_item[task.edges])] = outcome.cap_price
+    bound = dual_bound(block, price, cap_price, _cap(parameters))
+    share = _leftovers(block, share, price, parameters, started + time_limit)
+    covered = covered_needs(block, share)
+    method = "lp-rounding" if len(tasks) == 1 else f"lp-rounding, {len(tasks)} regions"
+    return WholeNeeds(share, covered, "lp-rounding", 0.0), bound, method

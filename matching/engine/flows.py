@@ -1,0 +1,201 @@
+"""LP-guided rounding: whole needs added one by one, each checked by a max-flow that may re-route.
+
+Which set S of needs can be served in full is a question of flows: the offers and items that share
+candidate pairs form pools (one category, one region at a time), and S is feasible exactly when,
+in every pool, a flow from the offers (capacity c(o)) to the items of S (demand r(i)) meets every
+demand. Quantities are compared in a unit common to the pool (US dollars for money, so an exchange
+rate is a ratio of unit values) and as integers: capacities rounded down, demands rounded up, so a
+set that passes is feasible.
+
+The order is the LP's: needs the relaxation serves in full first, then the fractional ones by their
+share y*, then the rest by priority weight per unit of priced capacity (the cheapest way to buy
+their items at the LP's prices). Each candidate is kept when the max-flows of the pools it touches
+still meet every demand, earlier choices free to take other offers. The shares of the final set
+come from the whole-needs LP over the chosen needs alone, which also respects the partner cap's
+linear row and, at a small cost per fractional partner (each pair's share over the largest share
+its offer could give), sends each item to few offers; its answer is a vertex. A need that LP
+cannot serve in full, whose item still needs more organizations than the partner cap, or that
+has a piece below an offer's minimum, is dropped.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components, maximum_flow
+
+from .components import Block
+
+_LIMIT = 2**31 - 1
+
+
+class Pools:
+    """The max-flow networks of a block: source -> offers -> items -> sink, one per pool."""
+
+    def __init__(self, block: Block) -> None:
+        offers, items = block.offer_id.size, block.item_need.size
+        graph = sparse.coo_matrix(
+            (np.ones(block.size), (block.edge_offer, offers + block.edge_item)),
+            shape=(offers + items,) * 2,
+        )
+        _, label = connected_components(graph, directed=False)
+        self.item_pool = label[offers:]
+        self.graphs: list[sparse.csr_matrix] = []
+        self.sink_position: list[np.ndarray] = []  # per pool item: its edge to the sink in data
+        self.item_local = np.zeros(items, dtype=np.int64)
+        self.demand = np.zeros(items, dtype=np.int64)
+        self.capacity: list[int] = []
+        for pool in range(int(label.max()) + 1 if label.size else 0):
+            self._build(block, np.flatnonzero(label[:offers] == pool), pool)
+        self.on = np.zeros(items, dtype=bool)
+
+    def _build(self, block: Block, offers: np.ndarray, pool: int) -> None:
+        items = np.flatnonzero(self.item_pool == pool)
+        edges = np.flatnonzero(np.isin(block.edge_offer, offers))
+        supply = block.offer_capacity[offers] * block.offer_value[offers]
+        need = block.item_remaining[items] * block.item_value[items]
+        # Cents for money where they fit in 32 bits, whole units otherwise.
+        scale = min(100.0, _LIMIT / max(1.0, float(supply.sum()) + float(need.sum())))
+        capacity = np.floor(supply * scale + 1e-6).astype(np.int64)
+        demand = np.ceil(need * scale - 1e-6).astype(np.int64)
+        offer_node = np.full(block.offer_id.size, -1)
+        offer_node[offers] = 1 + np.arange(offers.size)
+        item_node = np.full(block.item_need.size, -1)
+        item_node[items] = 1 + offers.size + np.arange(items.size)
+        sink = 1 + offers.size + items.size
+        rows = np.concatenate(
+            [np.zeros(offers.size, np.int64), offer_node[block.edge_offer[edges]], item_node[items]]
+        )
+        cols = np.concatenate(
+            [offer_node[offers], item_node[block.edge_item[edges]], np.full(items.size, sink)]
+        )
+        flow_cap = np.minimum(capacity[offer_node[block.edge_offer[edges]] - 1], _LIMIT)
+        # Item edges start closed (capacity 1, switched to the demand when the item is on);
+        # explicit entries keep their place in the matrix.
+        data = np.concatenate([capacity, flow_cap, np.ones(items.size, np.int64)])
+        graph = sparse.csr_matrix((data, (rows, cols)), shape=(sink + 1, sink + 1))
+        graph.sum_duplicates()
+        graph.sort_indices()
+        position = graph.indptr[item_node[items]]
+        graph.data[position] = 0
+        self.graphs.append(graph)
+        self.sink_position.append(position)
+        self.item_local[items] = np.arange(items.size)
+        self.demand[items] = demand
+        self.capacity.append(int(capacity.sum()))
+
+    def try_add(self, items: np.ndarray) -> bool:
+        """Switch these items on if every pool they touch can still meet all its demands."""
+        pools = np.unique(self.item_pool[items])
+        for pool in pools:
+            mine = items[self.item_pool[items] == pool]
+            self._switch(pool, mine, on=True)
+        for pool in pools:
+            if not self._meets(pool):
+                for undo in pools:
+                    self._switch(undo, items[self.item_pool[items] == undo], on=False)
+                return False
+        return True
+
+    def _switch(self, pool: int, items: np.ndarray, on: bool) -> None:
+        graph = self.graphs[pool]
+        positions = self.sink_position[pool][self.item_local[items]]
+        graph.data[positions] = self.demand[items] if on else 0
+        self.on[items] = on
+
+    def _meets(self, pool: int) -> bool:
+        graph = self.graphs[pool]
+        wanted = int(graph.data[self.sink_position[pool]].sum())
+        if wanted == 0:
+            return True
+        if wanted > self.capacity[pool]:
+            return False
+        return int(maximum_flow(graph, 0, graph.shape[0] - 1).flow_value) >= wanted
+
+
+def partner_coefficients(block: Block, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The fractional partner count of each pair, and the items where the cap can bind.
+
+    With m(e) = min(1, c(o)/u(e)) the largest share offer o can give item i, and M(i, g) =
+    min(1, Σ m(e)) over organization g's offers at i, every allocation within capacity has
+    Σ_{e of g at i} f(e) ≤ M(i, g)·z(i, g), so Σ_e f(e)/M(i, g(e)) ≤ Σ_g z(i, g) ≤ L·y(n): a
+    linear row valid for the partner cap, which both tightens the LP bound and steers its flows
+    to the offers that can carry most of an item. Items with at most L organizations need none.
+    """
+    most = np.minimum(1.0, block.offer_capacity[block.edge_offer] / block.edge_use())
+    pairs, pair = np.unique(
+        np.column_stack([block.edge_item, block.edge_org]), axis=0, return_inverse=True
+    )
+    pair = pair.ravel()
+    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
+    organizations = np.bincount(pairs[:, 0], minlength=block.item_need.size)
+    return 1.0 / np.maximum(carried[pair], 1e-12), organizations > cap
+
+
+def coverable_within_cap(block: Block, cap: int) -> np.ndarray:
+    """Needs whose every item could be served by cap organizations at full capacity.
+
+    A need failing this cannot be served in full under the partner cap whatever else happens, so
+    leaving it out keeps the bound valid and tightens it.
+    """
+    most = np.minimum(1.0, block.offer_capacity[block.edge_offer] / block.edge_use())
+    pairs, pair = np.unique(
+        np.column_stack([block.edge_item, block.edge_org]), axis=0, return_inverse=True
+    )
+    carried = np.minimum(1.0, np.bincount(pair.ravel(), weights=most, minlength=len(pairs)))
+    order = np.lexsort((-carried, pairs[:, 0]))
+    item = pairs[order, 0]
+    start = np.searchsorted(item, item)
+    best = (np.arange(order.size) - start) < cap
+    reach = np.bincount(item[best], weights=carried[order][best], minlength=block.item_need.size)
+    short = np.bincount(block.item_need, weights=reach < 1.0 - 1e-9, minlength=block.need_id.size)
+    return block.need_coverable & (short == 0)
+
+
+def within_cap(block: Block, flow: np.ndarray, cap: int) -> np.ndarray:
+    """The pairs of each item's cap best organizations: most LP flow first, then the largest
+    share they could carry, then the better score. On these pairs alone every allocation
+    respects the partner cap, so a max-flow answer is already a valid coalition."""
+    most = np.minimum(1.0, block.offer_capacity[block.edge_offer] / block.edge_use())
+    pairs, pair = np.unique(
+        np.column_stack([block.edge_item, block.edge_org]), axis=0, return_inverse=True
+    )
+    pair = pair.ravel()
+    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
+    lp = np.bincount(pair, weights=np.maximum(flow, 0.0), minlength=len(pairs))
+    score = np.zeros(len(pairs))
+    np.maximum.at(score, pair, block.edge_score)
+    order = np.lexsort((-score, -carried, -np.round(lp, 9), pairs[:, 0]))
+    item = pairs[order, 0]
+    rank = np.arange(order.size) - np.searchsorted(item, item)
+    best = np.zeros(len(pairs), dtype=bool)
+    best[order[rank < cap]] = True
+    return best[pair]
+
+
+def insertion_order(block: Block, y: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Needs by LP share y* (served in full first), then weight per unit of priced capacity."""
+    cost = block.edge_use() * price[block.edge_offer]
+    cheapest = np.full(block.item_need.size, np.inf)
+    np.minimum.at(cheapest, block.edge_item, cost)
+    need_cost = np.bincount(block.item_need, weights=cheapest, minlength=block.need_id.size)
+    efficiency = block.need_weight / np.maximum(need_cost, 1e-12)
+    level = np.round(np.clip(y, 0.0, 1.0), 6)
+    return np.lexsort((block.need_id, -block.need_weight, -efficiency, -level))
+
+
+def insert_needs(
+    block: Block, order: np.ndarray, deadline: float, pools: Pools | None = None
+) -> tuple[np.ndarray, Pools]:
+    """Needs served in full, taken in this order when the max-flows allow (until the deadline)."""
+    pools = pools or Pools(block)
+    chosen = np.zeros(block.need_id.size, dtype=bool)
+    for need in order:
+        if not block.need_coverable[need] or time.perf_counter() > deadline:
+            continue
+        items = np.arange(block.need_item_start[need], block.need_item_start[need + 1])
+        if pools.try_add(items):
+            chosen[need] = True
+    return chosen, pools
