@@ -7,10 +7,25 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from matching.engine import NeedInput, NeedItemInput, OfferInput, Problem
+from matching.engine import NeedInput, NeedItemInput, OfferInput, Parameters, Problem
 from matching.models import Partner, Partnership
 from registry.areas import area_name, covering_areas
 from registry.models import Category, CurrencyRate, Need, NeedItem, Offer
@@ -28,13 +43,71 @@ def _track_records(organization_ids: set[int]) -> dict[int, int]:
     return {row["organization_id"]: row["completed"] for row in rows}
 
 
+def _shared(through, column: str, slugs: list[str]) -> Coalesce:
+    """How many of `slugs` the offer names in one of its taxonomies (a correlated count)."""
+    hits = (
+        through.objects.filter(offer_id=OuterRef("pk"), **{f"{column}__in": slugs})
+        .order_by()
+        .values("offer_id")
+        .annotate(hits=Count("pk"))
+        .values("hits")
+    )
+    return Coalesce(Subquery(hits[:1]), 0)
+
+
+def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> list[int]:
+    """Ids of the `per_category` offers of each category that best suit one need.
+
+    Ranked in SQL by the score terms that need no text (focus and group overlap, geographic
+    precision, verification), with the engine's default weights. The engine keeps its top_k
+    candidates per item from these; `per_category` is a few times top_k, so only offers whose
+    text similarity would have to make up a large gap are left to the next global run.
+    """
+    weights = Parameters().score_weights()
+    focus, groups = sorted(filter(None, need["focus"])), sorted(filter(None, need["groups"]))
+    country = need["area"].split("-")[0]
+    terms = [
+        Case(
+            When(areas__contains=[need["area"]], then=Value(1.0)),
+            When(areas__contains=[country], then=Value(Parameters.geography_country)),
+            default=Value(Parameters.geography_global),
+        )
+        * weights["geography"],
+        Case(
+            When(organization__verified_at__isnull=False, then=Value(weights["verified"])),
+            default=Value(0.0),
+        ),
+    ]
+    if focus:
+        through = Offer.focus_areas.through
+        terms.append(_shared(through, "focusarea_id", focus) * (weights["focus"] / len(focus)))
+    if groups:
+        through = Offer.vulnerable_groups.through
+        share = weights["groups"] / len(groups)
+        terms.append(_shared(through, "vulnerablegroup_id", groups) * share)
+    proxy = ExpressionWrapper(sum(terms[1:], terms[0]), output_field=FloatField())
+    ranked = offers.exclude(organization_id=need["organization_id"])
+    if need["deadline"]:
+        ranked = ranked.exclude(available_from__gt=need["deadline"])
+    ranked = ranked.annotate(
+        proxy=proxy,
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("category_id")],
+            order_by=[F("proxy").desc(), F("id").asc()],
+        ),
+    ).filter(rank__lte=per_category)
+    return list(ranked.order_by().values_list("id", flat=True))
+
+
 def load_problem(
     *, scope: dict[str, Any] | None = None, today: datetime.date | None = None
 ) -> Problem:
     """Open needs with uncovered items and published offers with remaining capacity.
 
     scope may name `need_ids` (match only those needs), `area` (needs within it), and caps
-    `max_needs` / `max_offers` that bound a run's size.
+    `max_needs` / `max_offers` that bound a run's size; with one need, `offers_per_category`
+    keeps only that many offers per category, the best suited to it (best_offers_for).
     """
     scope = scope or {}
     today = today or timezone.localdate()
@@ -90,6 +163,10 @@ def load_problem(
         categories = {item.category for items in items_by_need.values() for item in items}
         areas = {code for row in need_rows for code in covering_areas(row["area"])}
         offers = offers.filter(category_id__in=categories, areas__overlap=sorted(areas))
+        if scope.get("offers_per_category") and len(need_rows) == 1:
+            offers = Offer.objects.filter(
+                pk__in=best_offers_for(need_rows[0], offers, int(scope["offers_per_category"]))
+            )
     offers = offers.order_by("id")
     if scope.get("max_offers"):
         offers = offers[: int(scope["max_offers"])]

@@ -6,6 +6,7 @@ import datetime
 import logging
 import os
 import socket
+import time
 import traceback
 from typing import Any
 
@@ -26,9 +27,12 @@ from registry.errors import ValidationError
 
 logger = logging.getLogger(__name__)
 EXECUTE_TASK = "matching.execute_run"
-SCOPE_KEYS = {"need_ids", "area", "max_needs", "max_offers"}
+SCOPE_KEYS = {"need_ids", "area", "max_needs", "max_offers", "offers_per_category"}
 MAX_SCOPE_NEEDS = 50_000
 MAX_SCOPE_OFFERS = 250_000
+# A newly published need's run reads this many offers per category (5 x the engine's top_k),
+# ranked in SQL, so that its proposal is stored in a fraction of a second at any catalogue size.
+NEED_RUN_OFFERS_PER_CATEGORY = 100
 MAX_SCOPE_NEED_IDS = 1_000
 # Upper bounds of the engine's parameters (all are >= 0); the weights and shares are at most 1.
 PARAMETER_LIMITS = {
@@ -131,9 +135,8 @@ def request_match_run(
 
 def request_need_run(*, need_id: int) -> MatchRun:
     """Queue a run scoped to one need, sent to a worker at once (no debounce)."""
-    return request_match_run(
-        trigger=MatchRun.Trigger.NEED, parameters={"scope": {"need_ids": [need_id]}}
-    )
+    scope = {"need_ids": [need_id], "offers_per_category": NEED_RUN_OFFERS_PER_CATEGORY}
+    return request_match_run(trigger=MatchRun.Trigger.NEED, parameters={"scope": scope})
 
 
 def request_runs_for_change(*, kind: str, object_id: int, change: str) -> MatchRun:
@@ -189,8 +192,19 @@ def claim_match_run(*, run_id: int) -> bool:
     return claimed == 1
 
 
+PROGRESS_EVERY_SECONDS = 0.5
+
+
 def _progress(run_id: int):
+    last = [0.0]
+
     def report(stage: str, percent: int) -> None:
+        # At most one write every half second: a run of one need finishes before its first
+        # report is due, and a long run still beats far more often than it is declared stale.
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_SECONDS:
+            return
+        last[0] = now
         MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
             stage=stage[:40], progress=max(0, min(100, int(percent))), heartbeat_at=timezone.now()
         )

@@ -128,3 +128,25 @@ def test_a_worker_stores_the_proposal_of_a_newly_published_need(
     run = Proposal.objects.get(need=need).run
     assert run.trigger == MatchRun.Trigger.NEED
     assert not MatchRun.objects.filter(trigger=MatchRun.Trigger.EVENT).exists()
+
+
+def test_a_targeted_run_reads_only_the_best_suited_offers_of_each_category(settings, monkeypatch):
+    settings.MATCH_ON_CATALOGUE_CHANGE = False
+    monkeypatch.setattr(runs, "NEED_RUN_OFFERS_PER_CATEGORY", 2)
+    government = OrganizationFactory(kind=Organization.Kind.GOVERNMENT, country="KE")
+    need = NeedFactory(organization=government, area="KE-30")
+    need.focus_areas.set(["devices"])
+    NeedItemFactory(need=need, quantity=Decimal(30))
+    for _ in range(4):
+        OfferFactory(quantity=Decimal(100), areas=["global"])
+    nearby = OfferFactory(quantity=Decimal(100), areas=["KE-30"])
+    nearby.focus_areas.set(["devices"])
+    own = OfferFactory(organization=government, quantity=Decimal(100), areas=["KE-30"])
+    own.focus_areas.set(["devices"])
+
+    run = runs.execute_match_run(run_id=runs.request_need_run(need_id=need.pk).pk)
+
+    assert run.parameters["scope"]["offers_per_category"] == 2
+    assert run.metrics["offers"] == 2
+    lines = Proposal.objects.get(run=run).lines.values_list("offer_id", flat=True)
+    assert nearby.pk in lines and own.pk not in lines
