@@ -38,6 +38,7 @@ def _run_parameters_schema() -> dict:
         "area": {"type": "string", "maxLength": 10},
         "max_needs": {"type": "integer", "minimum": 0},
         "max_offers": {"type": "integer", "minimum": 0},
+        "offers_per_category": {"type": "integer", "minimum": 1},
     }
     numbers["scope"] = {"type": "object", "properties": scope, "additionalProperties": False}
     return {"type": "object", "properties": numbers, "additionalProperties": False}
@@ -54,7 +55,7 @@ class MatchRunSerializer(serializers.ModelSerializer):
     parameters = RunParametersField(
         required=False,
         help_text="Engine weights and limits (see the engine's Parameters) and an optional "
-        "`scope` {need_ids, area, max_needs, max_offers}.",
+        "`scope` {need_ids, area, max_needs, max_offers, offers_per_category}.",
     )
 
     class Meta:

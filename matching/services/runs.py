@@ -81,6 +81,11 @@ def _clean_scope(scope: Any) -> dict[str, Any]:
         if not _is_number(value, integer=True) or value < 0:
             raise ValidationError({f"parameters.scope.{key}": ["A positive integer."]})
         scope[key] = min(value, cap)  # a bigger scope is capped, never refused
+    per_category = scope.get("offers_per_category")
+    if per_category is not None and not (
+        _is_number(per_category, integer=True) and per_category > 0
+    ):
+        raise ValidationError({"parameters.scope.offers_per_category": ["A positive integer."]})
     return scope
 
 

@@ -150,3 +150,13 @@ def test_a_targeted_run_reads_only_the_best_suited_offers_of_each_category(setti
     assert run.metrics["offers"] == 2
     lines = Proposal.objects.get(run=run).lines.values_list("offer_id", flat=True)
     assert nearby.pk in lines and own.pk not in lines
+
+
+@pytest.mark.parametrize("value", [0, -3, "many", 2.5])
+def test_a_scope_offers_per_category_is_a_positive_integer(value):
+    from registry.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        runs.request_match_run(
+            trigger="manual", parameters={"scope": {"offers_per_category": value}}
+        )
