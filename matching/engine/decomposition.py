@@ -193,24 +193,16 @@ def round_block(
     parameters: Parameters,
     deadline: float,
 ) -> np.ndarray:
-    """Whole needs by LP-guided insertion with max-flow checks, two ways; the better one's shares.
+    """Whole needs by LP-guided insertion with max-flow checks; their shares within the cap.
 
-    Wide: the max-flows see every pair, and the chosen needs are then served within the partner
-    cap (_serve), which may drop some. Narrow: the pairs are first cut to each item's cap best
-    organizations (by LP flow), so every set the max-flows accept is served within the cap."""
+    The max-flows see each item's pairs with its 2·cap best organizations (by LP flow, then the
+    share they could carry); the chosen needs are then served within the partner cap and the
+    minimum pieces (_serve), which may drop a few."""
     cap = _cap(parameters)
-    best = np.zeros(block.size)
-    for narrow in (False, True):
-        if narrow:
-            edges = np.flatnonzero(within_cap(block, relaxed.flow, cap))
-        else:
-            edges = np.arange(block.size)
-        share = _insert_and_serve(block, edges, relaxed, cap, deadline)
-        covered = covered_needs(block, share) & _acceptable(block, share, cap)
-        share = np.where(covered[block.need_of_edge()], share, 0.0)
-        if _weight(block, share) > _weight(block, best):
-            best = share
-    return best
+    edges = np.flatnonzero(within_cap(block, relaxed.flow, 2 * cap))
+    share = _insert_and_serve(block, edges, relaxed, cap, deadline)
+    covered = covered_needs(block, share) & _acceptable(block, share, cap)
+    return np.where(covered[block.need_of_edge()], share, 0.0)
 
 
 def _weight(block: Block, share: np.ndarray) -> float:
@@ -232,12 +224,12 @@ def _insert_and_serve(block, edges, relaxed: Relaxation, cap: int, deadline: flo
 
 
 def _serve(block: Block, cap: int) -> np.ndarray:
-    """Shares that serve the block's needs in full (those the LP can), within the partner cap.
+    """Shares that serve the block's needs in full (those the LP can), within the partner cap
+    and the minimum pieces.
 
-    The LP's vertex may still split an item between more organizations than the cap allows;
-    such an item keeps only its cap largest suppliers' pairs, and the LP is solved again (the
-    needs that then fail drop out), until no item breaks the cap.
-    """
+    The LP's vertex may split an item between more organizations than the cap allows, or give
+    an offer less than its minimum piece: such an item keeps only its cap largest suppliers, such
+    a pair is closed, and the LP is solved again (needs that then fail drop out)."""
     allowed = np.ones(block.size, dtype=bool)
     share = np.zeros(block.size)
     for _ in range(_SERVE_ROUNDS):
@@ -248,11 +240,11 @@ def _serve(block: Block, cap: int) -> np.ndarray:
         share = np.where(full[block.need_of_edge()] & (relaxed.flow > _TINY), relaxed.flow, 0.0)
         kept = cap_partners(block, share, cap)
         broken = (share > 0) & (kept <= 0)
-        if not broken.any():
+        short = (share > 0) & (share < block.edge_min_share - 1e-9)
+        if not (broken.any() or short.any()):
             return share
-        # Items that broke the cap keep only the pairs of their cap largest suppliers.
         items = np.unique(block.edge_item[broken])
-        allowed &= ~(np.isin(block.edge_item, items) & (kept <= 0))
+        allowed &= ~(np.isin(block.edge_item, items) & (kept <= 0)) & ~short
     return cap_partners(block, share, cap)
 
 

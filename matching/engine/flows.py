@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components, maximum_flow
 from .components import Block
 
 _LIMIT = 2**31 - 1
+_FIRST_RUN = 256
 
 
 class Pools:
@@ -189,13 +190,39 @@ def insertion_order(block: Block, y: np.ndarray, price: np.ndarray) -> np.ndarra
 def insert_needs(
     block: Block, order: np.ndarray, deadline: float, pools: Pools | None = None
 ) -> tuple[np.ndarray, Pools]:
-    """Needs served in full, taken in this order when the max-flows allow (until the deadline)."""
+    """Needs served in full, taken in this order when the max-flows allow (until the deadline).
+
+    The same set as adding the needs one by one, with fewer max-flows: a run of needs is tried
+    at once and, when it does not fit, split in halves (a set that fits has every prefix fit).
+    """
     pools = pools or Pools(block)
     chosen = np.zeros(block.need_id.size, dtype=bool)
-    for need in order:
-        if not block.need_coverable[need] or time.perf_counter() > deadline:
-            continue
-        items = np.arange(block.need_item_start[need], block.need_item_start[need + 1])
-        if pools.try_add(items):
-            chosen[need] = True
+    candidates = order[block.need_coverable[order]]
+    start = block.need_item_start
+
+    def items_of(needs: np.ndarray) -> np.ndarray:
+        lengths = start[needs + 1] - start[needs]
+        offsets = np.repeat(start[needs] - np.cumsum(lengths) + lengths, lengths)
+        return offsets + np.arange(int(lengths.sum()))
+
+    def place(needs: np.ndarray) -> None:
+        if needs.size == 0 or time.perf_counter() > deadline:
+            return
+        if pools.try_add(items_of(needs)):
+            chosen[needs] = True
+        elif needs.size > 1:
+            half = needs.size // 2
+            place(needs[:half])
+            place(needs[half:])
+
+    run = _FIRST_RUN
+    position = 0
+    while position < candidates.size and time.perf_counter() <= deadline:
+        needs = candidates[position : position + run]
+        before = int(chosen.sum())
+        place(needs)
+        accepted = int(chosen.sum()) - before
+        position += needs.size
+        # Long runs while everything fits, one need at a time once capacity runs out.
+        run = min(_FIRST_RUN, run * 2) if accepted == needs.size else 1
     return chosen, pools
