@@ -11,7 +11,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, QuerySet
 from rest_framework.fields import DateTimeField
 
 from matching.models import ProposalLine
@@ -137,17 +138,28 @@ def slugs_of(relation, ids: list[int], order: str | None = None) -> dict[int, li
     return found
 
 
+def related_keys(relation, order: str | None = None) -> ArraySubquery:
+    """The keys of a row's M2M relation as an array column, in the target's ordering.
+
+    Computed in the page's own query, for the page's rows only (the limit comes first).
+    """
+    owner, target = relation.field.m2m_column_name(), relation.field.m2m_reverse_name()
+    keys = relation.through.objects.filter(**{owner: OuterRef("pk")}).order_by(order or target)
+    return ArraySubquery(keys.values(target))
+
+
 def offer_values(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(None).values(*OFFER_VALUES)
+    from registry.models import Offer
+
+    return queryset.prefetch_related(None).values(
+        *OFFER_VALUES,
+        focus=related_keys(Offer.focus_areas),
+        groups=related_keys(Offer.vulnerable_groups),
+    )
 
 
 def represent_offers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """OfferSerializer's output for offer_values() rows: one query per taxonomy for all rows."""
-    from registry.models import Offer
-
-    ids = [row["id"] for row in rows]
-    focus = slugs_of(Offer.focus_areas, ids)
-    groups = slugs_of(Offer.vulnerable_groups, ids)
+    """OfferSerializer's output for offer_values() rows (no further query)."""
     return [
         {
             "id": row["id"],
@@ -159,8 +171,8 @@ def represent_offers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "quantity": decimal(row["quantity"]),
             "currency": row["currency"],
             "areas": row["areas"],
-            "focus_areas": focus[row["id"]],
-            "vulnerable_groups": groups[row["id"]],
+            "focus_areas": row["focus"],
+            "vulnerable_groups": row["groups"],
             "available_from": day(row["available_from"]),
             "available_until": day(row["available_until"]),
             "min_allocation": decimal(row["min_allocation"]),
@@ -198,7 +210,14 @@ NEED_VALUES = (
 
 
 def need_values(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(None).values(*NEED_VALUES)
+    from registry.models import Need
+
+    return queryset.prefetch_related(None).values(
+        *NEED_VALUES,
+        focus=related_keys(Need.focus_areas),
+        groups=related_keys(Need.vulnerable_groups),
+        targets=related_keys(Need.sdg_targets, order="sdgtarget__position"),
+    )
 
 
 def disaggregation(value: dict) -> dict:
@@ -239,15 +258,13 @@ def consultations_of(need_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """NeedSerializer's output for need_values() rows: a query per relation for all rows."""
+    """NeedSerializer's output for need_values() rows: items, consultations and endorsements
+    are read for all rows in one query each."""
     from django.db.models import Count
 
     from registry.models import Need, NeedItem
 
     ids = [row["id"] for row in rows]
-    focus = slugs_of(Need.focus_areas, ids)
-    groups = slugs_of(Need.vulnerable_groups, ids)
-    targets = slugs_of(Need.sdg_targets, ids, order="sdgtarget__position")
     items: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for item in NeedItem.objects.filter(need_id__in=ids).order_by("need_id", "id").values():
         items[item["need_id"]].append(
@@ -273,9 +290,9 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "title": row["title"],
             "description": row["description"],
             "area": row["area"],
-            "focus_areas": focus[row["id"]],
-            "vulnerable_groups": groups[row["id"]],
-            "sdg_targets": targets[row["id"]],
+            "focus_areas": row["focus"],
+            "vulnerable_groups": row["groups"],
+            "sdg_targets": row["targets"],
             "population": row["population"],
             "indicator": {
                 "name": row["indicator_name"],
