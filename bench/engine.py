@@ -1,49 +1,165 @@
 """Benchmark the matching engine on synthetic data; prints one JSON object.
 
-python -m bench.engine --size S --supply 0.8 --seed 1
+python -m bench.engine --size L --supply 0.8 --seed 1 [--workers 2] [--pulp] [--scale 0.2]
+
+The engine's answer is checked here from the raw problem and the proposed lines alone (capacity,
+item quantity, minimum pieces, the hard rules), not from the engine's own metrics. --pulp also
+solves the same whole-needs model on the same candidate set written plainly in PuLP with CBC, as
+a data scientist would, with a time limit.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from collections import defaultdict
 
-from matching.engine import Parameters, Problem, Result, solve
+import numpy as np
+
+from matching.engine import Parameters, Problem, Result, covers, solve
 
 from .generator import SIZES, generate
 
 
-def check_capacity(problem: Problem, result: Result) -> dict[str, int]:
-    """Count offers and items given more than they hold, recomputed from the lines alone."""
-    offers = {offer.id: offer.remaining for offer in problem.offers}
-    items = {item.id: item.remaining for need in problem.needs for item in need.items}
-    per_offer: dict[int, float] = defaultdict(float)
-    per_item: dict[int, float] = defaultdict(float)
-    for proposal in result.proposals:
-        for line in proposal.lines:
-            per_offer[line.offer_id] += line.offer_quantity
-            per_item[line.need_item_id] += line.quantity
+def calibration() -> dict[str, float]:
+    """How fast this machine is right now: a fixed numpy product, cores and load."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((1000, 1000)), rng.random((1000, 1000))
+    started = time.perf_counter()
+    for _ in range(5):
+        a @ b
     return {
-        "offers_over_capacity": sum(per_offer[o] > offers[o] + 1e-9 for o in per_offer),
-        "items_oversupplied": sum(per_item[i] > items[i] + 1e-9 for i in per_item),
+        "matmul_1000_x5_seconds": round(time.perf_counter() - started, 3),
+        "nproc": os.cpu_count() or 0,
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", choices=sorted(SIZES), default="S")
-    parser.add_argument("--supply", type=float, default=0.8)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--top-k", type=int, default=Parameters.top_k)
-    parser.add_argument("--workers", type=int, default=Parameters.workers)
-    parser.add_argument("--time-limit", type=float, default=Parameters.time_limit)
-    arguments = parser.parse_args()
+def check(problem: Problem, result: Result) -> dict[str, int]:
+    """Violations counted from the lines alone: over capacity, oversupplied items, pieces below an
+    offer's minimum, and pairs that break a hard rule (category, area, own organization)."""
+    offers = {offer.id: offer for offer in problem.offers}
+    items = {item.id: (need, item) for need in problem.needs for item in need.items}
+    per_offer: dict[int, float] = defaultdict(float)
+    per_item: dict[int, float] = defaultdict(float)
+    below_minimum = broken_rules = 0
+    for proposal in result.proposals:
+        for line in proposal.lines:
+            offer = offers[line.offer_id]
+            need, item = items[line.need_item_id]
+            per_offer[offer.id] += line.offer_quantity
+            per_item[item.id] += line.quantity
+            if offer.min_allocation and line.offer_quantity < min(
+                offer.min_allocation, offer.remaining
+            ):
+                below_minimum += 1
+            if (
+                offer.category != item.category
+                or not any(covers(area, need.area) for area in offer.areas)
+                or offer.organization_id == need.organization_id
+            ):
+                broken_rules += 1
+    return {
+        "offers_over_capacity": sum(per_offer[o] > offers[o].remaining + 1e-9 for o in per_offer),
+        "items_oversupplied": sum(per_item[i] > items[i][1].remaining + 1e-9 for i in per_item),
+        "pieces_below_minimum": below_minimum,
+        "hard_rules_broken": broken_rules,
+    }
+
+
+def coalition_sizes(result: Result) -> dict[str, float]:
+    """Organizations per fully covered need, and per item of those needs."""
+    per_need, per_item = [], []
+    for proposal in result.proposals:
+        if proposal.coverage < 1.0:
+            continue
+        per_need.append(proposal.explanation["partners"])
+        by_item: dict[int, set[str]] = defaultdict(set)
+        for line in proposal.lines:
+            by_item[line.need_item_id].add(line.offer_id)
+        per_item.extend(len(offers) for offers in by_item.values())
+    return {
+        "partners_per_coalition": round(float(np.mean(per_need)), 3) if per_need else 0.0,
+        "offers_per_item": round(float(np.mean(per_item)), 3) if per_item else 0.0,
+        "max_offers_per_item": int(max(per_item, default=0)),
+    }
+
+
+def pulp_baseline(problem: Problem, parameters: Parameters, time_limit: float) -> dict:
+    """The whole-needs model on the engine's candidate set, written plainly in PuLP + CBC."""
+    import pulp
+
+    from matching.engine.candidates import rank_candidates
+    from matching.engine.catalogue import build_catalogue
 
     started = time.perf_counter()
-    problem = generate(arguments.size, arguments.supply, arguments.seed)
+    catalogue = build_catalogue(problem, parameters)
+    candidates = rank_candidates(problem, catalogue, parameters)
+    model = pulp.LpProblem("coalitions", pulp.LpMaximize)
+    pairs = range(len(candidates))
+    f = {e: pulp.LpVariable(f"f_{e}", 0, 1) for e in pairs}
+    y = {n: pulp.LpVariable(f"y_{n}", cat="Binary") for n in range(catalogue.need_id.size)}
+    model += pulp.lpSum(float(catalogue.need_weight[n]) * y[n] for n in y)
+    by_offer, by_item, by_item_org = defaultdict(list), defaultdict(list), defaultdict(list)
+    for e in pairs:
+        offer, item = int(candidates.offer[e]), int(candidates.item[e])
+        by_offer[offer].append(e)
+        by_item[item].append(e)
+        by_item_org[(item, int(catalogue.offer_org[offer]))].append(e)
+    for offer, edges in by_offer.items():
+        model += pulp.lpSum(
+            float(catalogue.item_remaining[candidates.item[e]] / candidates.rate[e]) * f[e]
+            for e in edges
+        ) <= float(catalogue.offer_remaining[offer])
+    for item in range(catalogue.item_id.size):
+        if catalogue.item_remaining[item] > 0:
+            need = int(catalogue.item_need[item])
+            model += pulp.lpSum(f[e] for e in by_item[item]) == y[need]
+    used = {}
+    for (item, organization), edges in by_item_org.items():
+        used[(item, organization)] = pulp.LpVariable(f"u_{item}_{organization}", cat="Binary")
+        for e in edges:
+            model += f[e] <= used[(item, organization)]
+            if candidates.min_share[e] > 0:
+                model += f[e] >= float(candidates.min_share[e]) * used[(item, organization)]
+    for item in by_item:
+        model += pulp.lpSum(u for (i, _), u in used.items() if i == item) <= parameters.max_partners
+    built = time.perf_counter() - started
+    status = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit))
+    weight = sum(
+        float(catalogue.need_weight[n]) for n, var in y.items() if (var.value() or 0) > 0.5
+    )
+    return {
+        "status": pulp.LpStatus[status],
+        "coverage": round(weight / catalogue.total_weight, 6),
+        "seconds": round(time.perf_counter() - started, 2),
+        "seconds_building_model": round(built, 2),
+        "time_limit": time_limit,
+    }
+
+
+def peak_rss_mb() -> float:
+    """The largest resident set of this process or of any worker it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished workers (less load-sensitive)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, 2)
+
+
+def run(arguments: argparse.Namespace) -> dict:
+    """Generate, solve, check; the report as a dict."""
+    report = {"calibration": calibration()}
+    started = time.perf_counter()
+    problem = generate(arguments.size, arguments.supply, arguments.seed, scale=arguments.scale)
     generated = time.perf_counter() - started
     parameters = Parameters(
         top_k=arguments.top_k,
@@ -51,34 +167,58 @@ def main() -> None:
         time_limit=arguments.time_limit,
         seed=arguments.seed,
     )
+    cpu_before = cpu_seconds()
     result = solve(problem, parameters)
+    cpu = cpu_seconds() - cpu_before
     metrics = result.metrics
-    check = check_capacity(problem, result)
-    print(
-        json.dumps(
-            {
-                "size": arguments.size,
-                "supply": arguments.supply,
-                "seed": arguments.seed,
-                "needs": metrics["needs"],
-                "offers": metrics["offers"],
-                "candidates": metrics["candidates"],
-                "components": metrics["components"],
-                "largest_component": metrics["largest_component"],
-                "methods": metrics["methods"],
-                "coverage": metrics["coverage"],
-                "partial_coverage": metrics["partial_coverage"],
-                "lp_bound": metrics["lp_bound"],
-                "ratio_to_bound": metrics["ratio_to_bound"],
-                "greedy_coverage": metrics["greedy_coverage"],
-                "capacity_violations": check["offers_over_capacity"] + check["items_oversupplied"],
-                "needs_fully_served": metrics["needs_fully_covered"],
-                "partners_per_coalition": metrics["partners_per_coalition"],
-                "seconds": {**metrics["seconds"], "generate": round(generated, 3)},
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            }
-        )
+    violations = check(problem, result)
+    report.update(
+        {
+            "size": arguments.size,
+            "scale": arguments.scale,
+            "supply": arguments.supply,
+            "seed": arguments.seed,
+            "workers": arguments.workers,
+            "needs": metrics["needs"],
+            "offers": metrics["offers"],
+            "candidates": metrics["candidates"],
+            "candidate_pairs_checked": metrics["candidate_pairs_found"],
+            "components": metrics["components"],
+            "largest_component": metrics["largest_component"],
+            "methods": metrics["methods"],
+            "coverage": metrics["coverage"],
+            "partial_coverage": metrics["partial_coverage"],
+            "lp_bound": metrics["lp_bound"],
+            "ratio_to_bound": metrics["ratio_to_bound"],
+            "greedy_coverage": metrics["greedy_coverage"],
+            "engine_minus_greedy": round(metrics["coverage"] - metrics["greedy_coverage"], 6),
+            "capacity_violations": violations["offers_over_capacity"]
+            + violations["items_oversupplied"],
+            "violations": violations,
+            "needs_fully_served": metrics["needs_fully_covered"],
+            **coalition_sizes(result),
+            "seconds": {**metrics["seconds"], "generate": round(generated, 3)},
+            "cpu_seconds_engine": round(cpu, 2),
+            "peak_rss_mb": peak_rss_mb(),
+        }
     )
+    if arguments.pulp:
+        report["pulp_cbc"] = pulp_baseline(problem, parameters, arguments.pulp_time_limit)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="S")
+    parser.add_argument("--supply", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the size's counts")
+    parser.add_argument("--top-k", type=int, default=Parameters.top_k)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--time-limit", type=float, default=Parameters.time_limit)
+    parser.add_argument("--pulp", action="store_true", help="also solve with PuLP + CBC")
+    parser.add_argument("--pulp-time-limit", type=float, default=300.0)
+    print(json.dumps(run(parser.parse_args())))
 
 
 if __name__ == "__main__":

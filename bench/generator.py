@@ -76,9 +76,11 @@ def _text(rng: np.random.Generator, category: str, focus: frozenset[str], area: 
     return f"{CATEGORIES[category][3].capitalize()} for {words} in {area}: {topics}"
 
 
-def generate(size: str = "S", supply: float = 0.8, seed: int = 1) -> Problem:
-    """A problem of the named size whose offers hold `supply` times the demand of each category."""
-    needs_count, offers_count = SIZES[size]
+def generate(size: str = "S", supply: float = 0.8, seed: int = 1, scale: float = 1.0) -> Problem:
+    """A problem of the named size whose offers hold `supply` times the demand of each category.
+
+    scale shrinks (or grows) the size's counts of needs and offers alike (a quick smoke run)."""
+    needs_count, offers_count = (max(1, round(count * scale)) for count in SIZES[size])
     rng = np.random.default_rng(seed)
     areas = [f"{c}-{i:02d}" for c in COUNTRIES for i in range(1, SUBDIVISIONS_PER_COUNTRY + 1)]
     popularity = 1.0 / np.arange(1, len(areas) + 1)  # Zipf over regions
