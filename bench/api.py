@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -134,11 +135,32 @@ def same_json(urls: dict[str, str], token: str) -> dict[str, bool]:
     return same
 
 
-def measure(urls: dict[str, str], token: str, seconds: int, variants: tuple[str, ...]) -> dict:
+def measure(
+    urls: dict[str, str],
+    token: str,
+    seconds: int,
+    variants: tuple[str, ...],
+    rounds: int = 1,
+    before_each=lambda: None,
+) -> dict:
+    """wrk on each variant, interleaved over `rounds` (the machine's load drifts between runs):
+    the median round's req/s, p50 and p99, errors summed."""
     for name in variants:  # warm each worker's caches and connections
         for _ in range(8):
             fetch(urls[name], token)
-    figures = {name: wrk(urls[name], seconds, token) for name in variants}
+    runs: dict[str, list[dict]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name in variants:
+            before_each()
+            runs[name].append(wrk(urls[name], seconds, token))
+    figures = {}
+    for name, results in runs.items():
+        figures[name] = {
+            key: statistics.median(result[key] for result in results)
+            for key in ("rps", "p50_ms", "p99_ms")
+        }
+        for key in ("requests", "non_2xx", "socket_errors"):
+            figures[name][key] = sum(result[key] for result in results)
     floor = figures["floor"]
     for name in variants:
         if name != "floor":
@@ -164,6 +186,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved wrk runs per variant")
     parser.add_argument("--query", default="area=KE-30&category=laptops&q=schools")
     parser.add_argument("--only", help="comma-separated endpoints to measure")
     parser.add_argument("--skip-under-run", action="store_true")
@@ -201,7 +224,9 @@ def main() -> None:
         )["floor"]["rps"]
         report["same_json"] = {name: same_json(urls, token) for name, urls in chosen.items()}
         report["idle"] = {
-            name: measure(urls, token, arguments.seconds, ("api", "floor", "naive"))
+            name: measure(
+                urls, token, arguments.seconds, ("api", "floor", "naive"), arguments.rounds
+            )
             for name, urls in chosen.items()
         }
         if not arguments.skip_under_run:
@@ -211,21 +236,42 @@ def main() -> None:
             worker.queue = worker.env["CELERY_QUEUE"] = queue
             worker.start()
             try:
-                run = request_match_run(trigger=MatchRun.Trigger.MANUAL)
-                while MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED:
-                    time.sleep(0.1)
+                started: list[int] = []
+
+                def keep_a_run_going() -> None:
+                    """Before each wrk run: a whole-catalogue run is executing (a new one if the
+                    last finished), so that every measurement overlaps a run."""
+                    if (
+                        started
+                        and MatchRun.objects.filter(
+                            pk=started[-1], status=MatchRun.Status.RUNNING
+                        ).exists()
+                    ):
+                        return
+                    run = request_match_run(trigger=MatchRun.Trigger.MANUAL)
+                    started.append(run.pk)
+                    while MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED:
+                        time.sleep(0.1)
+
                 under = {
-                    name: measure(urls, token, arguments.seconds, ("api", "floor"))
+                    name: measure(
+                        urls,
+                        token,
+                        arguments.seconds,
+                        ("api", "floor"),
+                        arguments.rounds,
+                        before_each=keep_a_run_going,
+                    )
                     for name, urls in chosen.items()
                 }
-                run.refresh_from_db()
                 for name, figures in under.items():
                     idle = report["idle"][name]["api"]["p99_ms"]
                     figures["api"]["p99_to_idle"] = round(figures["api"]["p99_ms"] / idle, 3)
+                last = MatchRun.objects.get(pk=started[-1])
                 report["under_run"] = {
-                    "run": run.pk,
-                    "run_still_running_at_end": run.status == MatchRun.Status.RUNNING,
-                    "run_stage_at_end": run.stage,
+                    "runs": started,
+                    "last_run_still_running_at_end": last.status == MatchRun.Status.RUNNING,
+                    "last_run_stage_at_end": last.stage,
                     **under,
                 }
             finally:
