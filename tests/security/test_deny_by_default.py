@@ -71,7 +71,7 @@ def _served_methods(callback) -> dict[str, str | None]:
     allowed = set(callback.initkwargs.get("http_method_names", view_class.http_method_names))
     actions = getattr(callback, "actions", None)
     if actions is not None:
-        return {m.upper(): a for m, a in actions.items() if m in allowed}
+        return {m.upper(): a for m, a in actions.items() if m in allowed and m.upper() in METHODS}
     return {m.upper(): None for m in allowed if m.upper() in METHODS and hasattr(view_class, m)}
 
 
