@@ -57,6 +57,7 @@ _CRUMB = 1e-6
 # Cost per fractional partner when the chosen needs' shares are computed: far below any weight.
 _PARTNER_COST = 1e-5
 _SERVE_ROUNDS = 6
+_FULL_ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -228,24 +229,41 @@ def _serve(block: Block, cap: int) -> np.ndarray:
     and the minimum pieces.
 
     The LP's vertex may split an item between more organizations than the cap allows, or give
-    an offer less than its minimum piece: such an item keeps only its cap largest suppliers, such
-    a pair is closed, and the LP is solved again (needs that then fail drop out)."""
+    an offer less than its minimum piece. The needs without such a flaw keep their shares; for
+    the others, such an item keeps only its cap largest suppliers, such a pair is closed, and a
+    smaller LP serves them again from the capacity that is left (needs that fail drop out). The
+    first rounds solve the whole LP again instead, so that the others may make room."""
     allowed = np.ones(block.size, dtype=bool)
     share = np.zeros(block.size)
-    for _ in range(_SERVE_ROUNDS):
-        relaxed = whole_needs_lp(block, cap, _PARTNER_COST, allowed=allowed)
+    pending = block.need_coverable.copy()
+    for round_ in range(_SERVE_ROUNDS):
+        if round_ < _FULL_ROUNDS:  # the first rounds serve every need again, re-routing freely
+            share = np.zeros(block.size)
+            pending = block.need_coverable.copy()
+        left = np.maximum(block.offer_capacity - _usage(block, share), 0.0)
+        open_pair = pending[block.need_of_edge()] & allowed
+        edges = np.flatnonzero(open_pair & (left > _CRUMB * block.offer_capacity)[block.edge_offer])
+        if edges.size == 0:
+            break
+        part = sub_block(block, edges, left)
+        relaxed = whole_needs_lp(part, cap, _PARTNER_COST)
         if relaxed is None:
-            return np.zeros(block.size)
+            break
         full = relaxed.y >= _ONE
-        share = np.where(full[block.need_of_edge()] & (relaxed.flow > _TINY), relaxed.flow, 0.0)
-        kept = cap_partners(block, share, cap)
-        broken = (share > 0) & (kept <= 0)
-        short = (share > 0) & (share < block.edge_min_share - 1e-9)
-        if not (broken.any() or short.any()):
-            return share
+        flow = np.zeros(block.size)
+        flow[edges] = np.where(full[part.need_of_edge()] & (relaxed.flow > _TINY), relaxed.flow, 0)
+        kept = cap_partners(block, flow, cap)
+        broken = (flow > 0) & (kept <= 0)
+        short = (flow > 0) & (flow < block.edge_min_share - 1e-9)
+        flawed = np.bincount(
+            block.need_of_edge(), weights=broken | short, minlength=block.need_id.size
+        )
+        done = covered_needs(block, flow) & (flawed == 0)
+        share += np.where(done[block.need_of_edge()], flow, 0.0)
+        pending &= ~done & covered_needs(block, flow)
         items = np.unique(block.edge_item[broken])
         allowed &= ~(np.isin(block.edge_item, items) & (kept <= 0)) & ~short
-    return cap_partners(block, share, cap)
+    return share
 
 
 def _leftovers(
