@@ -37,13 +37,17 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["formed_at", "next_report_due"]
     queryset = Partnership.objects.prefetch_related("partners").order_by("-formed_at", "-id")
 
-    def _visible_reports(self, partnership: Partnership):
-        queryset = ProgressReport.objects.filter(partnership=partnership)
+    def _is_insider(self, partnership: Partnership) -> bool:
+        """Coordinators and members of the partner organizations."""
         user = self.request.user
         if is_coordinator(user):
-            return queryset
+            return True
         partners = set(partnership.partners.values_list("organization_id", flat=True))
-        if partners & set(member_organization_ids(user)):
+        return bool(partners & set(member_organization_ids(user)))
+
+    def _visible_reports(self, partnership: Partnership):
+        queryset = ProgressReport.objects.filter(partnership=partnership)
+        if self._is_insider(partnership):
             return queryset
         return queryset.filter(status=ProgressReport.Status.APPROVED)
 
@@ -149,7 +153,11 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
             Q(subject_type="partnership", subject_id=partnership.pk)
             | Q(subject_type="progressreport", subject_id__in=report_ids)
         ).select_related("actor")
-        return Response(StateChangeSerializer(changes, many=True).data)
+        data = StateChangeSerializer(changes, many=True).data
+        if not self._is_insider(partnership):
+            for change in data:  # who did what stays with the partners and coordinators
+                change["actor"] = None
+        return Response(data)
 
 
 COVERAGE_KEYS = {

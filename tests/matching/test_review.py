@@ -207,3 +207,16 @@ def test_proposals_are_visible_to_coordinators_and_the_organizations_involved_on
     assert client_for(setting["company_viewer"]).get(url).status_code == 200
     government = member(setting["need"].organization)
     assert client_for(government).get(url).status_code == 200
+
+
+def test_a_partnerships_history_names_people_only_to_partners_and_coordinators(setting, api):
+    review.accept_proposal(actor=setting["coordinator"], proposal_id=setting["proposal"].pk)
+    review.confirm_lines(actor=setting["company_editor"], proposal_id=setting["proposal"].pk)
+    review.confirm_lines(actor=setting["donor_editor"], proposal_id=setting["proposal"].pk)
+    url = f"/api/v1/partnerships/{Partnership.objects.get().pk}/history/"
+    public = api.get(url).json()
+    assert public and {change["actor"] for change in public} == {None}
+    insider = client_for(setting["company_viewer"]).get(url).json()
+    assert setting["donor_editor"].username in {change["actor"] for change in insider}
+    outsider = client_for(member(OrganizationFactory())).get(url).json()
+    assert {change["actor"] for change in outsider} == {None}
