@@ -277,10 +277,15 @@ def _leftovers(
     if edges.size == 0:
         return share
     rest = sub_block(block, edges, left)
-    relaxed = whole_needs_lp(rest, _cap(parameters))
-    if relaxed is None:
-        return share
-    extra = round_block(rest, relaxed, parameters, deadline)
+    # No LP here: the needs go by weight per unit of capacity at the regions' prices.
+    guide = Relaxation(
+        flow=np.zeros(rest.size),
+        y=np.zeros(rest.need_id.size),
+        price=price[np.unique(block.edge_offer[edges])],
+        cap_price=np.zeros(rest.item_need.size),
+        value=0.0,
+    )
+    extra = round_block(rest, guide, parameters, deadline)
     share = share.copy()
     share[edges] += extra
     return share

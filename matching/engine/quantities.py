@@ -77,10 +77,17 @@ def round_lines(
     minimum = np.minimum(offer_minimum[offer], offer_remaining[offer])
     offer_quantity[offer_quantity < minimum - 1e-9] = 0.0
     item_quantity = item_amount(np.round(offer_quantity / unit))
-    item_quantity = _respect_item(item_quantity, item, item_remaining, unit)
+    # Trim converted lines first (the offer still gives its amount, the item is credited only what
+    # it needs), then lines without a minimum, and lines held up by a minimum last.
+    trim_last = np.where(rate != 1.0, 0, np.where(minimum > 0, 2, 1))
+    item_quantity = _respect_item(item_quantity, item, item_remaining, unit, trim_last)
     offer_quantity = np.where(
         rate == 1.0, np.minimum(offer_quantity, item_quantity), offer_quantity
     )
+    # A line trimmed below its offer's minimum is dropped altogether.
+    below = (offer_quantity > 0) & (offer_quantity < minimum - 1e-9)
+    offer_quantity[below] = 0.0
+    item_quantity[below] = 0.0
     return Quantities(
         item_quantity=np.round(item_quantity, 2), offer_quantity=np.round(offer_quantity, 2)
     )
@@ -102,14 +109,20 @@ def _respect_capacity(units: np.ndarray, offer: np.ndarray, cap: np.ndarray) -> 
 
 
 def _respect_item(
-    quantity: np.ndarray, item: np.ndarray, remaining: np.ndarray, unit: np.ndarray
+    quantity: np.ndarray,
+    item: np.ndarray,
+    remaining: np.ndarray,
+    unit: np.ndarray,
+    trim_last: np.ndarray,
 ) -> np.ndarray:
-    """Trim lines (the last ones first) of an item that would receive more than it needs."""
+    """Trim lines of an item that would receive more than it needs: by trim_last ascending,
+    then the last lines first."""
     quantity = quantity.copy()
     total = np.bincount(item, weights=quantity, minlength=remaining.size)
     for i in np.flatnonzero(total > remaining + 1e-9):
         excess = total[i] - remaining[i]
-        for line in np.flatnonzero(item == i)[::-1]:
+        lines = np.flatnonzero(item == i)[::-1]
+        for line in lines[np.argsort(trim_last[lines], kind="stable")]:
             # In whole units (or cents): the excess is a rounded amount plus float noise, which a
             # plain ceil would turn into one unit too many.
             take = min(quantity[line], np.ceil(round(excess / unit[line], 3) - _EPS) * unit[line])
