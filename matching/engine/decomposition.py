@@ -292,15 +292,15 @@ def _leftovers(
 
 
 def solve_region(
-    block: Block, parameters: Parameters, time_limit: float, coefficient: np.ndarray
+    block: Block, parameters: Parameters, deadline: float, coefficient: np.ndarray
 ) -> RegionOutcome:
-    """Step 2 for one region's block (coefficient: the parent block's partner coefficients)."""
-    started = time.perf_counter()
+    """Step 2 for one region's block (coefficient: the parent block's partner coefficients;
+    deadline: on the clock all processes share, when insertion stops trying more needs)."""
     relaxed = whole_needs_lp(block, _cap(parameters), coefficient=coefficient)
     if relaxed is None:
         nothing = np.zeros(block.offer_id.size)
         return RegionOutcome(np.zeros(block.size), nothing, np.zeros(block.item_need.size), 0, "")
-    share = round_block(block, relaxed, parameters, started + time_limit)
+    share = round_block(block, relaxed, parameters, deadline)
     return RegionOutcome(share, relaxed.price, relaxed.cap_price, relaxed.value, "lp-rounding")
 
 
@@ -335,20 +335,20 @@ def allocate_large(
         if edges.size:
             tasks.append(sub_block(block, edges, mine))
     tasks.sort(key=lambda task: (-task.size, int(task.need_id.min())))
-    budget = [0.6 * time_limit * task.size / max(1, block.size) for task in tasks]
+    # The regions share one deadline (they run side by side); the leftover pass gets the rest.
+    deadline = started + 0.85 * time_limit
     coefficient, _ = partner_coefficients(block, _cap(parameters))
     if workers > 1 and len(tasks) > 1:
         # Largest regions first, so that the processes finish together.
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             futures = [
-                pool.submit(solve_region, task, parameters, limit, coefficient[task.edges])
-                for task, limit in zip(tasks, budget, strict=True)
+                pool.submit(solve_region, task, parameters, deadline, coefficient[task.edges])
+                for task in tasks
             ]
             outcomes = [future.result() for future in futures]
     else:
         outcomes = [
-            solve_region(task, parameters, limit, coefficient[task.edges])
-            for task, limit in zip(tasks, budget, strict=True)
+            solve_region(task, parameters, deadline, coefficient[task.edges]) for task in tasks
         ]
     share = np.zeros(block.size)
     price = np.zeros(block.offer_id.size)
