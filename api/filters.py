@@ -26,7 +26,24 @@ def _full_text(queryset, name, value):
     return queryset.filter(search=SearchQuery(value, search_type="websearch", config="english"))
 
 
-class CatalogueFilterSet(filters.FilterSet):
+class FilterSet(filters.FilterSet):
+    """A FilterSet whose form class is built once per class instead of on every request.
+
+    django-filter builds a new form class (a field per filter, through the form metaclass) each
+    time it validates a query; a form instance deep-copies its class's fields anyway, so the
+    class can be shared. On the offers search this was a quarter of the request's Python time.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        form = cls.__dict__.get("_shared_form_class")
+        if form is None:
+            form = super().get_form_class()
+            cls._shared_form_class = form
+        return form
+
+
+class CatalogueFilterSet(FilterSet):
     category = filters.ModelChoiceFilter(
         queryset=Category.objects.all(), help_text="Category slug."
     )

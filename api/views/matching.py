@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from api.filters import FilterSet
 from api.permissions import IsCoordinator
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import proposal_values, represent_proposals
@@ -62,7 +63,7 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(StateChangeSerializer(changes.select_related("actor"), many=True).data)
 
 
-class ProposalFilterSet(filters.FilterSet):
+class ProposalFilterSet(FilterSet):
     need = filters.ModelChoiceFilter(queryset=Need.objects.all(), help_text="Need id.")
     organization = filters.ModelChoiceFilter(
         field_name="lines__organization",
