@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from matching.engine import NeedProposal, Result
@@ -39,6 +40,11 @@ def save_proposals(
     run = MatchRun.objects.select_for_update().get(pk=run_id)
     if run.status != MatchRun.Status.RUNNING:
         return 0  # another delivery finished it
+    # A whole-catalogue run writes tens of thousands of rows (and their history rows) in this
+    # one transaction: the per-statement timeout guards web requests; the task's limit guards this.
+    with connection.cursor() as cursor:
+        limit = f"{settings.CELERY_TASK_TIME_LIMIT}s"
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
     started = timezone.now()
     new = {fingerprint(proposal): proposal for proposal in result.proposals if proposal.lines}
     live = set(
