@@ -129,12 +129,15 @@ def pulp_baseline(problem: Problem, parameters: Parameters, time_limit: float) -
         model += pulp.lpSum(u for (i, _), u in used.items() if i == item) <= parameters.max_partners
     built = time.perf_counter() - started
     status = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit))
+    # Values count only when CBC holds an integer solution (optimal or feasible at the limit).
+    found = model.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     weight = sum(
         float(catalogue.need_weight[n]) for n, var in y.items() if (var.value() or 0) > 0.5
     )
     return {
         "status": pulp.LpStatus[status],
-        "coverage": round(weight / catalogue.total_weight, 6),
+        "solution": pulp.LpSolution[model.sol_status],
+        "coverage": round(weight / catalogue.total_weight, 6) if found else None,
         "seconds": round(time.perf_counter() - started, 2),
         "seconds_building_model": round(built, 2),
         "time_limit": time_limit,

@@ -217,14 +217,15 @@ def _insert_and_serve(block, edges, relaxed: Relaxation, cap: int, deadline: flo
     part = sub_block(block, edges, block.offer_capacity)
     y = relaxed.y[np.searchsorted(block.need_position, part.need_position)]
     price = relaxed.price[np.unique(block.edge_offer[edges])]
-    chosen, _ = insert_needs(part, insertion_order(part, y, price), deadline)
+    always = int(np.count_nonzero((y >= _ONE) & part.need_coverable))
+    chosen, _ = insert_needs(part, insertion_order(part, y, price), deadline, always=always)
     served = np.flatnonzero(chosen[part.need_of_edge()])
     if served.size:
-        share[edges[served]] = _serve(sub_block(part, served, part.offer_capacity), cap)
+        share[edges[served]] = _serve(sub_block(part, served, part.offer_capacity), cap, deadline)
     return share
 
 
-def _serve(block: Block, cap: int) -> np.ndarray:
+def _serve(block: Block, cap: int, deadline: float) -> np.ndarray:
     """Shares that serve the block's needs in full (those the LP can), within the partner cap
     and the minimum pieces.
 
@@ -232,12 +233,14 @@ def _serve(block: Block, cap: int) -> np.ndarray:
     an offer less than its minimum piece. The needs without such a flaw keep their shares; for
     the others, such an item keeps only its cap largest suppliers, such a pair is closed, and a
     smaller LP serves them again from the capacity that is left (needs that fail drop out). The
-    first rounds solve the whole LP again instead, so that the others may make room."""
+    first rounds (before the deadline) solve the whole LP again instead, so that the others may
+    make room."""
     allowed = np.ones(block.size, dtype=bool)
     share = np.zeros(block.size)
     pending = block.need_coverable.copy()
     for round_ in range(_SERVE_ROUNDS):
-        if round_ < _FULL_ROUNDS:  # the first rounds serve every need again, re-routing freely
+        if round_ < _FULL_ROUNDS and (round_ == 0 or time.perf_counter() < deadline):
+            # The first rounds serve every need again, re-routing freely.
             share = np.zeros(block.size)
             pending = block.need_coverable.copy()
         left = np.maximum(block.offer_capacity - _usage(block, share), 0.0)

@@ -188,9 +188,10 @@ def insertion_order(block: Block, y: np.ndarray, price: np.ndarray) -> np.ndarra
 
 
 def insert_needs(
-    block: Block, order: np.ndarray, deadline: float, pools: Pools | None = None
+    block: Block, order: np.ndarray, deadline: float, pools: Pools | None = None, always: int = 0
 ) -> tuple[np.ndarray, Pools]:
-    """Needs served in full, taken in this order when the max-flows allow (until the deadline).
+    """Needs served in full, taken in this order when the max-flows allow; after the deadline
+    only the first `always` of the order (those the LP serves in full) are still tried.
 
     The same set as adding the needs one by one, with fewer max-flows: a run of needs is tried
     at once and, when it does not fit, split in halves (a set that fits has every prefix fit).
@@ -205,8 +206,14 @@ def insert_needs(
         offsets = np.repeat(start[needs] - np.cumsum(lengths) + lengths, lengths)
         return offsets + np.arange(int(lengths.sum()))
 
+    always_set = np.zeros(block.need_id.size, dtype=bool)
+    always_set[order[:always]] = True
+
+    def late(needs: np.ndarray) -> bool:
+        return time.perf_counter() > deadline and not always_set[needs].all()
+
     def place(needs: np.ndarray) -> None:
-        if needs.size == 0 or time.perf_counter() > deadline:
+        if needs.size == 0 or late(needs):
             return
         if pools.try_add(items_of(needs)):
             chosen[needs] = True
@@ -217,8 +224,10 @@ def insert_needs(
 
     run = _FIRST_RUN
     position = 0
-    while position < candidates.size and time.perf_counter() <= deadline:
+    while position < candidates.size:
         needs = candidates[position : position + run]
+        if late(needs[:1]):
+            break
         before = int(chosen.sum())
         place(needs)
         accepted = int(chosen.sum()) - before
