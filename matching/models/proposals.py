@@ -87,7 +87,8 @@ class Proposal(models.Model):
         return f"Proposal {self.pk} for need {self.need_id} ({self.status})"
 
 
-@audited(exclude=["terms", "explanation"])
+# A run writes thousands of lines at once; the proposal's own insert event records them.
+@audited(exclude=["terms", "explanation"], inserts=False)
 class ProposalLine(models.Model):
     """One partner's part of a proposal: an offer covering part of a need item."""
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import pghistory
 
 
-def audited(*, exclude: list[str] | None = None):
-    """Track a model with triggers; its event rows can change only through an erasure."""
+def audited(*, exclude: list[str] | None = None, inserts: bool = True):
+    """Track a model with triggers; its event rows can change only through an erasure.
+
+    inserts=False leaves out the insert event, for rows written in bulk by a run whose creation
+    is already recorded (a proposal's lines): their later changes are still tracked.
+    """
     return pghistory.track(
-        pghistory.InsertEvent(),
+        *([pghistory.InsertEvent()] if inserts else []),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
         exclude=exclude,
