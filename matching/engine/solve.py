@@ -5,11 +5,15 @@ Coverage, the headline metric, is the priority-weighted share of needs served in
     coverage = Σ_n w(n)·full(n) / Σ_n w(n),   w(n) = priority_base ** (priority(n) - 1)
 
 where full(n) = 1 when every item of n receives its remaining quantity (after rounding) and the
-sum runs over every need of the problem, including those without any candidate. lp_bound is the
-same quantity at the optimum of the LP relaxation of the whole-needs model (phase 1, see
-allocation.py), summed over components, so ratio_to_bound = coverage / lp_bound ≤ 1. The
-fractional counterpart, partial_coverage = Σ_n w(n)·cov(n) / Σ_n w(n) with cov(n) the mean over
-items of covered / remaining, also counts the partial proposals.
+sum runs over every need of the problem, including those without any candidate. lp_bound is an
+upper bound of the same quantity over the same candidate set, summed over components: for a
+component of at most exact_edge_limit pairs, the optimum of the LP relaxation of its whole-needs
+model (allocation.py); for a larger one, a weak-duality bound D that is at least that LP
+optimum (decomposition.py proves it). So ratio_to_bound = coverage / lp_bound ≤ 1.
+greedy_coverage is the priority-greedy baseline's, rounded the same way; a component keeps
+greedy's allocation when it serves more, so coverage ≥ greedy_coverage. The fractional
+counterpart, partial_coverage = Σ_n w(n)·cov(n) / Σ_n w(n) with cov(n) the mean over items of
+covered / remaining, also counts the partial proposals.
 """
 
 from __future__ import annotations
