@@ -8,12 +8,14 @@ area), too large for one MILP. It is solved in four steps.
    capacity is split between the regions in proportion to the priority-weighted demand that its
    candidate pairs put on it.
 2. Per region, in parallel processes: the LP relaxation of the whole-needs model (HiGHS dual
-   simplex) gives shares f*, needs y* and a price λ(o) per unit of each offer's capacity (the
-   dual of its capacity row, a scarcity price). The needs with y* = 1 keep their LP flows
-   wherever these respect the partner cap and the minimum pieces; all other needs then compete,
-   in the compact MILP of allocation.py, for the capacity those flows leave (step 2b).
-3. The whole component: needs still not served get a last MILP over what is left of every offer,
-   the unused part of shared offers included.
+   simplex), with the partner cap's valid linear row per item (flows.py), gives shares f*, needs
+   y* and a price λ(o) per unit of each offer's capacity (the dual of its capacity row, a
+   scarcity price). Whole needs are then inserted in the LP's order, each accepted when max-flows
+   that may re-route earlier choices still meet every demand (flows.py), and the chosen needs are
+   served by an LP within the partner cap and the minimum pieces (_serve); needs that cannot be
+   drop out. Needs that no cap-sized coalition could ever cover are left out from the start.
+3. The whole component: needs still not served are inserted over what is left of every offer, the
+   unused part of shared offers included.
 4. The bound. For any prices λ ≥ 0, weak duality gives an upper bound of the LP optimum LP*:
 
        LP* ≤ D(λ) = Σ_o λ(o)·c(o) + Σ_n max(0, w(n) - Σ_{i∈n} min_{e at i} λ(o(e))·u(e))
@@ -25,7 +27,9 @@ area), too large for one MILP. It is solved in four steps.
    offer's capacity at its price, plus what each need is worth beyond the cheapest way to buy
    each of its items whole. D is evaluated on the whole component with λ(o) the highest price
    any region put on o, so lp_bound is a true upper bound for the candidate set, however the
-   shared capacity was split; with one region it is the LP optimum itself.
+   shared capacity was split; with one region it is the LP optimum itself. With the partner cap's
+   rows Σ_e κ(e)·f(e) ≤ L·y(n) priced at μ(i) ≥ 0, a pair costs λ(o)·u(e) + μ(i)·κ(e) and each
+   item's cost is lowered by L·μ(i); the same argument holds term by term (dual_bound).
 """
 
 from __future__ import annotations
