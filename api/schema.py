@@ -1,4 +1,8 @@
-"""OpenAPI post-processing: describe the fields every resource shares."""
+"""OpenAPI: post-processing that describes shared fields, and the view that serves the schema."""
+
+import threading
+
+from drf_spectacular.views import SpectacularAPIView
 
 COMMON_DESCRIPTIONS = {
     "id": "Unique integer id.",
@@ -23,3 +27,17 @@ def describe_common_fields(result, generator, request, public):
             if "description" not in spec and name in COMMON_DESCRIPTIONS:
                 spec["description"] = COMMON_DESCRIPTIONS[name]
     return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, generated one request at a time.
+
+    drf-spectacular loads its extension classes lazily on first use, and two threads doing that at
+    once (gthread workers) can fail with a 500; generation is rare, so it is serialised.
+    """
+
+    _generation = threading.Lock()
+
+    def dispatch(self, request, *args, **kwargs):
+        with self._generation:
+            return super().dispatch(request, *args, **kwargs)
