@@ -85,6 +85,17 @@ def _decision(decision: review.Decision, request: Request) -> Response:
     return Response(DecisionSerializer(body, context={"request": request}).data)
 
 
+def detail_command(*, methods: list[str]):
+    """A detail @action on a proposal: no filtering, pagination or ordering applies to it."""
+    return action(
+        detail=True,
+        methods=methods,
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+
+
 class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
     """Proposals: coordinators see all; members see those for their needs or with their lines."""
 
@@ -131,13 +142,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_throttles()
 
     @extend_schema(request=None, responses=DecisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
-    )
+    @detail_command(methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """Accept (coordinators): reserves every line's capacity, or 409 when it is taken."""
         proposal = self.get_object()
@@ -146,13 +151,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=RejectSerializer, responses=DecisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
-    )
+    @detail_command(methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject (coordinators), with a reason."""
         proposal = self.get_object()
@@ -164,26 +163,14 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         return _decision(decision, request)
 
     @extend_schema(request=None, responses=DecisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
-    )
+    @detail_command(methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """Confirm your organizations' lines; the partnership forms when every line is decided."""
         proposal = self.get_object()
         return _decision(review.confirm_lines(actor=request.user, proposal_id=proposal.pk), request)
 
     @extend_schema(request=DeclineSerializer, responses=DecisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
-    )
+    @detail_command(methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
         """Decline your organizations' lines: their capacity is released and the need re-matched."""
         proposal = self.get_object()
@@ -197,13 +184,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         return _decision(decision, request)
 
     @extend_schema(responses=StateChangeSerializer(many=True))
-    @action(
-        detail=True,
-        methods=["get"],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
-    )
+    @detail_command(methods=["get"])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every state change of the proposal, its lines and their commitments: who, when, why."""
         proposal = self.get_object()
