@@ -3,7 +3,11 @@
 Quantities of non-financial categories are whole units; amounts of money are cents. Each line is
 rounded down in the offer's unit first (so the offer's capacity holds), then an item short of what
 the solver gave it receives the rounded-off units back, largest remainders first, where the
-offer still has room. A line that ends below the offer's minimum allocation is dropped.
+offer still has room. Units still missing from items the solver serves in full are then found by
+one integral max-flow over the lines (re-routing units between the lines already proposed, never
+adding a partner): with whole units and cents the data are integers, so when the solver's shares
+serve an item in full, whole units usually can too. A line that ends below the offer's minimum
+allocation is dropped.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import maximum_flow
 
 _EPS = 1e-6
 
@@ -73,6 +79,19 @@ def round_lines(
             used[o] += 1
             got[i] += step
 
+    units = _reroute(
+        units,
+        offer,
+        item,
+        rate,
+        unit,
+        offer_minimum,
+        offer_remaining,
+        item_remaining,
+        offer_cap,
+        whole,
+        item_amount,
+    )
     offer_quantity = units * unit
     minimum = np.minimum(offer_minimum[offer], offer_remaining[offer])
     offer_quantity[offer_quantity < minimum - 1e-9] = 0.0
@@ -131,3 +150,93 @@ def _respect_item(
             if excess <= 1e-9:
                 break
     return quantity
+
+
+def _reroute(
+    units: np.ndarray,
+    offer: np.ndarray,
+    item: np.ndarray,
+    rate: np.ndarray,
+    unit: np.ndarray,
+    offer_minimum: np.ndarray,
+    offer_remaining: np.ndarray,
+    item_remaining: np.ndarray,
+    offer_cap: np.ndarray,
+    whole: np.ndarray,
+    item_amount,
+) -> np.ndarray:
+    """Units for the items served in full by the solver that rounding left short, by one max-flow.
+
+    Over the lines without a currency conversion (one offer unit is one item unit), in units:
+    source → offer (its room left), offer → item (a line may grow), item → offer (a line may
+    shrink, down to its offer's minimum), source → item for items not served in full (they may
+    give units up), item → sink (what a fully served item still misses). An augmenting path moves
+    units along lines already proposed, so no partner is added, no capacity exceeded, and an item
+    on the way keeps its total. Every amount is capped at the total shortfall: int32 is enough.
+    """
+    got = np.bincount(item, weights=item_amount(units), minlength=item_remaining.size)
+    plain = rate == 1.0
+    short_units = np.zeros(item_remaining.size, dtype=np.int64)
+    whole_items = np.unique(item[whole])
+    line_unit = np.zeros(item_remaining.size)
+    line_unit[item] = unit
+    missing = item_remaining[whole_items] - got[whole_items]
+    short_units[whole_items] = np.maximum(
+        0, np.round(missing / np.maximum(line_unit[whole_items], 1e-12) - 1e-3)
+    ).astype(np.int64)
+    wanted = int(short_units.sum())
+    if wanted == 0 or not plain.any():
+        return units
+    lines = np.flatnonzero(plain)
+    offers, line_offer = np.unique(offer[lines], return_inverse=True)
+    items, line_item = np.unique(item[lines], return_inverse=True)
+    line_offer, line_item = line_offer.ravel(), line_item.ravel()
+    source, first_offer = 0, 1
+    first_item = first_offer + offers.size
+    sink = first_item + items.size
+    used = np.bincount(offer, weights=units, minlength=offer_remaining.size)
+    room = np.clip(offer_cap[offers] - used[offers], 0, wanted).astype(np.int64)
+    minimum_units = np.ceil(
+        np.minimum(offer_minimum[offer[lines]], offer_remaining[offer[lines]]) / unit[lines] - _EPS
+    )
+    shrink = np.clip(units[lines] - minimum_units, 0, wanted)
+    shrink = np.where(minimum_units > 0, shrink, np.clip(units[lines], 0, wanted)).astype(np.int64)
+    whole_item = np.isin(items, whole_items)
+    give = np.where(
+        whole_item,
+        0,
+        np.clip(np.bincount(line_item, weights=units[lines], minlength=items.size), 0, wanted),
+    ).astype(np.int64)
+    need = np.clip(short_units[items], 0, wanted)
+    tail = np.concatenate
+    rows = tail(
+        [
+            np.zeros(offers.size, np.int64),
+            first_offer + line_offer,
+            first_item + line_item,
+            np.zeros(items.size, np.int64),
+            first_item + np.arange(items.size),
+        ]
+    )
+    cols = tail(
+        [
+            first_offer + np.arange(offers.size),
+            first_item + line_item,
+            first_offer + line_offer,
+            first_item + np.arange(items.size),
+            np.full(items.size, sink),
+        ]
+    )
+    capacity = tail([room, np.full(lines.size, wanted, np.int64), shrink, give, need])
+    keep = capacity > 0
+    graph = sparse.csr_matrix(
+        (capacity[keep].astype(np.int32), (rows[keep], cols[keep])), shape=(sink + 1, sink + 1)
+    )
+    result = maximum_flow(graph, source, sink)
+    if result.flow_value == 0:
+        return units
+    flow = result.flow.tocsr()
+    delta = np.asarray(flow[first_offer + line_offer, first_item + line_item]).ravel()
+    units = units.copy()
+    units[lines] += delta
+    return units
