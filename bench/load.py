@@ -222,6 +222,9 @@ def load(connection: psycopg.Connection, problem: Problem) -> dict[str, int]:
                 "updated_at",
                 "category_id",
                 "organization_id",
+                # copies of the link rows below; triggers keep them otherwise, but are off here
+                "focus_area_slugs",
+                "vulnerable_group_slugs",
             ),
             (
                 (
@@ -241,6 +244,8 @@ def load(connection: psycopg.Connection, problem: Problem) -> dict[str, int]:
                     now,
                     offer.category,
                     offer.organization_id,
+                    sorted(offer.focus_areas),
+                    sorted(offer.vulnerable_groups),
                 )
                 for offer in problem.offers
             ),

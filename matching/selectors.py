@@ -11,18 +11,18 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Expression,
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
+    IntegerField,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from matching.engine import NeedInput, NeedItemInput, OfferInput, Parameters, Problem
@@ -43,16 +43,13 @@ def _track_records(organization_ids: set[int]) -> dict[int, int]:
     return {row["organization_id"]: row["completed"] for row in rows}
 
 
-def _shared(through, column: str, slugs: list[str]) -> Coalesce:
-    """How many of `slugs` the offer names in one of its taxonomies (a correlated count)."""
-    hits = (
-        through.objects.filter(offer_id=OuterRef("pk"), **{f"{column}__in": slugs})
-        .order_by()
-        .values("offer_id")
-        .annotate(hits=Count("pk"))
-        .values("hits")
-    )
-    return Coalesce(Subquery(hits[:1]), 0)
+def _shared(field: str, slugs: list[str]) -> Expression:
+    """How many of `slugs` the offer names in one of its taxonomies (its denormalised array)."""
+    hits = [
+        Case(When(**{f"{field}__contains": [slug]}, then=Value(1)), default=Value(0))
+        for slug in slugs
+    ]
+    return ExpressionWrapper(sum(hits[1:], hits[0]), output_field=IntegerField())
 
 
 def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> list[int]:
@@ -79,12 +76,10 @@ def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> list[int
         ),
     ]
     if focus:
-        through = Offer.focus_areas.through
-        terms.append(_shared(through, "focusarea_id", focus) * (weights["focus"] / len(focus)))
+        terms.append(_shared("focus_area_slugs", focus) * (weights["focus"] / len(focus)))
     if groups:
-        through = Offer.vulnerable_groups.through
         share = weights["groups"] / len(groups)
-        terms.append(_shared(through, "vulnerablegroup_id", groups) * share)
+        terms.append(_shared("vulnerable_group_slugs", groups) * share)
     proxy = ExpressionWrapper(sum(terms[1:], terms[0]), output_field=FloatField())
     ranked = offers.exclude(organization_id=need["organization_id"])
     if need["deadline"]:
@@ -172,8 +167,8 @@ def load_problem(
         offers = offers[: int(scope["max_offers"])]
     offer_rows = list(
         offers.annotate(
-            focus=ArrayAgg("focus_areas__slug", distinct=True, default=[]),
-            groups=ArrayAgg("vulnerable_groups__slug", distinct=True, default=[]),
+            focus=F("focus_area_slugs"),
+            groups=F("vulnerable_group_slugs"),
             organization_kind=F("organization__kind"),
             organization_name=F("organization__name"),
             verified=ExpressionWrapper(

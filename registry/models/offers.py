@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 from registry.areas import covering_areas
 from registry.models.audit import audited
@@ -38,7 +38,7 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-@audited(exclude=["search"])
+@audited(exclude=["search", "focus_area_slugs", "vulnerable_group_slugs"])
 class Offer(models.Model):
     """Human, financial or technical resources an organization offers, in some areas."""
 
@@ -55,6 +55,16 @@ class Offer(models.Model):
     areas = ArrayField(models.CharField(max_length=10), size=50)
     focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="offers")
     vulnerable_groups = models.ManyToManyField(VulnerableGroup, blank=True, related_name="offers")
+    # Copies of the two relations above (their slugs, in byte order), so that ranking offers for
+    # a need reads one row per offer instead of joining the link tables. Database triggers on the
+    # link tables keep them equal on every write path (migration 0006); they are not audited,
+    # as the relations are not.
+    focus_area_slugs = ArrayField(
+        models.CharField(max_length=64), default=list, db_default=Value([]), editable=False
+    )
+    vulnerable_group_slugs = ArrayField(
+        models.CharField(max_length=64), default=list, db_default=Value([]), editable=False
+    )
     available_from = models.DateField(null=True, blank=True)
     available_until = models.DateField(null=True, blank=True)
     min_allocation = models.DecimalField(null=True, blank=True, **QUANTITY)
