@@ -95,6 +95,12 @@ def serve(database_url: str, port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
+# The proposals are read by a coordinator with a knox token (their floors authenticate it too);
+# the offers search and the needs list are public reads, measured anonymously like their floors,
+# which neither authenticate nor apply a signed-in user's visibility rules.
+CREDENTIALED = {"proposals_list", "proposal"}
+
+
 def endpoints(base: str, proposal_id: int, query: str) -> dict[str, dict[str, str]]:
     """Per endpoint: the API's URL, its floor's and its naive twin's."""
     return {
@@ -121,7 +127,7 @@ def endpoints(base: str, proposal_id: int, query: str) -> dict[str, dict[str, st
     }
 
 
-def same_json(urls: dict[str, str], token: str) -> dict[str, bool]:
+def same_json(urls: dict[str, str], token: str | None) -> dict[str, bool]:
     """Whether the floor and naive views answer exactly what the API answers."""
     _, expected = fetch(urls["api"], token)
     same = {}
@@ -137,7 +143,7 @@ def same_json(urls: dict[str, str], token: str) -> dict[str, bool]:
 
 def measure(
     urls: dict[str, str],
-    token: str,
+    token: str | None,
     seconds: int,
     variants: tuple[str, ...],
     rounds: int = 1,
@@ -222,10 +228,12 @@ def main() -> None:
         report["calibration"]["empty_view_rps"] = measure(
             {"floor": f"{base}/bench/empty"}, token, arguments.seconds, ("floor",)
         )["floor"]["rps"]
-        report["same_json"] = {name: same_json(urls, token) for name, urls in chosen.items()}
+        tokens = {name: token if name in CREDENTIALED else None for name in chosen}
+        report["credentialed"] = sorted(name for name in chosen if tokens[name])
+        report["same_json"] = {name: same_json(urls, tokens[name]) for name, urls in chosen.items()}
         report["idle"] = {
             name: measure(
-                urls, token, arguments.seconds, ("api", "floor", "naive"), arguments.rounds
+                urls, tokens[name], arguments.seconds, ("api", "floor", "naive"), arguments.rounds
             )
             for name, urls in chosen.items()
         }
@@ -256,7 +264,7 @@ def main() -> None:
                 under = {
                     name: measure(
                         urls,
-                        token,
+                        tokens[name],
                         arguments.seconds,
                         ("api", "floor"),
                         arguments.rounds,
