@@ -5,7 +5,10 @@ from __future__ import annotations
 import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms import MultiWidget
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from registry.areas import GLOBAL, validate_area_code, validate_country_code
 from registry.models import Category, FocusArea, Need, Offer, Organization, VulnerableGroup
@@ -41,6 +44,57 @@ class FilterSet(filters.FilterSet):
             form = super().get_form_class()
             cls._shared_form_class = form
         return form
+
+
+def filter_parameters(filterset_class) -> frozenset[str] | None:
+    """The query parameters a FilterSet reads, or None when they cannot be listed by name
+    (a required filter, or a widget that reads several suffixed parameters)."""
+    cached = filterset_class.__dict__.get("_filter_parameters", False)
+    if cached is not False:
+        return cached
+    form = filterset_class.get_form_class(filterset_class(queryset=None))
+    names: frozenset[str] | None = frozenset(form.base_fields)
+    for field in form.base_fields.values():
+        if field.required or isinstance(field.widget, MultiWidget):
+            names = None
+    filterset_class._filter_parameters = names
+    return names
+
+
+class UnfilteredWithoutParametersMixin:
+    """A view whose request names none of its filters' or the ordering's parameters is not put
+    through them: DjangoFilterBackend would validate an empty form and apply no filter, and
+    OrderingFilter would keep the queryset's order (the views set no default `ordering`).
+
+    Any parameter a filter reads — even empty, even invalid — takes the usual path, so the
+    answers and the 400s are the backends' own.
+    """
+
+    def filter_queryset(self, queryset):
+        if self._filters_idle():
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def _filters_idle(self) -> bool:
+        if getattr(self, "ordering", None):
+            return False
+        read: set[str] = set()
+        for backend in self.filter_backends:
+            if backend is OrderingFilter:
+                read.add(backend.ordering_param)
+            elif backend is DjangoFilterBackend:
+                filterset_class = getattr(self, "filterset_class", None)
+                if filterset_class is None:
+                    if getattr(self, "filterset_fields", None):
+                        return False
+                    continue
+                names = filter_parameters(filterset_class)
+                if names is None:
+                    return False
+                read |= names
+            else:
+                return False
+        return read.isdisjoint(self.request.query_params)
 
 
 class CatalogueFilterSet(FilterSet):

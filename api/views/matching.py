@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from api.filters import FilterSet
+from api.filters import FilterSet, UnfilteredWithoutParametersMixin
 from api.permissions import IsCoordinator
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import proposal_values, represent_proposals
@@ -96,7 +96,7 @@ def detail_command(*, methods: list[str]):
     )
 
 
-class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
+class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Proposals: coordinators see all; members see those for their needs or with their lines."""
 
     serializer_class = ProposalSerializer

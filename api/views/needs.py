@@ -10,7 +10,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.filters import NeedFilterSet
+from api.filters import NeedFilterSet, UnfilteredWithoutParametersMixin
 from api.permissions import ReadOnlyOrAuthenticated
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import need_values, represent_needs
@@ -20,7 +20,7 @@ from registry import services
 from registry.models import Consultation, Endorsement, Need
 
 
-class NeedViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
+class NeedViewSet(UnfilteredWithoutParametersMixin, ConditionalUpdateMixin, viewsets.ModelViewSet):
     """Digital-inclusion gaps with the resources needed to close them. DELETE cancels a need."""
 
     serializer_class = NeedSerializer
