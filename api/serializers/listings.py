@@ -11,8 +11,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
 from matching.models import ProposalLine
@@ -43,7 +46,6 @@ LINE_VALUES = (
     "confirmation",
     "confirmed_at",
 )
-_DATETIME = DateTimeField()
 
 
 def decimal(value: Decimal | None) -> str | None:
@@ -51,8 +53,18 @@ def decimal(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
-def moment(value: datetime.datetime | None) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+_DATETIME = DateTimeField()
+
+
+def moment(value: datetime.datetime | None, zone: datetime.tzinfo | None = None) -> str | None:
+    """DRF's DateTimeField output: ISO 8601 in the current time zone, "Z" for UTC. `zone` is
+    the current time zone, read once by callers that format many values."""
+    if value is None:
+        return None
+    if not (settings.USE_TZ and timezone.is_aware(value)):
+        return _DATETIME.to_representation(value)
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def proposal_values(queryset: QuerySet) -> QuerySet:
@@ -62,26 +74,40 @@ def proposal_values(queryset: QuerySet) -> QuerySet:
 
 def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """ProposalSerializer's output for proposal_values() rows: one more query for all lines."""
+    zone = timezone.get_current_timezone()
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
     line_rows = (
         ProposalLine.objects.filter(proposal_id__in=[row["id"] for row in rows])
         .order_by("pk")
-        .values(*LINE_VALUES)
+        .values_list(*LINE_VALUES)
     )
-    for line in line_rows:
-        lines[line["proposal_id"]].append(
+    for (
+        key,
+        proposal_id,
+        offer_id,
+        need_item_id,
+        organization_id,
+        quantity,
+        offer_quantity,
+        score,
+        terms,
+        explanation,
+        confirmation,
+        confirmed_at,
+    ) in line_rows:
+        lines[proposal_id].append(
             {
-                "id": line["id"],
-                "offer": line["offer_id"],
-                "need_item": line["need_item_id"],
-                "organization": line["organization_id"],
-                "quantity": decimal(line["quantity"]),
-                "offer_quantity": decimal(line["offer_quantity"]),
-                "score": decimal(line["score"]),
-                "terms": line["terms"],
-                "explanation": line["explanation"],
-                "confirmation": line["confirmation"],
-                "confirmed_at": moment(line["confirmed_at"]),
+                "id": key,
+                "offer": offer_id,
+                "need_item": need_item_id,
+                "organization": organization_id,
+                "quantity": decimal(quantity),
+                "offer_quantity": decimal(offer_quantity),
+                "score": decimal(score),
+                "terms": terms,
+                "explanation": explanation,
+                "confirmation": confirmation,
+                "confirmed_at": moment(confirmed_at, zone),
             }
         )
     return [
@@ -94,8 +120,8 @@ def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "coverage": decimal(row["coverage"]),
             "explanation": row["explanation"],
             "lines": lines[row["id"]],
-            "created_at": moment(row["created_at"]),
-            "decided_at": moment(row["decided_at"]),
+            "created_at": moment(row["created_at"], zone),
+            "decided_at": moment(row["decided_at"], zone),
             "reason": row["reason"],
         }
         for row in rows
@@ -160,6 +186,7 @@ def offer_values(queryset: QuerySet) -> QuerySet:
 
 def represent_offers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """OfferSerializer's output for offer_values() rows (no further query)."""
+    zone = timezone.get_current_timezone()
     return [
         {
             "id": row["id"],
@@ -180,8 +207,8 @@ def represent_offers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "reserved": decimal(row["reserved"]),
             "committed": decimal(row["committed"]),
             "remaining": decimal(row["remaining"]),
-            "created_at": moment(row["created_at"]),
-            "updated_at": moment(row["updated_at"]),
+            "created_at": moment(row["created_at"], zone),
+            "updated_at": moment(row["updated_at"], zone),
         }
         for row in rows
     ]
@@ -210,13 +237,25 @@ NEED_VALUES = (
 
 
 def need_values(queryset: QuerySet) -> QuerySet:
-    from registry.models import Need
+    """The columns represent_needs reads; the taxonomies, the endorsement count and the ids of
+    the consultations are computed in the page's own query, for the page's rows only."""
+    from registry.models import Consultation, Endorsement, Need
 
+    endorsements = (
+        Endorsement.objects.filter(need_id=OuterRef("pk"))
+        .order_by()
+        .values("need_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    consultations = Consultation.objects.filter(need_id=OuterRef("pk")).order_by().values("pk")
     return queryset.prefetch_related(None).values(
         *NEED_VALUES,
         focus=related_keys(Need.focus_areas),
         groups=related_keys(Need.vulnerable_groups),
         targets=related_keys(Need.sdg_targets, order="sdgtarget__position"),
+        endorsement_count=Coalesce(Subquery(endorsements, output_field=IntegerField()), Value(0)),
+        consultation_ids=ArraySubquery(consultations),
     )
 
 
@@ -230,13 +269,15 @@ def disaggregation(value: dict) -> dict:
     }
 
 
-def consultations_of(need_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """ConsultationSerializer's output per need, in the model's order."""
+def consultations_of(consultation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """ConsultationSerializer's output per need, in the model's order (no query for none)."""
     from registry.models import Consultation
 
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if not consultation_ids:
+        return found
     rows = list(
-        Consultation.objects.filter(need_id__in=need_ids).values(
+        Consultation.objects.filter(pk__in=consultation_ids).values(
             "id", "need_id", "held_on", "summary"
         )
     )
@@ -258,31 +299,30 @@ def consultations_of(need_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """NeedSerializer's output for need_values() rows: items, consultations and endorsements
-    are read for all rows in one query each."""
-    from django.db.models import Count
+    """NeedSerializer's output for need_values() rows: the items of all rows in one query, their
+    consultations in one more when there are any."""
+    from registry.models import NeedItem
 
-    from registry.models import Need, NeedItem
-
+    zone = timezone.get_current_timezone()
     ids = [row["id"] for row in rows]
     items: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for item in NeedItem.objects.filter(need_id__in=ids).order_by("need_id", "id").values():
-        items[item["need_id"]].append(
+    item_rows = (
+        NeedItem.objects.filter(need_id__in=ids)
+        .order_by("need_id", "id")
+        .values_list("need_id", "id", "category_id", "kind", "quantity", "currency", "covered")
+    )
+    for need_id, key, category, kind, quantity, currency, covered in item_rows:
+        items[need_id].append(
             {
-                "id": item["id"],
-                "category": item["category_id"],
-                "kind": item["kind"],
-                "quantity": decimal(item["quantity"]),
-                "currency": item["currency"],
-                "covered": decimal(item["covered"]),
+                "id": key,
+                "category": category,
+                "kind": kind,
+                "quantity": decimal(quantity),
+                "currency": currency,
+                "covered": decimal(covered),
             }
         )
-    consultations = consultations_of(ids)
-    endorsements = dict(
-        Need.objects.filter(pk__in=ids)
-        .annotate(endorsement_count=Count("endorsements", distinct=True))
-        .values_list("pk", "endorsement_count")
-    )
+    consultations = consultations_of([key for row in rows for key in row["consultation_ids"]])
     return [
         {
             "id": row["id"],
@@ -308,9 +348,9 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "status": row["status"],
             "items": items[row["id"]],
             "consultations": consultations[row["id"]],
-            "endorsements": endorsements.get(row["id"], 0),
-            "created_at": moment(row["created_at"]),
-            "updated_at": moment(row["updated_at"]),
+            "endorsements": row["endorsement_count"],
+            "created_at": moment(row["created_at"], zone),
+            "updated_at": moment(row["updated_at"], zone),
         }
         for row in rows
     ]
