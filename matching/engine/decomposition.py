@@ -62,6 +62,10 @@ _CRUMB = 1e-6
 _PARTNER_COST = 1e-5
 _SERVE_ROUNDS = 6
 _FULL_ROUNDS = 2
+# From this many pairs on, HiGHS's interior point method (with crossover to a vertex, so shares
+# and duals are those of a basic solution) beats its dual simplex: 35 s against 155 s on the
+# largest region at L (117k pairs), the same optimum.
+_INTERIOR_POINT_EDGES = 50_000
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def whole_needs_lp(
         A_eq=cover,
         b_eq=np.zeros(items),
         bounds=np.column_stack([np.zeros(edges + needs), upper]),
-        method="highs-ds",
+        method="highs-ipm" if edges >= _INTERIOR_POINT_EDGES else "highs-ds",
     )
     if result.status != 0:
         return None
