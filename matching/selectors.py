@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     Case,
@@ -15,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -43,6 +45,15 @@ def _track_records(organization_ids: set[int]) -> dict[int, int]:
     return {row["organization_id"]: row["completed"] for row in rows}
 
 
+class _EqualsAny(Func):
+    """`expression = ANY(array)`."""
+
+    arity = 2
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 def _shared(field: str, slugs: list[str]) -> Expression:
     """How many of `slugs` the offer names in one of its taxonomies (its denormalised array)."""
     hits = [
@@ -52,8 +63,9 @@ def _shared(field: str, slugs: list[str]) -> Expression:
     return ExpressionWrapper(sum(hits[1:], hits[0]), output_field=IntegerField())
 
 
-def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> list[int]:
-    """Ids of the `per_category` offers of each category that best suit one need.
+def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> QuerySet:
+    """Ids of the `per_category` offers of each category that best suit one need (a query, so
+    that the offers are ranked and read in one statement).
 
     Ranked in SQL by the score terms that need no text (focus and group overlap, geographic
     precision, verification), with the engine's default weights. The engine keeps its top_k
@@ -92,7 +104,7 @@ def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> list[int
             order_by=[F("proxy").desc(), F("id").asc()],
         ),
     ).filter(rank__lte=per_category)
-    return list(ranked.order_by().values_list("id", flat=True))
+    return ranked.order_by().values("id")
 
 
 def load_problem(
@@ -159,9 +171,11 @@ def load_problem(
         areas = {code for row in need_rows for code in covering_areas(row["area"])}
         offers = offers.filter(category_id__in=categories, areas__overlap=sorted(areas))
         if scope.get("offers_per_category") and len(need_rows) == 1:
-            offers = Offer.objects.filter(
-                pk__in=best_offers_for(need_rows[0], offers, int(scope["offers_per_category"]))
-            )
+            best = best_offers_for(need_rows[0], offers, int(scope["offers_per_category"]))
+            # id = ANY(ARRAY(ranking)): the ranking runs once and its few ids are read by primary
+            # key, in the same statement (as `id IN (ranking)` the planner, which cannot tell
+            # how few rows the ranking keeps, would scan the whole table to join them).
+            offers = Offer.objects.filter(_EqualsAny(F("pk"), ArraySubquery(best)))
     offers = offers.order_by("id")
     if scope.get("max_offers"):
         offers = offers[: int(scope["max_offers"])]
@@ -232,7 +246,10 @@ def load_problem(
             for row in sorted(need_rows, key=lambda row: row["id"])
             if items_by_need[row["id"]]
         ),
-        usd_rates={row.currency: float(row.per_usd) for row in CurrencyRate.objects.all()},
+        usd_rates={
+            currency: float(per_usd)
+            for currency, per_usd in CurrencyRate.objects.values_list("currency", "per_usd")
+        },
         category_kinds=dict(Category.objects.values_list("slug", "kind")),
         area_names=_area_names(need_rows, offer_rows),
     )
