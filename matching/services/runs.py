@@ -14,7 +14,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from matching.engine import Parameters, solve
@@ -177,31 +177,44 @@ def request_event_run(*, reason: str) -> MatchRun:
     return run
 
 
-def claim_match_run(*, run_id: int) -> bool:
-    """Take the run for this worker: queued, or running with a worker that stopped beating."""
+def _claim(run_id: int) -> MatchRun | None:
+    """Take the run for this worker and answer it as claimed (one statement), or None."""
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.MATCH_RUN_STALE_SECONDS)
-    claimable = Q(status=MatchRun.Status.QUEUED) | Q(
-        status=MatchRun.Status.RUNNING, heartbeat_at__lt=stale
-    )
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    claimed = MatchRun.objects.filter(claimable, pk=run_id).update(
-        status=MatchRun.Status.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        worker=worker,
-        progress=0,
-        stage="claimed",
-        attempts=F("attempts") + 1,
+    table = MatchRun._meta.db_table
+    # A conditional UPDATE ... RETURNING: the claim and the read of the claimed run in one
+    # round trip (QuerySet.update() answers only a count).
+    claimed = MatchRun.objects.raw(
+        f'UPDATE "{table}" SET "status" = %s, "started_at" = %s, "heartbeat_at" = %s,'
+        ' "worker" = %s, "progress" = 0, "stage" = %s, "attempts" = "attempts" + 1'
+        ' WHERE "id" = %s AND ("status" = %s OR ("status" = %s AND "heartbeat_at" < %s))'
+        " RETURNING *",
+        [
+            MatchRun.Status.RUNNING,
+            now,
+            now,
+            worker,
+            "claimed",
+            run_id,
+            MatchRun.Status.QUEUED,
+            MatchRun.Status.RUNNING,
+            stale,
+        ],
     )
-    return claimed == 1
+    return next(iter(claimed), None)
+
+
+def claim_match_run(*, run_id: int) -> bool:
+    """Take the run for this worker: queued, or running with a worker that stopped beating."""
+    return _claim(run_id) is not None
 
 
 PROGRESS_EVERY_SECONDS = 0.5
 
 
 def _progress(run_id: int):
-    last = [0.0]
+    last = [time.monotonic()]  # the claim has just set the heartbeat
 
     def report(stage: str, percent: int) -> None:
         # At most one write every half second: a run of one need finishes before its first
@@ -219,9 +232,9 @@ def _progress(run_id: int):
 
 def execute_match_run(*, run_id: int) -> MatchRun:
     """Claim the run, solve it, store proposals and metrics (or the error). Safe to run twice."""
-    if not claim_match_run(run_id=run_id):
+    run = _claim(run_id)
+    if run is None:
         return MatchRun.objects.get(pk=run_id)
-    run = MatchRun.objects.get(pk=run_id)
     record(
         run,
         MatchRun.Status.RUNNING,
