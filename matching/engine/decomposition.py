@@ -35,9 +35,7 @@ area), too large for one MILP. It is solved in four steps.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 
 import numpy as np
 from scipy import sparse
@@ -53,6 +51,7 @@ from .flows import (
     within_cap,
 )
 from .model import Parameters
+from .processes import solver_pool
 
 _ONE = 1 - 1e-6
 _TINY = 1e-9
@@ -351,7 +350,7 @@ def allocate_large(
     coefficient, _ = partner_coefficients(block, _cap(parameters))
     if workers > 1 and len(tasks) > 1:
         # Largest regions first, so that the processes finish together.
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        with solver_pool(workers) as pool:
             futures = [
                 pool.submit(solve_region, task, parameters, deadline, coefficient[task.edges])
                 for task in tasks

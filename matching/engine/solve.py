@@ -21,9 +21,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 import numpy as np
 
@@ -34,6 +32,7 @@ from .components import Block, split_blocks
 from .explain import amount, line_sentence, summary
 from .metrics import fully_served, run_metrics, violations
 from .model import Line, NeedProposal, Parameters, Problem, Result
+from .processes import solver_pool
 from .quantities import round_lines
 from .scoring import TERMS
 from .shortfall import Shortfall
@@ -179,7 +178,7 @@ def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> 
     large = [i for i, block in enumerate(blocks) if block.size >= _PARALLEL_MIN_EDGES]
     outcomes: list[BlockOutcome | None] = [None] * len(blocks)
     if workers > 1 and len(large) > 1:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        with solver_pool(workers) as pool:
             futures = {
                 i: pool.submit(allocate_block, blocks[i], parameters, budget[i]) for i in large
             }
