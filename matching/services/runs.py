@@ -105,7 +105,8 @@ def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
         limit = PARAMETER_LIMITS.get(name, 1)
         if not _is_number(value, integer=fields[name].type == "int") or not 0 <= value <= limit:
             raise ValidationError({f"parameters.{name}": [f"A number from 0 to {limit}."]})
-    engine = Parameters.from_dict(parameters)
+    defaults = {"workers": settings.MATCH_WORKERS, "time_limit": settings.MATCH_TIME_LIMIT}
+    engine = Parameters.from_dict({**defaults, **parameters})
     return {**engine.to_dict(), "scope": scope}
 
 

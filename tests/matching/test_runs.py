@@ -164,3 +164,11 @@ def test_a_run_whose_worker_stopped_beating_is_requeued(
     assert run.status == MatchRun.Status.QUEUED and fresh.status == MatchRun.Status.RUNNING
     finished = runs.execute_match_run(run_id=run.pk)
     assert finished.status == MatchRun.Status.SUCCEEDED and finished.attempts == 2
+
+
+def test_a_run_takes_its_workers_and_time_limit_from_settings_unless_it_sets_them(settings):
+    settings.MATCH_WORKERS, settings.MATCH_TIME_LIMIT = 3, 25.0
+    defaults = runs.clean_parameters(None)
+    assert (defaults["workers"], defaults["time_limit"]) == (3, 25.0)
+    chosen = runs.clean_parameters({"workers": 1, "time_limit": 5})
+    assert (chosen["workers"], chosen["time_limit"]) == (1, 5)
