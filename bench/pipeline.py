@@ -55,13 +55,26 @@ def memory_kb(pid: int, field: str) -> int:
     return 0
 
 
+def proportional_kb(pid: int) -> int:
+    """The process's proportional set size: each page shared by n processes counts 1/n (the
+    engine's forked processes share the parent's arrays copy-on-write, which RSS counts twice)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 class MemoryWatch(threading.Thread):
-    """Samples the RSS of a process group: the largest process and the group's total."""
+    """Samples the memory of a process group: the largest process's peak RSS, and the group's
+    total as RSS (shared pages counted in every process) and as PSS (shared pages split)."""
 
     def __init__(self, leader: int):
         super().__init__(daemon=True)
         self.leader, self.stopped = leader, threading.Event()
-        self.peak_process_kb = self.peak_total_kb = 0
+        self.peak_process_kb = self.peak_total_kb = self.peak_proportional_kb = 0
 
     def run(self) -> None:
         while not self.stopped.wait(0.05):
@@ -71,6 +84,9 @@ class MemoryWatch(threading.Thread):
                 [self.peak_process_kb, *(memory_kb(p, "VmHWM") for p in pids)]
             )
             self.peak_total_kb = max(self.peak_total_kb, sum(memory_kb(p, "VmRSS") for p in pids))
+            self.peak_proportional_kb = max(
+                self.peak_proportional_kb, sum(proportional_kb(p) for p in pids)
+            )
 
     def stop(self) -> dict[str, float]:
         self.stopped.set()
@@ -78,6 +94,7 @@ class MemoryWatch(threading.Thread):
         return {
             "peak_process_rss_mb": round(self.peak_process_kb / 1024, 1),
             "peak_group_rss_mb": round(self.peak_total_kb / 1024, 1),
+            "peak_group_pss_mb": round(self.peak_proportional_kb / 1024, 1),
         }
 
 
