@@ -108,8 +108,11 @@ def copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: Ite
     return count
 
 
-def load(connection: psycopg.Connection, problem: Problem) -> dict[str, int]:
-    """Truncate the catalogue and COPY the problem in; rows written per table."""
+def load(
+    connection: psycopg.Connection, problem: Problem, *, commit: bool = True
+) -> dict[str, int]:
+    """Truncate the catalogue and COPY the problem in; rows written per table. With
+    commit=False the caller owns the transaction (and may roll it all back)."""
     now = datetime.datetime.now(datetime.UTC)
     offset = datetime.date.today() - TODAY
     kinds = problem.category_kinds
@@ -347,7 +350,8 @@ def load(connection: psycopg.Connection, problem: Problem) -> dict[str, int]:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                 f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             )
-    connection.commit()
+    if commit:
+        connection.commit()
     return written
 
 

@@ -182,8 +182,9 @@ def test_the_bench_load_writes_the_copies_with_triggers_off():
         host=settings["HOST"] or None,
         port=settings["PORT"] or None,
     ) as other:
-        # A connection of its own (bench.load takes a psycopg connection), rolled back after.
-        written = load(other, problem)
+        # A connection of its own (bench.load takes a psycopg connection), rolled back after:
+        # committed, its TRUNCATE and rows would stay in the database every later test uses.
+        written = load(other, problem, commit=False)
         with other.cursor() as cursor:
             cursor.execute(DRIFTED)
             assert cursor.fetchall() == []
