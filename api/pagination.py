@@ -14,6 +14,8 @@ from django.db.models.query import ValuesIterable
 from rest_framework import pagination
 
 TOTAL = "_page_total"
+# PostgreSQL's OFFSET and LIMIT are bigints: a page whose rows start past this holds no rows.
+LAST_OFFSET = 2**63 - 1
 
 
 class CountOf(Subquery):
@@ -49,7 +51,7 @@ class CountInPageQueryPaginator(django_paginator.Paginator):
         return self._get_page(rows, number, self)
 
     def _number(self, number) -> int:
-        """validate_number without the upper bound, which needs the count."""
+        """validate_number without the count: only pages that PostgreSQL can address."""
         try:
             if isinstance(number, float) and not number.is_integer():
                 raise ValueError
@@ -58,6 +60,8 @@ class CountInPageQueryPaginator(django_paginator.Paginator):
             raise django_paginator.PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise django_paginator.EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page > LAST_OFFSET:
+            raise django_paginator.EmptyPage(self.error_messages["no_results"])
         return number
 
 

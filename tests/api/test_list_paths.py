@@ -65,7 +65,9 @@ def test_an_empty_list_has_page_1_and_no_page_2(api):
     assert api.get("/api/v1/offers/?page=2").status_code == 404
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "4"])
+@pytest.mark.parametrize(
+    "page", ["0", "-1", "abc", "1.5", "4", "40339173027297533952", str(2**63 // 3), "1e30"]
+)
 def test_pages_out_of_range_or_not_numbers_answer_404(api, offers, page):
     response = api.get(f"/api/v1/offers/?page_size=3&page={page}")
     assert response.status_code == 404

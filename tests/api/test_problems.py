@@ -301,6 +301,29 @@ def test_pages_past_the_end_answer_404_problems(api):
     problem(api.get("/api/v1/taxonomy/categories/?page=999"), 404)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "organizations",
+        "offers",
+        "needs",
+        "match-runs",
+        "proposals",
+        "partnerships",
+        "taxonomy/categories",
+        "taxonomy/focus-areas",
+        "taxonomy/vulnerable-groups",
+        "taxonomy/sdg-targets",
+    ],
+)
+@pytest.mark.parametrize("page", ["40339173027297533952", str(2**63 // 25)])
+def test_pages_beyond_what_the_database_can_address_answer_404_problems(path, page, coordinator):
+    OfferFactory()
+    NeedItemFactory(need=NeedFactory())
+    response = client_for(coordinator).get(f"/api/v1/{path}/?page={page}")
+    assert problem(response, 404)["detail"] == "Invalid page."
+
+
 ODD_REQUESTS = [
     ("post", "/api/v1/offers/", {"quantity": "1e400", "areas": [None]}),
     ("post", "/api/v1/offers/", {"areas": [["KE"]], "focus_areas": "devices"}),
