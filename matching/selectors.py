@@ -31,6 +31,7 @@ from matching.engine import NeedInput, NeedItemInput, OfferInput, Parameters, Pr
 from matching.models import Partner, Partnership
 from registry.areas import area_name, covering_areas
 from registry.models import Category, CurrencyRate, Need, NeedItem, Offer
+from registry.models.offers import OfferReach
 
 
 def _track_records(organization_ids: set[int]) -> dict[int, int]:
@@ -169,7 +170,10 @@ def load_problem(
         # Only offers that can reach these needs: their categories, covering their areas.
         categories = {item.category for items in items_by_need.values() for item in items}
         areas = {code for row in need_rows for code in covering_areas(row["area"])}
-        offers = offers.filter(category_id__in=categories, areas__overlap=sorted(areas))
+        # One exact condition on offer_reach_gin: (category, area) pairs, not a category scan.
+        offers = offers.alias(reach=OfferReach("category", "areas")).filter(
+            reach__overlap=OfferReach.keys(categories, areas)
+        )
         if scope.get("offers_per_category") and len(need_rows) == 1:
             best = best_offers_for(need_rows[0], offers, int(scope["offers_per_category"]))
             # id = ANY(ARRAY(ranking)): the ranking runs once and its few ids are read by primary

@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import F, Func, Q, Value
 
 from registry.areas import covering_areas
 from registry.models.audit import audited
@@ -29,6 +29,25 @@ class OfferQuerySet(models.QuerySet):
         """Published offers, plus every offer of the user's own organizations."""
         condition = public_or_own(user, Q(status=Offer.Status.PUBLISHED))
         return self if condition is None else self.filter(condition)
+
+
+class OfferReach(Func):
+    """`registry_offer_reach(category, areas)`: the offer's category paired with each of its
+    areas, as 'category:area' strings (an immutable SQL function, migration 0007).
+
+    Indexed (offer_reach_gin), so that "offers of these categories reaching these areas" is
+    one exact index condition, `reach && ARRAY['laptops:KE', 'laptops:KE-30', ...]`, instead of a
+    category scan filtered by area.
+    """
+
+    function = "registry_offer_reach"
+    arity = 2
+    output_field = ArrayField(models.TextField())
+
+    @staticmethod
+    def keys(categories, areas) -> list[str]:
+        """The reach keys of every (category, area) pair, sorted."""
+        return sorted(f"{category}:{area}" for category in categories for area in areas)
 
 
 class OfferStatus(models.TextChoices):
@@ -96,6 +115,8 @@ class Offer(models.Model):
             GinIndex(fields=["search"], name="offer_search_gin"),
             # candidate loading for matching: published offers of a category
             models.Index(fields=["category", "status"], name="offer_category_status"),
+            # matching one need: offers of its categories reaching its area (OfferReach)
+            GinIndex(OfferReach("category", "areas"), name="offer_reach_gin"),
             # the offers list (OfferViewSet.list): newest first without sorting them all
             models.Index(fields=["-created_at", "-id"], name="offer_list_order"),
         ]
