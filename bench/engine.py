@@ -169,6 +169,7 @@ def run(arguments: argparse.Namespace) -> dict:
         workers=arguments.workers,
         time_limit=arguments.time_limit,
         seed=arguments.seed,
+        max_partners=arguments.max_partners,
     )
     cpu_before = cpu_seconds()
     result = solve(problem, parameters)
@@ -182,6 +183,7 @@ def run(arguments: argparse.Namespace) -> dict:
             "supply": arguments.supply,
             "seed": arguments.seed,
             "workers": arguments.workers,
+            "max_partners": arguments.max_partners,
             "needs": metrics["needs"],
             "offers": metrics["offers"],
             "candidates": metrics["candidates"],
@@ -219,6 +221,12 @@ def main() -> None:
     parser.add_argument("--top-k", type=int, default=Parameters.top_k)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=Parameters.time_limit)
+    parser.add_argument(
+        "--max-partners",
+        type=int,
+        default=Parameters.max_partners,
+        help="organizations per need item (a run may ask for 1-20)",
+    )
     parser.add_argument("--pulp", action="store_true", help="also solve with PuLP + CBC")
     parser.add_argument("--pulp-time-limit", type=float, default=300.0)
     print(json.dumps(run(parser.parse_args())))
