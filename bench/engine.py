@@ -212,7 +212,7 @@ def run(arguments: argparse.Namespace) -> dict:
     return report
 
 
-def main() -> None:
+def arguments_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--supply", type=float, default=0.8)
@@ -229,7 +229,11 @@ def main() -> None:
     )
     parser.add_argument("--pulp", action="store_true", help="also solve with PuLP + CBC")
     parser.add_argument("--pulp-time-limit", type=float, default=300.0)
-    print(json.dumps(run(parser.parse_args())))
+    return parser
+
+
+def main() -> None:
+    print(json.dumps(run(arguments_parser().parse_args())))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The engine benchmark runs end to end on a small problem and reports a correct answer."""
 
-import argparse
 import json
 
-from bench.engine import run
+from bench.engine import arguments_parser, run
+from matching.engine import Parameters
 
 KEYS = {
     "coverage",
@@ -20,21 +20,14 @@ KEYS = {
 
 
 def test_the_engine_benchmark_reports_a_correct_answer_at_a_reduced_size_s():
-    arguments = argparse.Namespace(
-        size="S",
-        scale=0.2,
-        supply=0.8,
-        seed=3,
-        top_k=20,
-        workers=1,
-        time_limit=30.0,
-        pulp=False,
-        pulp_time_limit=10.0,
+    arguments = arguments_parser().parse_args(
+        ["--size", "S", "--scale", "0.2", "--seed", "3", "--workers", "1", "--time-limit", "30"]
     )
     report = json.loads(json.dumps(run(arguments)))
     assert set(report) >= KEYS
     assert {"total", "candidates", "scoring", "solve", "explain"} <= set(report["seconds"])
     assert report["needs"] == 100
+    assert report["max_partners"] == Parameters.max_partners  # the engine's default cap
     assert report["capacity_violations"] == 0
     assert report["violations"] == {
         "offers_over_capacity": 0,
