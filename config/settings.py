@@ -157,6 +157,7 @@ MATCH_ON_CATALOGUE_CHANGE = env_bool("MATCH_ON_CATALOGUE_CHANGE", True)
 # and writing the proposals come on top: about 20 s more at 10,000 needs x 50,000 offers).
 MATCH_WORKERS = int(os.environ.get("MATCH_WORKERS", str(min(4, os.cpu_count() or 1))))
 MATCH_TIME_LIMIT = float(os.environ.get("MATCH_TIME_LIMIT", "40"))
+MATCH_SOLVER_NICENESS = int(os.environ.get("MATCH_SOLVER_NICENESS", "10"))
 CELERY_BEAT_SCHEDULE = {
     "scheduled-match-run": {
         "task": "matching.scheduled_run",

@@ -350,7 +350,7 @@ def allocate_large(
     coefficient, _ = partner_coefficients(block, _cap(parameters))
     if workers > 1 and len(tasks) > 1:
         # Largest regions first, so that the processes finish together.
-        with solver_pool(workers) as pool:
+        with solver_pool(workers, parameters.solver_niceness) as pool:
             futures = [
                 pool.submit(solve_region, task, parameters, deadline, coefficient[task.edges])
                 for task in tasks

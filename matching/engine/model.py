@@ -106,6 +106,9 @@ class Parameters:
     time_limit: float = 60.0
     mip_gap: float = 0.005
     workers: int = 1
+    # Added to the niceness of the engine's own processes (POSIX `nice`): where a service answers
+    # web requests on the same cores, its solvers run below them and yield the CPU to them.
+    solver_niceness: int = 0
     # Components up to this many candidate pairs get the full coalition model (a binary per
     # line: partner cost, partner cap and kind bonus in the objective); larger ones the compact one.
     exact_edge_limit: int = 2000

@@ -13,21 +13,25 @@ from multiprocessing import get_context
 _PR_SET_PDEATHSIG = 1
 
 
-def _bind_to_parent(parent: int) -> None:
+def _start(parent: int, niceness: int) -> None:
     """Ask the kernel to kill this process when its parent dies (Linux), so that a solver
-    process never outlives a worker killed mid-run; exit at once if that already happened."""
+    process never outlives a worker killed mid-run; exit at once if that already happened.
+    Then lower its priority by `niceness`."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
+    if niceness > 0:
+        os.nice(niceness)
 
 
-def solver_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` forked processes (they share the parent's arrays copy-on-write)."""
+def solver_pool(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
+    """A pool of `workers` forked processes (they share the parent's arrays copy-on-write),
+    `niceness` below their parent's priority."""
     return ProcessPoolExecutor(
         workers,
         mp_context=get_context("fork"),
-        initializer=_bind_to_parent,
-        initargs=(os.getpid(),),
+        initializer=_start,
+        initargs=(os.getpid(), niceness),
     )

@@ -178,7 +178,7 @@ def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> 
     large = [i for i, block in enumerate(blocks) if block.size >= _PARALLEL_MIN_EDGES]
     outcomes: list[BlockOutcome | None] = [None] * len(blocks)
     if workers > 1 and len(large) > 1:
-        with solver_pool(workers) as pool:
+        with solver_pool(workers, parameters.solver_niceness) as pool:
             futures = {
                 i: pool.submit(allocate_block, blocks[i], parameters, budget[i]) for i in large
             }

@@ -44,6 +44,7 @@ PARAMETER_LIMITS = {
     "seed": 2**31 - 1,
     "priority_base": 10,
     "track_record_scale": 100,
+    "solver_niceness": 19,
 }
 
 
@@ -105,7 +106,11 @@ def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
         limit = PARAMETER_LIMITS.get(name, 1)
         if not _is_number(value, integer=fields[name].type == "int") or not 0 <= value <= limit:
             raise ValidationError({f"parameters.{name}": [f"A number from 0 to {limit}."]})
-    defaults = {"workers": settings.MATCH_WORKERS, "time_limit": settings.MATCH_TIME_LIMIT}
+    defaults = {
+        "workers": settings.MATCH_WORKERS,
+        "time_limit": settings.MATCH_TIME_LIMIT,
+        "solver_niceness": settings.MATCH_SOLVER_NICENESS,
+    }
     engine = Parameters.from_dict({**defaults, **parameters})
     return {**engine.to_dict(), "scope": scope}
 

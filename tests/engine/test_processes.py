@@ -47,3 +47,11 @@ def test_solver_processes_are_killed_when_their_parent_is_killed():
     os.close(hold_write)
 
     assert all(_wait_for_exit(pid, 10) for pid in solvers)
+
+
+def test_solver_processes_run_below_their_parent_by_the_niceness_asked():
+    own = os.nice(0)
+    with solver_pool(2, niceness=5) as pool:
+        assert {pool.submit(os.nice, 0).result() for _ in range(6)} == {min(19, own + 5)}
+    with solver_pool(2) as pool:
+        assert {pool.submit(os.nice, 0).result() for _ in range(6)} == {own}

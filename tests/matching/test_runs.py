@@ -166,9 +166,11 @@ def test_a_run_whose_worker_stopped_beating_is_requeued(
     assert finished.status == MatchRun.Status.SUCCEEDED and finished.attempts == 2
 
 
-def test_a_run_takes_its_workers_and_time_limit_from_settings_unless_it_sets_them(settings):
-    settings.MATCH_WORKERS, settings.MATCH_TIME_LIMIT = 3, 25.0
+def test_a_run_takes_its_workers_time_limit_and_niceness_from_settings_unless_it_sets_them(
+    settings,
+):
+    settings.MATCH_WORKERS, settings.MATCH_TIME_LIMIT, settings.MATCH_SOLVER_NICENESS = 3, 25.0, 7
     defaults = runs.clean_parameters(None)
-    assert (defaults["workers"], defaults["time_limit"]) == (3, 25.0)
-    chosen = runs.clean_parameters({"workers": 1, "time_limit": 5})
-    assert (chosen["workers"], chosen["time_limit"]) == (1, 5)
+    assert (defaults["workers"], defaults["time_limit"], defaults["solver_niceness"]) == (3, 25, 7)
+    chosen = runs.clean_parameters({"workers": 1, "time_limit": 5, "solver_niceness": 0})
+    assert (chosen["workers"], chosen["time_limit"], chosen["solver_niceness"]) == (1, 5, 0)
