@@ -22,13 +22,14 @@ for name in sys.argv[1:]:
     module, attribute = name.split(":")
     if id(getattr(importlib.import_module(module), attribute)) in tracked:
         loose.append(name)
-print(json.dumps({{"frozen": gc.get_freeze_count(), "loose": loose}}))
+print(json.dumps({{"frozen": gc.get_freeze_count(), "loose": loose, "threshold": gc.get_threshold()}}))
 """
 
 
-def _run(load: str, *names: str) -> tuple[int, list[str]]:
-    """How many objects a fresh process froze after `load`, and which of `names` (module:attribute)
-    the collector still tracks (loaded after the freeze, or never frozen)."""
+def _run(load: str, *names: str) -> dict:
+    """How many objects a fresh process froze after `load` (`frozen`), which of `names`
+    (module:attribute) the collector still tracks (`loose`: loaded after the freeze, or never
+    frozen), and the collector's thresholds."""
     env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict)}
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     completed = subprocess.run(
@@ -41,27 +42,29 @@ def _run(load: str, *names: str) -> tuple[int, list[str]]:
         check=True,
     )
     report = json.loads(completed.stdout.strip().splitlines()[-1])
-    return report["frozen"], report["loose"]
+    return report
 
 
 def test_the_wsgi_application_freezes_django_and_every_view():
-    frozen, loose = _run(
+    report = _run(
         "import config.wsgi",
         "api.views.offers:OfferViewSet",
         "api.views.matching:ProposalViewSet",
         "django.db.models.query:QuerySet",
     )
-    assert frozen > 50_000
-    assert loose == []
+    assert report["frozen"] > 50_000
+    assert report["loose"] == []
+    # the oldest generation is collected on every tenth young collection, not every hundredth
+    assert report["threshold"][1:] == [10, 1]
 
 
 def test_a_worker_process_freezes_the_engine_and_the_run_services():
-    frozen, loose = _run(
+    report = _run(
         "import django; django.setup()\n"
         "from config.celery import freeze_loaded_objects; freeze_loaded_objects()",
         "matching.engine.solve:solve",
         "matching.services.runs:execute_match_run",
         "scipy.optimize:milp",
     )
-    assert frozen > 50_000
-    assert loose == []
+    assert report["frozen"] > 50_000
+    assert report["loose"] == []
