@@ -62,8 +62,10 @@ _PARTNER_COST = 1e-5
 _SERVE_ROUNDS = 6
 _FULL_ROUNDS = 2
 # From this many pairs on, HiGHS's interior point method (with crossover to a vertex, so shares
-# and duals are those of a basic solution) beats its dual simplex: 35 s against 155 s on the
-# largest region at L (117k pairs), the same optimum.
+# and duals are those of a basic solution) beats its dual simplex on a region's relaxation: 35 s
+# against 155 s on the largest region at L (117k pairs), the same optimum. Not on the LP that
+# serves the chosen needs (_serve), whose needs nearly all fit: there the dual simplex took 4.9 s
+# against 23.2 s on the largest XL region's (138k pairs), the same optimum.
 _INTERIOR_POINT_EDGES = 50_000
 
 
@@ -95,6 +97,7 @@ def whole_needs_lp(
     partner_cost: float = 0.0,
     coefficient: np.ndarray | None = None,
     allowed: np.ndarray | None = None,
+    interior_point: bool | None = None,
 ) -> Relaxation | None:
     """The LP relaxation of phase 1, with the partner cap's linear row (flows.py), or None.
 
@@ -102,8 +105,12 @@ def whole_needs_lp(
     coefficient: the rows' coefficients when computed on a larger block (a region's LP then
     has the rows of the whole block, and its duals fit the whole block's bound).
     allowed: the pairs that may carry a share (all by default).
+    interior_point: HiGHS's interior point method rather than its dual simplex (by default from
+    _INTERIOR_POINT_EDGES pairs on).
     """
     edges, needs, items = block.size, block.need_id.size, block.item_need.size
+    if interior_point is None:
+        interior_point = edges >= _INTERIOR_POINT_EDGES
     use = block.edge_use() / block.offer_capacity[block.edge_offer]
     own, crowded = partner_coefficients(block, cap)
     coefficient = own if coefficient is None else coefficient
@@ -149,7 +156,7 @@ def whole_needs_lp(
         A_eq=cover,
         b_eq=np.zeros(items),
         bounds=np.column_stack([np.zeros(edges + needs), upper]),
-        method="highs-ipm" if edges >= _INTERIOR_POINT_EDGES else "highs-ds",
+        method="highs-ipm" if interior_point else "highs-ds",
     )
     if result.status != 0:
         return None
@@ -256,7 +263,7 @@ def _serve(block: Block, cap: int, deadline: float) -> np.ndarray:
         if edges.size == 0:
             break
         part = sub_block(block, edges, left)
-        relaxed = whole_needs_lp(part, cap, _PARTNER_COST)
+        relaxed = whole_needs_lp(part, cap, _PARTNER_COST, interior_point=False)
         if relaxed is None:
             break
         full = relaxed.y >= _ONE
