@@ -219,16 +219,24 @@ def claim_match_run(*, run_id: int) -> bool:
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-def _progress(run_id: int):
-    last = [time.monotonic()]  # the claim has just set the heartbeat
+def _progress(run_id: int, claimed: float | None = None):
+    """The engine's progress callback: writes the run's stage, progress and heartbeat.
+
+    Nothing is written in the first half second after the claim (a run of one need finishes
+    before then), and a stage already written is written again at most every half second; a
+    new stage is written at once, so a long solve shows `allocation`, not the short stage
+    before it. claimed: when the claim set the heartbeat (time.monotonic(); now by default).
+    """
+    started = time.monotonic() if claimed is None else claimed
+    last = {"at": started, "stage": None}
 
     def report(stage: str, percent: int) -> None:
-        # At most one write every half second: a run of one need finishes before its first
-        # report is due, and a long run still beats far more often than it is declared stale.
         now = time.monotonic()
-        if now - last[0] < PROGRESS_EVERY_SECONDS:
+        if now - started < PROGRESS_EVERY_SECONDS or (
+            stage == last["stage"] and now - last["at"] < PROGRESS_EVERY_SECONDS
+        ):
             return
-        last[0] = now
+        last.update(at=now, stage=stage)
         MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
             stage=stage[:40], progress=max(0, min(100, int(percent))), heartbeat_at=timezone.now()
         )

@@ -174,3 +174,28 @@ def test_a_run_takes_its_workers_time_limit_and_niceness_from_settings_unless_it
     assert (defaults["workers"], defaults["time_limit"], defaults["solver_niceness"]) == (3, 25, 7)
     chosen = runs.clean_parameters({"workers": 1, "time_limit": 5, "solver_niceness": 0})
     assert (chosen["workers"], chosen["time_limit"], chosen["solver_niceness"]) == (1, 5, 0)
+
+
+def test_progress_writes_a_new_stage_at_once_and_the_same_stage_at_most_twice_a_second(db):
+    import time
+
+    run = MatchRun.objects.create(status=MatchRun.Status.RUNNING, stage="", progress=0)
+
+    def seen():
+        run.refresh_from_db()
+        return run.stage, run.progress
+
+    # Claimed just now: a run of one need writes nothing.
+    fresh = runs._progress(run.pk)
+    fresh("candidates", 0)
+    fresh("allocation", 30)
+    assert seen() == ("", 0)
+    # Claimed a second ago: each new stage is written at once, even right after another one (a
+    # long solve used to show the short stage before it), a repeat of the last stage is not.
+    report = runs._progress(run.pk, claimed=time.monotonic() - 1)
+    report("scoring", 15)
+    assert seen() == ("scoring", 15)
+    report("allocation", 30)
+    assert seen() == ("allocation", 30)
+    report("allocation", 45)
+    assert seen() == ("allocation", 30)
