@@ -7,13 +7,16 @@ area), too large for one MILP. It is solved in four steps.
    in one region belongs to it; an offer reaching several (a global offer) is shared, and its
    capacity is split between the regions in proportion to the priority-weighted demand that its
    candidate pairs put on it.
-2. Per region, in parallel processes: the LP relaxation of the whole-needs model (HiGHS dual
-   simplex), with the partner cap's valid linear row per item (flows.py), gives shares f*, needs
+2. Per region, in parallel processes: the LP relaxation of the whole-needs model (HiGHS: dual
+   simplex, interior point from _INTERIOR_POINT_EDGES pairs on), with the partner cap's valid linear row per item (flows.py), gives shares f*, needs
    y* and a price λ(o) per unit of each offer's capacity (the dual of its capacity row, a
    scarcity price). Whole needs are then inserted in the LP's order, each accepted when max-flows
    that may re-route earlier choices still meet every demand (flows.py), and the chosen needs are
    served by an LP within the partner cap and the minimum pieces (_serve); needs that cannot be
    drop out. Needs that no cap-sized coalition could ever cover are left out from the start.
+   After the regions' shared deadline, only the needs the LP serves in full are still checked by
+   max-flow; the others are taken when they fit in what the offers have left as the flow stands
+   (a region that starts late still serves most of what it can).
 3. The whole component: needs still not served are inserted over what is left of every offer, the
    unused part of shared offers included.
 4. The bound. For any prices λ ≥ 0, weak duality gives an upper bound of the LP optimum LP*:
