@@ -9,6 +9,7 @@ measured against. Mounted under /bench/ when BENCH_VIEWS=1.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import Any
 
@@ -288,5 +289,8 @@ def needs(request: HttpRequest) -> HttpResponse:
 
 
 def empty(request: HttpRequest) -> HttpResponse:
-    """The cheapest Django answer: the request/response cycle and middleware only."""
-    return HttpResponse(b"{}", content_type="application/json")
+    """The cheapest Django answer: the request/response cycle and middleware only. It names the
+    worker process that answered (bench.api waits until every worker is free between runs)."""
+    response = HttpResponse(b"{}", content_type="application/json")
+    response["X-Worker"] = str(os.getpid())
+    return response
