@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import replace
 
-from engine_builders import CATEGORY_KINDS, problem
+from engine_builders import CATEGORY_KINDS, components, problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -140,29 +140,6 @@ def test_the_decomposition_for_large_components_keeps_the_invariants(generated):
                 assert line.offer_quantity >= min(minimum, offers_by_id[line.offer_id].remaining)
 
 
-def _blocks(generated, parameters):
-    """The components solve() hands to the allocation, built the same way."""
-    import numpy as np
-
-    from matching.engine.candidates import rank_candidates
-    from matching.engine.catalogue import build_catalogue
-    from matching.engine.components import split_blocks
-
-    catalogue = build_catalogue(generated, parameters)
-    candidates = rank_candidates(generated, catalogue, parameters)
-    kinds = sorted({offer.organization_kind for offer in generated.offers})
-    kind_code = np.array([kinds.index(o.organization_kind) for o in generated.offers], np.int64)
-    return split_blocks(
-        catalogue,
-        candidates.offer,
-        candidates.item,
-        candidates.score,
-        candidates.rate,
-        candidates.min_share,
-        kind_code[candidates.offer] if len(candidates) else np.zeros(0, np.int64),
-    )
-
-
 @SETTINGS
 @given(problems(), st.integers(1, 4), st.floats(0.0, 1e-3))
 def test_both_lp_methods_reach_the_same_optimum(generated, cap, partner_cost):
@@ -170,7 +147,7 @@ def test_both_lp_methods_reach_the_same_optimum(generated, cap, partner_cost):
     # needs the dual simplex: whichever runs, the optimum is the same.
     from matching.engine.decomposition import whole_needs_lp
 
-    for block in _blocks(generated, Parameters()):
+    for block in components(generated):
         simplex = whole_needs_lp(block, cap, partner_cost, interior_point=False)
         interior = whole_needs_lp(block, cap, partner_cost, interior_point=True)
         assert simplex is not None and interior is not None

@@ -5,35 +5,16 @@ import time
 
 import numpy as np
 import pytest
+from engine_builders import components
 
 from bench.generator import generate
-from matching.engine import Parameters
-from matching.engine.candidates import rank_candidates
-from matching.engine.catalogue import build_catalogue
-from matching.engine.components import split_blocks
 from matching.engine.flows import Pools, insert_needs
 
 
 def blocks(seed: int, supply: float):
     """The components solve() would allocate, for a small generated registry."""
-    problem = generate("S", supply, seed, scale=0.2)
-    parameters = Parameters()
-    catalogue = build_catalogue(problem, parameters)
-    candidates = rank_candidates(problem, catalogue, parameters)
-    kinds = sorted({offer.organization_kind for offer in problem.offers})
-    kind_code = np.array([kinds.index(o.organization_kind) for o in problem.offers], np.int64)
     return [
-        block
-        for block in split_blocks(
-            catalogue,
-            candidates.offer,
-            candidates.item,
-            candidates.score,
-            candidates.rate,
-            candidates.min_share,
-            kind_code[candidates.offer],
-        )
-        if block.size > 50
+        block for block in components(generate("S", supply, seed, scale=0.2)) if block.size > 50
     ]
 
 
