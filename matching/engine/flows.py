@@ -107,9 +107,7 @@ class Pools:
 
         reroute=False: only if they fit in what the offers have left without moving anything
         (no max-flow; a set refused this way may still be feasible)."""
-        left = self._fit_directly(items)
-        if left is not None:
-            self.left = left
+        if self._fit_directly(items):
             for pool in np.unique(self.item_pool[items]):
                 self._switch(pool, items[self.item_pool[items] == pool], on=True)
             return True
@@ -131,20 +129,24 @@ class Pools:
             self._remember(pool, flow)
         return True
 
-    def _fit_directly(self, items: np.ndarray) -> np.ndarray | None:
-        """The offers' remainders after serving these items from them as they are, or None."""
-        left = self.left.copy()
+    def _fit_directly(self, items: np.ndarray) -> bool:
+        """Serve these items from the offers' remainders as they are, if they all fit (the
+        remainders then drop by what they give); otherwise change nothing."""
+        taken: list[tuple[np.ndarray, np.ndarray]] = []
         for item in items:
             demand = self.demand[item]
             if demand <= 0:
                 continue
             offers = self.edge_offer[self.item_start[item] : self.item_start[item + 1]]
-            room = left[offers]
+            room = self.left[offers]
             if int(room.sum()) < demand:
-                return None
-            before = np.cumsum(room) - room
-            left[offers] = room - np.minimum(room, np.maximum(demand - before, 0))
-        return left
+                for earlier, before in reversed(taken):
+                    self.left[earlier] = before
+                return False
+            taken.append((offers, room))
+            given = np.cumsum(room) - room
+            self.left[offers] = room - np.minimum(room, np.maximum(demand - given, 0))
+        return True
 
     def _switch(self, pool: int, items: np.ndarray, on: bool) -> None:
         graph = self.graphs[pool]
