@@ -6,6 +6,7 @@ import datetime
 import logging
 import os
 import socket
+import threading
 import time
 import traceback
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -244,6 +245,65 @@ def _progress(run_id: int, claimed: float | None = None):
     return report
 
 
+class Heartbeat:
+    """Writes a running run's heartbeat from a thread every `every` seconds until stopped.
+
+    The engine reports progress between blocks and stages, and a large block is one long solve
+    (HiGHS releases the GIL), so without this a run alive for longer than
+    MATCH_RUN_STALE_SECONDS would be taken for a dead worker's and handed to another one.
+    """
+
+    def __init__(self, run_id: int, every: float):
+        self.run_id, self.every = run_id, every
+        self.beats = 0
+        self._stop = threading.Event()
+        self._beaten = threading.Condition()
+        self._thread = threading.Thread(
+            target=self._run, name=f"match-run-{run_id}-heartbeat", daemon=True
+        )
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait_for(self, beats: int, timeout: float) -> bool:
+        """Block until `beats` beats have been written (or `timeout` seconds); True if they were."""
+        with self._beaten:
+            return self._beaten.wait_for(lambda: self.beats >= beats, timeout)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    MatchRun.objects.filter(pk=self.run_id, status=MatchRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # the database is away: try again at the next beat
+                    logger.warning(
+                        "Match run %s: heartbeat not written", self.run_id, exc_info=True
+                    )
+                    connection.close()
+                    continue
+                with self._beaten:
+                    self.beats += 1
+                    self._beaten.notify_all()
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def heartbeat_interval() -> float:
+    """Five beats per MATCH_RUN_STALE_SECONDS: a run is taken for dead only after five misses."""
+    return settings.MATCH_RUN_STALE_SECONDS / 5
+
+
 def execute_match_run(*, run_id: int) -> MatchRun:
     """Claim the run, solve it, store proposals and metrics (or the error). Safe to run twice."""
     run = _claim(run_id)
@@ -259,11 +319,14 @@ def execute_match_run(*, run_id: int) -> MatchRun:
     try:
         parameters = dict(run.parameters)
         scope = parameters.pop("scope", {})
-        report("loading", 2)
-        started = timezone.now()
-        problem = load_problem(scope=scope)
-        load_seconds = (timezone.now() - started).total_seconds()
-        result = solve(problem, Parameters.from_dict(parameters), progress=_scaled(report, 5, 90))
+        with Heartbeat(run_id, heartbeat_interval()):
+            report("loading", 2)
+            started = timezone.now()
+            problem = load_problem(scope=scope)
+            load_seconds = (timezone.now() - started).total_seconds()
+            result = solve(
+                problem, Parameters.from_dict(parameters), progress=_scaled(report, 5, 90)
+            )
         report("saving", 92)
         save_proposals(
             run_id=run_id,

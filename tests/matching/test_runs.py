@@ -199,3 +199,61 @@ def test_progress_writes_a_new_stage_at_once_and_the_same_stage_at_most_twice_a_
     assert seen() == ("allocation", 30)
     report("allocation", 45)
     assert seen() == ("allocation", 30)
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat writes on its own connection
+def test_the_heartbeat_thread_keeps_a_running_run_fresh_until_it_stops(settings):
+    settings.MATCH_RUN_STALE_SECONDS = 3
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    run = MatchRun.objects.create(
+        status=MatchRun.Status.RUNNING, worker="here:1", attempts=1, heartbeat_at=long_ago
+    )
+    finished = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED, heartbeat_at=long_ago)
+    with runs.Heartbeat(run.pk, runs.heartbeat_interval()) as heartbeat:
+        assert heartbeat.alive
+        assert heartbeat.wait_for(2, timeout=60)
+        run.refresh_from_db()
+        assert timezone.now() - run.heartbeat_at < datetime.timedelta(seconds=3)
+        assert runs.recover_stale_runs() == []
+    assert not heartbeat.alive
+    finished.refresh_from_db()
+    assert finished.heartbeat_at == long_ago  # only a running run is touched
+
+
+def test_a_run_beats_during_a_solve_longer_than_the_stale_limit_and_is_not_requeued(
+    reference_data, catalogue, settings, monkeypatch
+):
+    """A single large block reports no progress until it is solved: the heartbeat thread is what
+    keeps recovery from handing the run to a second worker while the first is still solving."""
+    settings.MATCH_RUN_STALE_SECONDS = 2  # a beat every 0.4 s
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    heartbeats, seen = [], {}
+    real_solve = runs.solve
+
+    class Watched(runs.Heartbeat):
+        def __enter__(self):
+            heartbeats.append(self)
+            return super().__enter__()
+
+    def long_solve(problem, parameters, progress):
+        # Six beats are 2.4 s: longer than the stale limit since the claim wrote the heartbeat
+        # (the progress reports write nothing in a run's first half second).
+        run = MatchRun.objects.get(status=MatchRun.Status.RUNNING)
+        seen["claimed"] = run.heartbeat_at
+        assert heartbeats[-1].wait_for(6, timeout=60)
+        seen["recovered"] = runs.recover_stale_runs()
+        seen["beat"] = MatchRun.objects.get(pk=run.pk).heartbeat_at
+        return real_solve(problem, parameters, progress=progress)
+
+    monkeypatch.setattr(runs, "Heartbeat", Watched)
+    monkeypatch.setattr(runs, "solve", long_solve)
+    run = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual", parameters={}).pk)
+    assert run.status == MatchRun.Status.SUCCEEDED and run.attempts == 1
+    assert seen["recovered"] == []
+    assert seen["beat"] - seen["claimed"] >= datetime.timedelta(seconds=2)
+    assert len(heartbeats) == 1 and not heartbeats[0].alive
+    assert run.proposals.count() == 3
+    assert not StateChange.objects.filter(
+        subject_type="matchrun", subject_id=run.pk, reason__contains="re-queued"
+    ).exists()
