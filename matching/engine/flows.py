@@ -30,6 +30,7 @@ from .components import Block
 
 _LIMIT = 2**31 - 1
 _FIRST_RUN = 256
+_CUT_ITEMS = 4  # the Hall test before a max-flow: for single needs, where refusals are
 
 
 class Pools:
@@ -61,9 +62,18 @@ class Pools:
         self.units = np.zeros(offers, dtype=np.int64)  # capacity in the same unit
         self.item_start = block.item_start
         self.edge_offer = block.edge_offer
+        self.item_degree = np.diff(block.item_start)
+        # The items of each offer: offer o's pairs are offer_item[offer_start[o]:offer_start[o + 1]].
+        by_offer = np.argsort(block.edge_offer, kind="stable")
+        self.offer_item = block.edge_item[by_offer]
+        self.offer_start = np.searchsorted(block.edge_offer[by_offer], np.arange(offers + 1))
         for pool in range(int(label.max()) + 1 if label.size else 0):
             self._build(block, np.flatnonzero(label[:offers] == pool), pool)
         self.on = np.zeros(items, dtype=bool)
+        # Per item, the capacity of all its offers (in the pool's unit).
+        self.reach = np.bincount(
+            block.edge_item, weights=self.units[block.edge_offer], minlength=items
+        ).astype(np.int64)
 
     def _build(self, block: Block, offers: np.ndarray, pool: int) -> None:
         items = np.flatnonzero(self.item_pool == pool)
@@ -111,7 +121,7 @@ class Pools:
             for pool in np.unique(self.item_pool[items]):
                 self._switch(pool, items[self.item_pool[items] == pool], on=True)
             return True
-        if not reroute:
+        if not reroute or (items.size <= _CUT_ITEMS and self._crowded_out(items)):
             return False
         pools = np.unique(self.item_pool[items])
         for pool in pools:
@@ -147,6 +157,40 @@ class Pools:
             given = np.cumsum(room) - room
             self.left[offers] = room - np.minimum(room, np.maximum(demand - given, 0))
         return True
+
+    def _crowded_out(self, items: np.ndarray) -> bool:
+        """True when an item certainly cannot be served, by a cut around its offers S.
+
+        Every item switched on that shares offers with S must still get its demand less what
+        all its other offers could give (at their full capacity, as if no one else used them)
+        from S; if that and the new item's demand exceed S's capacity, no flow meets every
+        demand, and the max-flow would refuse too, at far greater cost (once capacity runs out,
+        most candidates are refused)."""
+        for item in items:
+            demand = int(self.demand[item])
+            if demand <= 0:
+                continue
+            offers = np.unique(self.edge_offer[self.item_start[item] : self.item_start[item + 1]])
+            room = int(self.units[offers].sum())
+            if demand > room:
+                return True
+            starts = self.offer_start[offers]
+            lengths = self.offer_start[offers + 1] - starts
+            gather = np.arange(int(lengths.sum())) + np.repeat(
+                starts - (np.cumsum(lengths) - lengths), lengths
+            )
+            neighbours = self.offer_item[gather]
+            on = self.on[neighbours]
+            sharing, where = np.unique(neighbours[on], return_inverse=True)
+            if sharing.size == 0:
+                continue
+            offer_of = np.repeat(offers, lengths)[on]
+            inside = np.bincount(where, weights=self.units[offer_of], minlength=sharing.size)
+            outside = self.reach[sharing] - inside.astype(np.int64)
+            wanted = np.maximum(self.demand[sharing] - outside, 0)
+            if demand + int(wanted.sum()) > room:
+                return True
+        return False
 
     def _switch(self, pool: int, items: np.ndarray, on: bool) -> None:
         graph = self.graphs[pool]

@@ -82,3 +82,27 @@ def test_before_the_deadline_a_need_that_fits_only_by_re_routing_is_taken_and_af
         if on_time.sum() > late.sum():
             return
     pytest.fail("no block where re-routing served more needs than fitting as the flow stands")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_cut_before_a_max_flow_refuses_only_needs_that_cannot_fit(seed):
+    """Pools._crowded_out spares the max-flow of a need that certainly does not fit: it must
+    never refuse one that does (checked against a max-flow from scratch), and it must catch
+    some once capacity runs out, or it is dead weight."""
+    caught = refused = 0
+    for block in blocks(seed, 0.5):
+        pools = Pools(block)
+        kept: list[int] = []
+        order = order_of(block, seed)
+        for need in order[block.need_coverable[order]]:
+            items = items_of(block, [need])
+            fits = feasible(block, [*kept, need])
+            crowded = pools._crowded_out(items)
+            assert not (crowded and fits)
+            assert pools.try_add(items) == fits
+            if fits:
+                kept.append(int(need))
+            else:
+                refused += 1
+                caught += crowded
+    assert refused > 0 and caught > 0
