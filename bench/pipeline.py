@@ -30,9 +30,10 @@ POLL_SECONDS = 0.002
 WARM_UP = 3
 
 
-def process_group(leader: int) -> list[int]:
-    """Pids of the processes in the leader's process group (a worker and its pool)."""
-    pids = []
+def process_tree(leader: int) -> list[int]:
+    """Pids of the leader and every process it started, and they started (a worker, its pool
+    and the pool's solver processes, which run in sessions and process groups of their own)."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -40,8 +41,12 @@ def process_group(leader: int) -> list[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == leader:
-            pids.append(int(entry.name))
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    pids, frontier = [], [leader]
+    while frontier:
+        pid = frontier.pop()
+        pids.append(pid)
+        frontier.extend(children.get(pid, ()))
     return pids
 
 
@@ -68,7 +73,7 @@ def proportional_kb(pid: int) -> int:
 
 
 class MemoryWatch(threading.Thread):
-    """Samples the memory of a process group: the largest process's peak RSS, and the group's
+    """Samples the memory of a process tree: the largest process's peak RSS, and the tree's
     total as RSS (shared pages counted in every process) and as PSS (shared pages split)."""
 
     def __init__(self, leader: int):
@@ -78,7 +83,7 @@ class MemoryWatch(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(0.05):
-            pids = process_group(self.leader)
+            pids = process_tree(self.leader)
             # VmHWM is each process's own high-water mark, so short peaks between samples count.
             self.peak_process_kb = max(
                 [self.peak_process_kb, *(memory_kb(p, "VmHWM") for p in pids)]
@@ -93,8 +98,8 @@ class MemoryWatch(threading.Thread):
         self.join()
         return {
             "peak_process_rss_mb": round(self.peak_process_kb / 1024, 1),
-            "peak_group_rss_mb": round(self.peak_total_kb / 1024, 1),
-            "peak_group_pss_mb": round(self.peak_proportional_kb / 1024, 1),
+            "peak_tree_rss_mb": round(self.peak_total_kb / 1024, 1),
+            "peak_tree_pss_mb": round(self.peak_proportional_kb / 1024, 1),
         }
 
 
