@@ -6,7 +6,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
@@ -87,6 +94,12 @@ def flatten_errors(detail: Any, path: str = "") -> Iterator[dict[str, str]]:
         }
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the limit."
+    default_code = "too_large"
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler answering application/problem+json."""
     if isinstance(exc, Http404):
@@ -97,6 +110,17 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Conflict):
         exc = ConflictError(exc.detail, exc.code)
+    elif isinstance(exc, RequestDataTooBig):  # a body without Content-Length, read past the limit
+        exc = BodyTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(
+            "The request has more than "
+            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields; send such data as JSON."
+            if isinstance(exc, TooManyFieldsSent)
+            else f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files."
+        )
+    elif isinstance(exc, SuspiciousOperation):  # Django answers these 400 outside DRF too
+        exc = exceptions.ParseError("The request could not be understood.")
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, TRANSIENT):
         # Rows are locked in primary-key order, so this should not happen; if PostgreSQL
         # still picks this transaction as a deadlock victim, the client may simply retry.

@@ -353,3 +353,35 @@ def test_odd_requests_never_answer_500(method, url, body, gov_editor, government
         problem(response, response.status_code)
     assert row_counts() == counts
     assert not Offer.objects.exists() and not Need.objects.exists()
+
+
+def test_a_form_with_more_fields_than_django_reads_is_a_400_problem_and_queues_no_run(
+    coordinator,
+):
+    """Found by the fuzzer: 1,001 `scope[need_ids][i]` form fields raised Django's
+    TooManyFieldsSent inside DRF's parser, which answered 500."""
+    from matching.models import MatchRun
+
+    form = "&".join(f"scope%5Bneed_ids%5D%5B{i}%5D=1" for i in range(1001))
+    runs = MatchRun.objects.count()
+    response = client_for(coordinator).post(
+        "/api/v1/match-runs/", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert "more than 1000 fields" in problem(response, 400)["detail"]
+    assert MatchRun.objects.count() == runs
+
+
+def test_a_query_string_with_more_fields_than_django_reads_is_a_400_problem(api):
+    query = "&".join(f"f{i}=1" for i in range(1001))
+    problem(api.get(f"/api/v1/needs/?{query}"), 400)
+
+
+def test_a_body_read_past_the_limit_without_a_content_length_is_a_413_problem():
+    """A chunked body has no Content-Length for the middleware to refuse; Django stops reading
+    it at DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from api.problems import problem_exception_handler
+
+    response = problem_exception_handler(RequestDataTooBig("too big"), {})
+    assert response.status_code == 413 and response.data["status"] == 413
