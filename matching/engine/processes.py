@@ -17,7 +17,7 @@ _PR_SET_PDEATHSIG = 1
 def _start(parent: int, niceness: int) -> None:
     """Ask the kernel to kill this process when its parent dies (Linux), so that a solver
     process never outlives a worker killed mid-run; exit at once if that already happened.
-    Then lower its priority by `niceness`."""
+    Then lower its priority by `niceness` (and its autogroup's: _own_autogroup)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -37,7 +37,8 @@ def _own_autogroup(niceness: int) -> None:
     between sessions. A worker started in a session of its own (a service manager, a terminal
     of its own) would then take half of the cores from the web server however niced its solvers
     are. So a niced solver process starts a session of its own and gives that session its
-    niceness. Without autogroup (or where the kernel refuses), this changes nothing.
+    niceness. Without autogroup this changes nothing; should the kernel refuse the niceness
+    after every try, the process keeps its own session at the default one.
 
     The kernel accepts one such change per 100 ms from unprivileged processes (EAGAIN), so the
     processes of one pool starting together try a few times."""
