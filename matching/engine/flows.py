@@ -30,7 +30,7 @@ from .components import Block
 
 _LIMIT = 2**31 - 1
 _FIRST_RUN = 256
-_CUT_ITEMS = 4  # the Hall test before a max-flow: for single needs, where refusals are
+_CUT_ITEMS = 4  # sets this small (one need) get the cut before their max-flow (_crowded_out)
 
 
 class Pools:
