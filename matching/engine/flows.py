@@ -62,7 +62,6 @@ class Pools:
         self.units = np.zeros(offers, dtype=np.int64)  # capacity in the same unit
         self.item_start = block.item_start
         self.edge_offer = block.edge_offer
-        self.item_degree = np.diff(block.item_start)
         # The items of each offer: offer o's pairs are offer_item[offer_start[o]:offer_start[o + 1]].
         by_offer = np.argsort(block.edge_offer, kind="stable")
         self.offer_item = block.edge_item[by_offer]
