@@ -170,6 +170,7 @@ def run(arguments: argparse.Namespace) -> dict:
         time_limit=arguments.time_limit,
         seed=arguments.seed,
         max_partners=arguments.max_partners,
+        substantial_share=arguments.substantial_share,
     )
     cpu_before = cpu_seconds()
     result = solve(problem, parameters)
@@ -184,6 +185,8 @@ def run(arguments: argparse.Namespace) -> dict:
             "seed": arguments.seed,
             "workers": arguments.workers,
             "max_partners": arguments.max_partners,
+            "top_k": arguments.top_k,
+            "substantial_share": arguments.substantial_share,
             "needs": metrics["needs"],
             "offers": metrics["offers"],
             "candidates": metrics["candidates"],
@@ -226,6 +229,12 @@ def arguments_parser() -> argparse.ArgumentParser:
         type=int,
         default=Parameters.max_partners,
         help="organizations per need item (a run may ask for 1-20)",
+    )
+    parser.add_argument(
+        "--substantial-share",
+        type=float,
+        default=Parameters.substantial_share,
+        help="candidates: offers that can supply this share of an item come first (0: by score)",
     )
     parser.add_argument("--pulp", action="store_true", help="also solve with PuLP + CBC")
     parser.add_argument("--pulp-time-limit", type=float, default=300.0)

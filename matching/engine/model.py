@@ -102,6 +102,10 @@ class Parameters:
     # in full. The partner cost still prefers fewer partners where the exact model runs.
     max_partners: int = 6
     top_k: int = 20
+    # Candidates: an item's top_k are first the offers that can supply at least this share of it
+    # from what they have left (or 1 / max_partners, if larger: with a cap of L organizations an
+    # item needs 1 / L of it from each on average), by score; then the others. 0: by score alone.
+    substantial_share: float = 0.2
     seed: int = 0
     time_limit: float = 60.0
     mip_gap: float = 0.005
@@ -123,6 +127,13 @@ class Parameters:
             "track_record": self.weight_track_record,
             "text": self.weight_text,
         }
+
+    def substantial_threshold(self) -> float:
+        """The share of an item an offer must be able to supply to rank among its first
+        candidates (0: none is preferred)."""
+        if self.substantial_share <= 0:
+            return 0.0
+        return max(self.substantial_share, 1.0 / max(1, self.max_partners))
 
     def priority_weight(self, priority: int) -> float:
         """The weight w(n) of a need of this priority."""
