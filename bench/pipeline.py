@@ -115,14 +115,14 @@ def wait_for_run(run_id: int, timeout: float) -> None:
     raise TimeoutError(f"run {run_id} did not finish within {timeout} s")
 
 
-def full_run(worker, timeout: float) -> dict:
+def full_run(worker, timeout: float, parameters: dict | None = None) -> dict:
     from matching.models import MatchRun
     from matching.services.runs import request_match_run
 
     watch = MemoryWatch(worker.process.pid)
     watch.start()
     started = time.perf_counter()
-    run = request_match_run(trigger=MatchRun.Trigger.MANUAL)
+    run = request_match_run(trigger=MatchRun.Trigger.MANUAL, parameters=parameters)
     wait_for_run(run.pk, timeout)
     wall = time.perf_counter() - started
     memory = watch.stop()
@@ -274,6 +274,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--skip-full-run", action="store_true")
+    parser.add_argument(
+        "--parameters",
+        type=json.loads,
+        default=None,
+        help="the full run's engine parameters as JSON, e.g. '{\"substantial_share\": 0}'",
+    )
     arguments = parser.parse_args()
 
     queue = f"bench-{os.getpid()}"
@@ -300,7 +306,7 @@ def main() -> None:
     worker.start()
     try:
         if not arguments.skip_full_run:
-            report["full_run"] = full_run(worker, arguments.timeout)
+            report["full_run"] = full_run(worker, arguments.timeout, arguments.parameters)
         report["new_need"] = new_need_latency(
             arguments.database_url, arguments.needs, arguments.seed, timeout=30
         )
