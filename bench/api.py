@@ -24,7 +24,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.calibration import pgbench_select_tps
+from bench.calibration import machine, pgbench_select_tps
 from bench.database import setup_django
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,7 +253,10 @@ def main() -> None:
     token = coordinator_token()
     base = f"http://127.0.0.1:{arguments.port}"
     report: dict = {
-        "calibration": {"pgbench_select_tps": pgbench_select_tps(arguments.database_url)},
+        "calibration": {
+            "pgbench_select_tps": pgbench_select_tps(arguments.database_url),
+            **machine(),
+        },
         "proposals": Proposal.objects.count(),
     }
     if not arguments.no_vacuum:

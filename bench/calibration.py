@@ -1,14 +1,20 @@
-"""The machine's calibration: `pgbench -S` TPS for 10 s against a scratch database.
+"""The machine's calibration: `pgbench -S` TPS for 10 s against a scratch database, a pure
+Python loop, and the versions of what the figures depend on.
 
 This machine is shared and noisy; every report carries this line so that figures from different
-days are compared as ratios to it.
+days are compared as ratios to it. The same engine run once took twice the CPU seconds on one
+afternoon as on the morning before, while the numpy product of bench.engine read the same: the
+loop measures the interpreter, and the versions rule out (or point to) a changed library.
 """
 
 from __future__ import annotations
 
+import platform
 import re
 import shutil
 import subprocess
+import time
+from importlib import metadata
 from urllib.parse import urlsplit
 
 from bench.database import create_database, server_url
@@ -45,3 +51,50 @@ def pgbench_select_tps(database_url: str, seconds: int = 10, clients: int = 8) -
     ).stdout
     match = re.search(r"tps = ([\d.]+)", output)
     return round(float(match.group(1))) if match else None
+
+
+PACKAGES = ("numpy", "scipy", "scikit-learn", "Django", "djangorestframework", "psycopg", "celery")
+
+
+def python_loop_seconds(rounds: int = 5) -> float:
+    """The best of `rounds` timings of a fixed pure-Python loop (about 0.1 s on this machine)."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number * number % 7
+        best = min(best, time.perf_counter() - started)
+    return round(best, 4)
+
+
+def cpu_model() -> str:
+    """The processor's model name (Linux), or the platform's."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def software() -> dict[str, str]:
+    """Python's and the main libraries' versions."""
+    versions = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    return versions
+
+
+def machine() -> dict:
+    """The calibration every report carries besides its own: the loop, the CPU, the versions."""
+    return {
+        "python_loop_seconds": python_loop_seconds(),
+        "cpu_model": cpu_model(),
+        "software": software(),
+    }

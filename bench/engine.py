@@ -21,11 +21,13 @@ import numpy as np
 
 from matching.engine import Parameters, Problem, Result, covers, solve
 
+from .calibration import machine
 from .generator import SIZES, generate
 
 
-def calibration() -> dict[str, float]:
-    """How fast this machine is right now: a fixed numpy product, cores and load."""
+def calibration() -> dict:
+    """How fast this machine is right now: a fixed numpy product, cores and load, a Python loop;
+    and the CPU model and library versions."""
     rng = np.random.default_rng(0)
     a, b = rng.random((1000, 1000)), rng.random((1000, 1000))
     started = time.perf_counter()
@@ -35,6 +37,7 @@ def calibration() -> dict[str, float]:
         "matmul_1000_x5_seconds": round(time.perf_counter() - started, 3),
         "nproc": os.cpu_count() or 0,
         "load_average_1m": round(os.getloadavg()[0], 2),
+        **machine(),
     }
 
 

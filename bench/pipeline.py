@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.calibration import pgbench_select_tps
+from bench.calibration import machine, pgbench_select_tps
 from bench.database import setup_django
 
 POLL_SECONDS = 0.002
@@ -294,7 +294,10 @@ def main() -> None:
     from tests.worker import WorkerProcess
 
     report: dict = {
-        "calibration": {"pgbench_select_tps": pgbench_select_tps(arguments.database_url)}
+        "calibration": {
+            "pgbench_select_tps": pgbench_select_tps(arguments.database_url),
+            **machine(),
+        }
     }
     worker = WorkerProcess(
         connection.settings_dict,

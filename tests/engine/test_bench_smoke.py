@@ -38,3 +38,8 @@ def test_the_engine_benchmark_reports_a_correct_answer_at_a_reduced_size_s():
     assert 0 < report["coverage"] <= report["lp_bound"] + 1e-9
     assert report["coverage"] >= report["greedy_coverage"]
     assert report["ratio_to_bound"] <= 1.0
+    assert report["substantial_share"] == Parameters.substantial_share
+    calibration = report["calibration"]
+    assert calibration["python_loop_seconds"] > 0
+    assert calibration["software"]["numpy"] != "absent"
+    assert calibration["software"]["scipy"] != "absent"
