@@ -154,11 +154,16 @@ def _check_group(catalogue, parameters, text, k, items, offers, levels, kept, re
     """Hard rules and scores for one group's matrix; keeps each item's k best (and ties)."""
     need = catalogue.item_need[items]
     rate = _rates(catalogue, items, offers)
-    minimum = np.minimum(catalogue.offer_min[offers], catalogue.offer_remaining[offers])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        min_share = np.where(
-            minimum[None, :] > 0, minimum[None, :] * rate / catalogue.item_remaining[items, None], 0
-        )
+    item_remaining = catalogue.item_remaining[items, None]
+
+    def share(quantity: np.ndarray) -> np.ndarray:
+        """Each offer's quantity (in its own unit) as a share of each item."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return quantity[None, :] * rate / item_remaining
+
+    remaining = catalogue.offer_remaining[offers]
+    minimum = np.minimum(catalogue.offer_min[offers], remaining)
+    min_share = np.where(minimum[None, :] > 0, share(minimum), 0)
     failures = {
         OWN_ORGANIZATION: catalogue.offer_org[offers][None, :] == catalogue.need_org[need][:, None],
         AVAILABLE_TOO_LATE: catalogue.offer_from[offers][None, :]
@@ -180,13 +185,7 @@ def _check_group(catalogue, parameters, text, k, items, offers, levels, kept, re
             rejected[reason][1].append(offers[column])
             blocked &= ~failures[reason][empty]
     score = np.where(alive, group_scores(catalogue, parameters, text, offers, levels, need), -1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        reach = (
-            catalogue.offer_remaining[offers][None, :]
-            * rate
-            / catalogue.item_remaining[items, None]
-        )
-    preferred = alive & (reach >= parameters.substantial_threshold())
+    preferred = alive & (share(remaining) >= parameters.substantial_threshold())
     if offers.size > k:
         # Each item's k-th best (preferred offers first, then by score); ties with it are kept
         # and broken by offer id later. Scores are in [0, 1], so + 2 puts preferred pairs first.
