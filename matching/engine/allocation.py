@@ -380,6 +380,16 @@ def whole_needs_milp(
     return WholeNeeds(share, covered, str(result.message), gap)
 
 
+def relaxation_bound(block: Block, parameters: Parameters, time_limit: float) -> float:
+    """The LP relaxation's optimum of the full coalition model with Σ_n w(n)·y(n) alone (the
+    weight of every need when the solver returns nothing)."""
+    model, y0 = _whole_needs_model(block, parameters, exact=True)
+    primary_only = np.zeros(model.width)
+    primary_only[y0 : y0 + block.need_id.size] = block.need_weight
+    relaxed = model.solve(time_limit, parameters.mip_gap, relax=True, cost=primary_only)
+    return float(-relaxed.fun) if relaxed.x is not None else float(block.need_weight.sum())
+
+
 def allocate_block(
     block: Block, parameters: Parameters, time_limit: float, workers: int = 1
 ) -> BlockOutcome:
@@ -392,11 +402,7 @@ def allocate_block(
     greedy_share, greedy_covered = greedy_whole(block, parameters.max_partners)
     greedy_primary = float(block.need_weight[greedy_covered].sum())
     if block.size <= parameters.exact_edge_limit:
-        model, y0 = _whole_needs_model(block, parameters, exact=True)
-        primary_only = np.zeros(model.width)
-        primary_only[y0 : y0 + block.need_id.size] = block.need_weight
-        relaxed = model.solve(time_limit, parameters.mip_gap, relax=True, cost=primary_only)
-        bound = float(-relaxed.fun) if relaxed.x is not None else float(block.need_weight.sum())
+        bound = relaxation_bound(block, parameters, time_limit)
         remaining = max(0.05, time_limit - (time.perf_counter() - started))
         whole = whole_needs_milp(block, parameters, remaining, exact=True)
         method = "milp"

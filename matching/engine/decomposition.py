@@ -339,6 +339,16 @@ def _split(block: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return regions, edge_region, share * block.offer_capacity[:, None]
 
 
+def lp_optimum(block: Block, parameters: Parameters) -> float:
+    """LP*: the optimum of the whole-needs LP relaxation of the whole block, which D bounds from
+    above. One LP over every pair of the component (minutes at XL), so not part of a run."""
+    block = replace(block, need_coverable=coverable_within_cap(block, _cap(parameters)))
+    relaxed = whole_needs_lp(block, _cap(parameters))
+    if relaxed is None:  # every need that could be served: still an upper bound
+        return float(block.need_weight[block.need_coverable].sum())
+    return relaxed.value
+
+
 def allocate_large(
     block: Block, parameters: Parameters, time_limit: float, workers: int
 ) -> tuple[WholeNeeds | None, float, str]:

@@ -64,20 +64,10 @@ def solve(
 
     report("scoring", 15)
     terms, score = candidates.terms, candidates.score
-    kinds = sorted({offer.organization_kind for offer in problem.offers})
-    kind_code = np.array([kinds.index(o.organization_kind) for o in problem.offers], np.int64)
     lap("scoring")
 
     report("allocation", 30)
-    blocks = split_blocks(
-        catalogue,
-        candidates.offer,
-        candidates.item,
-        score,
-        candidates.rate,
-        candidates.min_share,
-        kind_code[candidates.offer] if len(candidates) else np.zeros(0, np.int64),
-    )
+    blocks = component_blocks(problem, catalogue, candidates)
     outcomes = _allocate(blocks, parameters, report)
     share = np.zeros(len(candidates))
     greedy = np.zeros(len(candidates))
@@ -126,6 +116,21 @@ def solve(
     )
     report("done", 100)
     return Result(proposals=tuple(proposals), metrics=metrics)
+
+
+def component_blocks(problem: Problem, catalogue, candidates) -> list[Block]:
+    """The candidate graph's independent components, as the allocation solves them."""
+    kinds = sorted({offer.organization_kind for offer in problem.offers})
+    kind_code = np.array([kinds.index(o.organization_kind) for o in problem.offers], np.int64)
+    return split_blocks(
+        catalogue,
+        candidates.offer,
+        candidates.item,
+        candidates.score,
+        candidates.rate,
+        candidates.min_share,
+        kind_code[candidates.offer] if len(candidates) else np.zeros(0, np.int64),
+    )
 
 
 @dataclass(frozen=True)

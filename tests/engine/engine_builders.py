@@ -78,24 +78,12 @@ def problem(offers, needs, rates=None) -> Problem:
 
 def components(generated: Problem, parameters=None):
     """The components solve() hands to the allocation, built the same way."""
-    import numpy as np
-
     from matching.engine import Parameters
     from matching.engine.candidates import rank_candidates
     from matching.engine.catalogue import build_catalogue
-    from matching.engine.components import split_blocks
+    from matching.engine.solve import component_blocks
 
     parameters = parameters or Parameters()
     catalogue = build_catalogue(generated, parameters)
     candidates = rank_candidates(generated, catalogue, parameters)
-    kinds = sorted({offer.organization_kind for offer in generated.offers})
-    kind_code = np.array([kinds.index(o.organization_kind) for o in generated.offers], np.int64)
-    return split_blocks(
-        catalogue,
-        candidates.offer,
-        candidates.item,
-        candidates.score,
-        candidates.rate,
-        candidates.min_share,
-        kind_code[candidates.offer] if len(candidates) else np.zeros(0, np.int64),
-    )
+    return component_blocks(generated, catalogue, candidates)

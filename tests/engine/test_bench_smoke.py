@@ -2,8 +2,9 @@
 
 import json
 
-from bench.engine import arguments_parser, run
-from matching.engine import Parameters
+from bench.engine import arguments_parser, lp_relaxation, run
+from bench.generator import generate
+from matching.engine import Parameters, solve
 
 KEYS = {
     "coverage",
@@ -38,8 +39,20 @@ def test_the_engine_benchmark_reports_a_correct_answer_at_a_reduced_size_s():
     assert 0 < report["coverage"] <= report["lp_bound"] + 1e-9
     assert report["coverage"] >= report["greedy_coverage"]
     assert report["ratio_to_bound"] <= 1.0
+    assert report["lp_bound_is"] == "LP optimum"
+    assert report["lp_bound"] <= report["certified_bound"] + 1e-6
     assert report["substantial_share"] == Parameters.substantial_share
     calibration = report["calibration"]
     assert calibration["python_loop_seconds"] > 0
     assert calibration["software"]["numpy"] != "absent"
     assert calibration["software"]["scipy"] != "absent"
+
+
+def test_the_lp_optimum_lies_between_the_answer_and_the_certified_bound_of_decomposed_blocks():
+    problem = generate("S", 0.8, 3, scale=0.2)
+    # A low exact limit sends the components to the decomposition, whose bound is D ≥ LP*.
+    parameters = Parameters(workers=1, time_limit=30, exact_edge_limit=300)
+    metrics = solve(problem, parameters).metrics
+    assert any(method.startswith("lp-rounding") for method in metrics["methods"])
+    optimum = lp_relaxation(problem, parameters)["lp_optimum"]
+    assert metrics["coverage"] - 1e-6 <= optimum <= metrics["lp_bound"] + 1e-6
