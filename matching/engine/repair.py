@@ -1,0 +1,154 @@
+"""Step 4 of the decomposition: each need still unserved, tried again with its neighbours.
+
+The regions serve their chosen needs within the partner cap and the minimum pieces by LP rounds
+(decomposition.serve_within_cap); a need whose LP shares break the cap and that cannot be served
+again from what is left drops out, although re-arranging a few other needs would often make room
+for it. So, for every coverable need still unserved, heaviest first: its neighbourhood is the need
+with the served needs that hold the largest shares of its offers' capacity. Every other need keeps
+its shares; the neighbourhood is solved again over the capacity the others leave, and its new
+shares replace the old when they serve more weight in full (so no step loses weight).
+
+Two passes: the first solves each neighbourhood by the same LP rounds as the regions (about a
+hundredth of a second), the second, for the needs still unserved, by the whole-needs MILP with the
+partner cap and minimum pieces exact (allocation.whole_needs_milp; a tenth of a second, a larger
+neighbourhood). Either is skipped when the neighbourhood's LP relaxation cannot beat what the
+neighbours hold by half the smallest weight among them (most tries). Both stop at the deadline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .allocation import WholeNeeds, covered_needs, whole_needs_milp
+from .components import Block, sub_block
+from .decomposition import Relaxation, acceptable, serve_relaxation, serve_within_cap
+from .model import Parameters
+from .processes import solver_pool
+
+# Served needs taken into a neighbourhood: by LP rounds, by MILP.
+_ROUNDS_NEIGHBOURS = 25
+_MILP_NEIGHBOURS = 15
+# Seconds one neighbourhood's MILP may take (most take a few hundredths).
+_MILP_SECONDS = 0.5
+# Capacity below this share of an offer is not offered to a neighbourhood (badly scaled rows).
+_CRUMB = 1e-6
+
+Solver = Callable[[Block, Parameters, float, Relaxation], WholeNeeds | None]
+
+
+def by_rounds(
+    part: Block, parameters: Parameters, deadline: float, relaxed: Relaxation
+) -> WholeNeeds | None:
+    """The neighbourhood served by the regions' LP rounds (relaxed: their first LP)."""
+    cap = max(1, parameters.max_partners)
+    share = serve_within_cap(part, cap, deadline, first=relaxed)
+    covered = covered_needs(part, share) & acceptable(part, share, cap)
+    return WholeNeeds(np.where(covered[part.need_of_edge()], share, 0.0), covered, "rounds", 0.0)
+
+
+def by_milp(
+    part: Block, parameters: Parameters, deadline: float, relaxed: Relaxation
+) -> WholeNeeds | None:
+    """The neighbourhood's whole-needs MILP."""
+    seconds = min(_MILP_SECONDS, deadline - time.perf_counter())
+    return whole_needs_milp(part, parameters, seconds, exact=False)
+
+
+def repair_aside(
+    block: Block, share: np.ndarray, parameters: Parameters, deadline: float, workers: int
+) -> np.ndarray:
+    """repair(), in a solver process of its own when the run uses them (workers > 1), so that it
+    runs at the solver's lower priority (processes.py) like the regions before it."""
+    if workers <= 1 or not (block.need_coverable & ~covered_needs(block, share)).any():
+        return repair(block, share, parameters, deadline)
+    with solver_pool(1, parameters.solver_niceness) as pool:
+        return pool.submit(repair, block, share, parameters, deadline).result()
+
+
+def repair(block: Block, share: np.ndarray, parameters: Parameters, deadline: float) -> np.ndarray:
+    """Shares serving at least the same needs in full, and more where neighbourhoods allow."""
+    state = _Repair(block, share, max(1, parameters.max_partners))
+    for neighbours, solver in ((_ROUNDS_NEIGHBOURS, by_rounds), (_MILP_NEIGHBOURS, by_milp)):
+        for need in state.waiting():
+            if time.perf_counter() >= deadline:
+                return state.share
+            if not state.covered[need]:
+                state.try_need(need, neighbours, solver, parameters, deadline)
+    return state.share
+
+
+class _Repair:
+    """The shares being repaired, with each offer's load and the needs served in full."""
+
+    def __init__(self, block: Block, share: np.ndarray, cap: int) -> None:
+        self.block = block
+        self.cap = cap
+        self.share = share.copy()
+        self.need_of_edge = block.need_of_edge()
+        self.use = block.edge_use() / block.offer_capacity[block.edge_offer]  # at share 1
+        self.by_offer = np.argsort(block.edge_offer, kind="stable")
+        self.offer_start = np.searchsorted(
+            block.edge_offer[self.by_offer], np.arange(block.offer_id.size + 1)
+        )
+        self.edge_start = block.item_start[block.need_item_start]
+        self.load = self._load(np.arange(block.size))
+        self.covered = covered_needs(block, self.share)
+
+    def waiting(self) -> np.ndarray:
+        """Coverable needs not served in full, heaviest first."""
+        block = self.block
+        needs = np.flatnonzero(block.need_coverable & ~self.covered)
+        return needs[np.lexsort((block.need_id[needs], -block.need_weight[needs]))]
+
+    def _load(self, edges: np.ndarray) -> np.ndarray:
+        """Share of each offer's capacity the given edges take."""
+        return np.bincount(
+            self.block.edge_offer[edges],
+            weights=(self.share * self.use)[edges],
+            minlength=self.block.offer_id.size,
+        )
+
+    def _edges_of(self, needs: np.ndarray) -> np.ndarray:
+        start = self.edge_start
+        return np.concatenate([np.arange(start[n], start[n + 1]) for n in needs])
+
+    def _neighbours(self, need: int, count: int) -> np.ndarray:
+        """The served needs holding the largest shares of the capacity of the need's offers."""
+        offers = np.unique(self.block.edge_offer[self._edges_of(np.array([need]))])
+        nearby = np.concatenate(
+            [self.by_offer[self.offer_start[o] : self.offer_start[o + 1]] for o in offers]
+        )
+        nearby = nearby[self.share[nearby] > 0]
+        holders, held = np.unique(self.need_of_edge[nearby], return_inverse=True)
+        hold = np.bincount(held.ravel(), weights=(self.share * self.use)[nearby])
+        return holders[np.lexsort((holders, -hold))[:count]]
+
+    def try_need(
+        self, need: int, neighbours: int, solver: Solver, parameters: Parameters, deadline: float
+    ) -> None:
+        block = self.block
+        group = np.sort(np.append(self._neighbours(need, neighbours), need))
+        edges = self._edges_of(group)
+        held = self._load(edges)
+        free = np.maximum(1.0 - self.load + held, 0.0)  # share of each offer's capacity
+        edges = edges[free[block.edge_offer[edges]] > _CRUMB]
+        part = sub_block(block, edges, free * block.offer_capacity)
+        before = float(block.need_weight[group[self.covered[group]]].sum())
+        # Beating `before` takes a real gain: half the smallest weight in the group.
+        better = before + 0.5 * float(block.need_weight[group].min())
+        relaxed = serve_relaxation(part, self.cap)
+        if relaxed is None or relaxed.value < better:
+            return
+        found = solver(part, parameters, deadline, relaxed)
+        if found is None or float(part.need_weight[found.covered].sum()) < better:
+            return
+        self.share[self._edges_of(group)] = 0.0
+        self.share[edges] = found.share
+        self.load += self._load(edges) - held
+        self.covered[group] = False
+        self.covered[
+            group[np.isin(block.need_position[group], part.need_position[found.covered])]
+        ] = True
