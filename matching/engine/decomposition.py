@@ -77,7 +77,7 @@ _INTERIOR_POINT_EDGES = 50_000
 # of the time limit at the latest (the partial fill follows). Its gains come early: at M, of the
 # 72 units of weight it recovers when left to finish (26 s), 34 come in 0.5 s, 53 in 3 s, 65 in 8 s.
 _REPAIR_TIMES = 2.0
-_REPAIR_UNTIL = 0.9
+_REPAIR_UNTIL = 0.8
 
 
 @dataclass(frozen=True)
