@@ -136,11 +136,22 @@ class _Repair:
         free = np.maximum(1.0 - self.load + held, 0.0)  # share of each offer's capacity
         edges = edges[free[block.edge_offer[edges]] > _CRUMB]
         part = sub_block(block, edges, free * block.offer_capacity)
+        here = np.searchsorted(part.need_position, block.need_position[need])
+        if (
+            here == part.need_id.size
+            or part.need_position[here] != block.need_position[need]
+            or not part.need_coverable[here]
+        ):
+            return  # an item of the need has no offer with capacity left to give
         before = float(block.need_weight[group[self.covered[group]]].sum())
         # Beating `before` takes a real gain: half the smallest weight in the group.
         better = before + 0.5 * float(block.need_weight[group].min())
         relaxed = serve_relaxation(part, self.cap)
         if relaxed is None or relaxed.value < better:
+            return
+        # The LP rounds serve the needs their first LP serves in full; the later rounds only
+        # close pairs, which seldom completes a need that LP left partial.
+        if solver is by_rounds and relaxed.y[here] < 1 - 1e-6:
             return
         found = solver(part, parameters, deadline, relaxed)
         if found is None or float(part.need_weight[found.covered].sum()) < better:
