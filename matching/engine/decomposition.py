@@ -13,7 +13,8 @@ area), too large for one MILP. It is solved in five steps.
    scarcity price). Whole needs are then inserted in the LP's order, each accepted when max-flows
    that may re-route earlier choices still meet every demand (flows.py), and the chosen needs are
    served by an LP within the partner cap and the minimum pieces (serve_within_cap); needs that
-   cannot be drop out. Needs that no cap-sized coalition could ever cover are left out from the start.
+   cannot be served drop out. Needs that no cap-sized coalition could ever cover are left out
+   from the start.
    After the regions' shared deadline, only the needs the LP serves in full are still checked by
    max-flow; the others are taken when they fit in what the offers have left as the flow stands
    (a region that starts late still serves most of what it can).
