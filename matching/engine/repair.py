@@ -131,10 +131,10 @@ class _Repair:
     ) -> None:
         block = self.block
         group = np.sort(np.append(self._neighbours(need, neighbours), need))
-        edges = self._edges_of(group)
-        held = self._load(edges)
+        group_edges = self._edges_of(group)
+        held = self._load(group_edges)
         free = np.maximum(1.0 - self.load + held, 0.0)  # share of each offer's capacity
-        edges = edges[free[block.edge_offer[edges]] > _CRUMB]
+        edges = group_edges[free[block.edge_offer[group_edges]] > _CRUMB]
         part = sub_block(block, edges, free * block.offer_capacity)
         here = np.searchsorted(part.need_position, block.need_position[need])
         if (
@@ -156,7 +156,7 @@ class _Repair:
         found = solver(part, parameters, deadline, relaxed)
         if found is None or float(part.need_weight[found.covered].sum()) < better:
             return
-        self.share[self._edges_of(group)] = 0.0
+        self.share[group_edges] = 0.0
         self.share[edges] = found.share
         self.load += self._load(edges) - held
         self.covered[group] = False
