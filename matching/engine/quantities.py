@@ -107,9 +107,70 @@ def round_lines(
     below = (offer_quantity > 0) & (offer_quantity < minimum - 1e-9)
     offer_quantity[below] = 0.0
     item_quantity[below] = 0.0
+    _top_up(
+        offer_quantity,
+        item_quantity,
+        offer,
+        item,
+        rate,
+        unit,
+        offer_remaining,
+        item_remaining,
+        whole,
+    )
     return Quantities(
         item_quantity=np.round(item_quantity, 2), offer_quantity=np.round(offer_quantity, 2)
     )
+
+
+def _top_up(
+    offer_quantity: np.ndarray,
+    item_quantity: np.ndarray,
+    offer: np.ndarray,
+    item: np.ndarray,
+    rate: np.ndarray,
+    unit: np.ndarray,
+    offer_remaining: np.ndarray,
+    item_remaining: np.ndarray,
+    whole: np.ndarray,
+) -> None:
+    """In place: an item the solver serves in full but that rounding left a few units (or
+    cents) short gets them from one of its lines whose offer still has room.
+
+    Converted money is what this catches: each line's credit is rounded to the item's cent, so
+    three converted lines can each round down and leave the item a cent short with room to
+    spare in every offer. The line grows by the fewest offer units that make up the shortfall;
+    the item is credited only what it needs."""
+    received = np.bincount(item, weights=item_quantity, minlength=item_remaining.size)
+    missing = item_remaining - received
+    short = np.unique(item[whole & (item_quantity > 0)])
+    short = short[missing[short] > 1e-9]
+    if short.size == 0:
+        return
+    used = np.bincount(offer, weights=offer_quantity, minlength=offer_remaining.size)
+    for i in short:
+        for line in np.flatnonzero((item == i) & (offer_quantity > 0)):
+            step = unit[line]
+            o = offer[line]
+            room = np.floor((offer_remaining[o] - used[o]) / step + _EPS)
+            if room < 1:
+                continue
+            # The fewest offer units whose credit, rounded as item_amount rounds, makes up the
+            # shortfall (rounding to the nearest cent may need one unit fewer or one more).
+            least = max(1.0, np.ceil(missing[i] / (step * rate[line]) - _EPS) - 1)
+            for extra in np.arange(least, min(room, least + 2) + 1):
+                credit = np.round((offer_quantity[line] + extra * step) * rate[line] / step) * step
+                gain = min(credit - item_quantity[line], missing[i])
+                if gain >= missing[i] - 1e-9:
+                    break
+            else:
+                continue
+            given = extra * step if rate[line] != 1.0 else gain  # plain lines: offer = item
+            offer_quantity[line] = np.round(offer_quantity[line] + given, 2)
+            item_quantity[line] = np.round(item_quantity[line] + gain, 2)
+            used[o] += given
+            missing[i] = 0.0
+            break
 
 
 def _respect_capacity(units: np.ndarray, offer: np.ndarray, cap: np.ndarray) -> np.ndarray:

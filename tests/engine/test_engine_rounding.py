@@ -58,3 +58,37 @@ def test_rerouting_never_takes_a_line_below_its_offers_minimum():
     assert (quantities.offer_quantity[kept & (OFFER == 0)] >= 1.0).all()
     assert (used(quantities) <= [1.0, 1.0, 0.5]).all()
     assert served(quantities).sum() == 1.0
+
+
+def converted(offer_remaining):
+    # 48.12 USD from three offers in another currency (one of its units is worth 0.77 USD),
+    # shares 0.2 / 0.2 / 0.6. Each line floors to whole cents of the offer's currency and its
+    # credit is rounded to the dollar cent: 9.62 + 9.62 + 28.87 = 48.11, and handing one cent
+    # back per line does not make up for three roundings.
+    return round_lines(
+        np.array([0.2, 0.2, 0.6]),
+        np.array([0, 1, 2]),
+        np.array([0, 0, 0]),
+        rate=np.full(3, 0.77),
+        financial=np.ones(3, dtype=bool),
+        item_remaining=np.array([48.12]),
+        offer_remaining=np.array(offer_remaining),
+        offer_minimum=np.zeros(3),
+        offer_financial=np.ones(3, dtype=bool),
+    )
+
+
+def test_converted_money_a_cent_short_is_made_up_from_an_offer_with_room():
+    quantities = converted(offer_remaining=(100.0, 100.0, 100.0))
+    assert round(quantities.item_quantity.sum(), 2) == 48.12
+    assert (quantities.offer_quantity <= 100.0).all()
+    # No line is credited more than its offer's amount is worth (to the cent).
+    credit = np.round(quantities.offer_quantity * 0.77, 2)
+    assert (quantities.item_quantity <= credit + 1e-9).all()
+    assert quantities.offer_quantity.tolist() == [12.51, 12.5, 37.49]  # one cent more, once
+
+
+def test_without_room_in_any_offer_the_item_stays_a_cent_short():
+    quantities = converted(offer_remaining=(12.5, 12.5, 37.49))
+    assert round(quantities.item_quantity.sum(), 2) == 48.11
+    assert (quantities.offer_quantity <= [12.5, 12.5, 37.49]).all()
