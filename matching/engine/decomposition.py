@@ -1,7 +1,7 @@
 """Large components: decomposition by region, LP-guided rounding, and a certified bound.
 
 A national registry's candidate graph is one component (national and global offers reach every
-area), too large for one MILP. It is solved in five steps.
+area), too large for one MILP. It is solved in six steps.
 
 1. Regions. Needs are grouped by the country of their area. An offer whose candidate needs all lie
    in one region belongs to it; an offer reaching several (a global offer) is shared, and its
@@ -20,10 +20,14 @@ area), too large for one MILP. It is solved in five steps.
    (a region that starts late still serves most of what it can).
 3. The whole component: needs still not served are inserted over what is left of every offer, the
    unused part of shared offers included.
-4. Repair (repair.py), up to twice as long as steps 1-3 took, within the time limit:
+4. Extension (extend), for as long as steps 1-3 took: over the whole component, each item keeps
+   cap organizations (those serving it now, then the LP's), so that any flow respects the cap;
+   the served needs are inserted again, then the others, by max-flows that may move the served
+   needs to other partners and capacity between regions.
+5. Repair (repair.py), up to twice as long as steps 1-4 took, within the time limit:
    each need still not served is tried again with the served needs that hold its offers'
    capacity, in a small model of their own.
-5. The bound. For any prices λ ≥ 0, weak duality gives an upper bound of the LP optimum LP*:
+6. The bound. For any prices λ ≥ 0, weak duality gives an upper bound of the LP optimum LP*:
 
        LP* ≤ D(λ) = Σ_o λ(o)·c(o) + Σ_n max(0, w(n) - Σ_{i∈n} min_{e at i} λ(o(e))·u(e))
 
@@ -74,7 +78,7 @@ _FULL_ROUNDS = 2
 # serves the chosen needs (serve_within_cap), whose needs nearly all fit: there the dual simplex
 # took 4.9 s against 23.2 s on the largest XL region's (138k pairs), the same optimum.
 _INTERIOR_POINT_EDGES = 50_000
-# Step 4 (repair.py) may work _REPAIR_TIMES as long as steps 1-3 took, and until _REPAIR_UNTIL
+# Step 5 (repair.py) may work _REPAIR_TIMES as long as steps 1-4 took, and until _REPAIR_UNTIL
 # of the time limit at the latest (the partial fill follows). Its gains come early: at M, of the
 # 72 units of weight it recovers when left to finish (26 s), 34 come in 0.5 s, 53 in 3 s, 65 in 8 s.
 _REPAIR_TIMES = 2.0
@@ -90,6 +94,8 @@ class RegionOutcome:
     cap_price: np.ndarray  # per item of the region block
     relaxation: float
     status: str
+    flow: np.ndarray  # the LP's shares per region edge
+    y: np.ndarray  # the LP's y* per region need
 
 
 @dataclass(frozen=True)
@@ -333,6 +339,76 @@ def _leftovers(
     return share
 
 
+def extend(
+    block: Block,
+    share: np.ndarray,
+    flow: np.ndarray,
+    y: np.ndarray,
+    price: np.ndarray,
+    cap: int,
+    deadline: float,
+) -> np.ndarray:
+    """Step 4: more whole needs, the served ones free to move to other partners.
+
+    Each item keeps the pairs of cap organizations: those serving it now first, then those the
+    LP gives most. On these pairs every allocation respects the partner cap, so whole needs are
+    inserted by max-flow (flows.insert_needs), the needs served now first (they fit together:
+    the current shares are such a flow), then the others in the LP's order; the max-flows may
+    re-route the served needs within their items' organizations. The chosen needs are served
+    again by serve_within_cap (minimum pieces); the answer is kept when it serves more weight."""
+    keep = np.flatnonzero(within_cap(block, share * 1e3 + flow, cap))
+    if keep.size == 0:
+        return share
+    part = sub_block(block, keep, block.offer_capacity)
+    position = np.searchsorted(block.need_position, part.need_position)
+    served = covered_needs(block, share)[position]
+    base = insertion_order(part, y[position], price[np.unique(block.edge_offer[keep])])
+    order = np.concatenate([base[served[base]], base[~served[base]]])
+    chosen, _ = insert_needs(part, order, deadline, always=int(served.sum()))
+    if not (chosen & ~served).any():
+        return share
+    edges = np.flatnonzero(chosen[part.need_of_edge()])
+    again = sub_block(part, edges, part.offer_capacity)
+    new = serve_within_cap(again, cap, deadline)
+    done = covered_needs(again, new) & acceptable(again, new, cap)
+    if again.need_weight[done].sum() <= _weight(block, share):
+        return share
+    result = np.zeros(block.size)
+    result[keep[edges]] = np.where(done[again.need_of_edge()], new, 0.0)
+    return result
+
+
+def improve(
+    block: Block,
+    share: np.ndarray,
+    flow: np.ndarray,
+    y: np.ndarray,
+    price: np.ndarray,
+    parameters: Parameters,
+    started: float,
+    time_limit: float,
+) -> np.ndarray:
+    """Steps 4 and 5: the extension for as long as steps 1-3 took, then the repair for up to
+    twice as long as everything before, neither past _REPAIR_UNTIL of the time limit."""
+    from .repair import repair  # (repair.py builds on this module)
+
+    last = started + _REPAIR_UNTIL * time_limit
+    now = time.perf_counter()
+    share = extend(block, share, flow, y, price, _cap(parameters), min(last, now + (now - started)))
+    now = time.perf_counter()
+    return repair(block, share, parameters, min(last, now + _REPAIR_TIMES * (now - started)))
+
+
+def improve_aside(block, share, flow, y, price, parameters, started, time_limit, workers):
+    """improve(), in a solver process of its own when the run uses them (workers > 1), so that
+    it runs at the solvers' lower priority (processes.py) like the regions before it."""
+    arguments = (block, share, flow, y, price, parameters, started, time_limit)
+    if workers <= 1 or not (block.need_coverable & ~covered_needs(block, share)).any():
+        return improve(*arguments)
+    with solver_pool(1, parameters.solver_niceness) as pool:
+        return pool.submit(improve, *arguments).result()
+
+
 def solve_region(
     block: Block, parameters: Parameters, deadline: float, coefficient: np.ndarray
 ) -> RegionOutcome:
@@ -341,9 +417,25 @@ def solve_region(
     relaxed = whole_needs_lp(block, _cap(parameters), coefficient=coefficient)
     if relaxed is None:
         nothing = np.zeros(block.offer_id.size)
-        return RegionOutcome(np.zeros(block.size), nothing, np.zeros(block.item_need.size), 0, "")
+        return RegionOutcome(
+            np.zeros(block.size),
+            nothing,
+            np.zeros(block.item_need.size),
+            0,
+            "",
+            np.zeros(block.size),
+            np.zeros(block.need_id.size),
+        )
     share = round_block(block, relaxed, parameters, deadline)
-    return RegionOutcome(share, relaxed.price, relaxed.cap_price, relaxed.value, "lp-rounding")
+    return RegionOutcome(
+        share,
+        relaxed.price,
+        relaxed.cap_price,
+        relaxed.value,
+        "lp-rounding",
+        relaxed.flow,
+        relaxed.y,
+    )
 
 
 def _cap(parameters: Parameters) -> int:
@@ -374,7 +466,7 @@ def lp_optimum(block: Block, parameters: Parameters) -> float:
 def allocate_large(
     block: Block, parameters: Parameters, time_limit: float, workers: int
 ) -> tuple[WholeNeeds | None, float, str]:
-    """Steps 1-5 for one large block: whole needs, the certified bound, the method's name."""
+    """Steps 1-6 for one large block: whole needs, the certified bound, the method's name."""
     started = time.perf_counter()
     block = replace(block, need_coverable=coverable_within_cap(block, _cap(parameters)))
     regions, edge_region, capacity = _split(block)
@@ -405,18 +497,18 @@ def allocate_large(
     share = np.zeros(block.size)
     price = np.zeros(block.offer_id.size)
     cap_price = np.zeros(block.item_need.size)
+    flow = np.zeros(block.size)
+    y = np.zeros(block.need_id.size)
     for task, outcome in zip(tasks, outcomes, strict=True):
         share[task.edges] = outcome.share
+        flow[task.edges] = outcome.flow
+        y[np.searchsorted(block.need_position, task.need_position)] = outcome.y
         offers = np.unique(block.edge_offer[task.edges])
         price[offers] = np.maximum(price[offers], outcome.price)
         cap_price[np.unique(block.edge_item[task.edges])] = outcome.cap_price
     bound = dual_bound(block, price, cap_price, _cap(parameters))
     share = _leftovers(block, share, price, parameters, started + time_limit)
-    from .repair import repair_aside  # (repair.py builds on this module)
-
-    now = time.perf_counter()
-    until = min(started + _REPAIR_UNTIL * time_limit, now + _REPAIR_TIMES * (now - started))
-    share = repair_aside(block, share, parameters, until, workers)
+    share = improve_aside(block, share, flow, y, price, parameters, started, time_limit, workers)
     covered = covered_needs(block, share)
     method = "lp-rounding" if len(tasks) == 1 else f"lp-rounding, {len(tasks)} regions"
     return WholeNeeds(share, covered, "lp-rounding", 0.0), bound, method

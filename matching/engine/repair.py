@@ -1,4 +1,4 @@
-"""Step 4 of the decomposition: each need still unserved, tried again with its neighbours.
+"""Step 5 of the decomposition: each need still unserved, tried again with its neighbours.
 
 The regions serve their chosen needs within the partner cap and the minimum pieces by LP rounds
 (decomposition.serve_within_cap); a need whose LP shares break the cap and that cannot be served
@@ -26,7 +26,6 @@ from .allocation import WholeNeeds, covered_needs, whole_needs_milp
 from .components import Block, sub_block
 from .decomposition import Relaxation, acceptable, serve_relaxation, serve_within_cap
 from .model import Parameters
-from .processes import solver_pool
 
 # Served needs taken into a neighbourhood: by LP rounds, by MILP.
 _ROUNDS_NEIGHBOURS = 25
@@ -55,17 +54,6 @@ def by_milp(
     """The neighbourhood's whole-needs MILP."""
     seconds = min(_MILP_SECONDS, deadline - time.perf_counter())
     return whole_needs_milp(part, parameters, seconds, exact=False)
-
-
-def repair_aside(
-    block: Block, share: np.ndarray, parameters: Parameters, deadline: float, workers: int
-) -> np.ndarray:
-    """repair(), in a solver process of its own when the run uses them (workers > 1), so that it
-    runs at the solver's lower priority (processes.py) like the regions before it."""
-    if workers <= 1 or not (block.need_coverable & ~covered_needs(block, share)).any():
-        return repair(block, share, parameters, deadline)
-    with solver_pool(1, parameters.solver_niceness) as pool:
-        return pool.submit(repair, block, share, parameters, deadline).result()
 
 
 def repair(block: Block, share: np.ndarray, parameters: Parameters, deadline: float) -> np.ndarray:
