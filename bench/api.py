@@ -230,6 +230,12 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated endpoints to measure")
     parser.add_argument("--skip-under-run", action="store_true")
     parser.add_argument(
+        "--run-wait",
+        type=int,
+        default=300,
+        help="seconds to let the last match run finish before the worker stops",
+    )
+    parser.add_argument(
         "--no-vacuum", action="store_true", help="measure without VACUUM (ANALYZE) first"
     )
     arguments = parser.parse_args()
@@ -333,6 +339,14 @@ def main() -> None:
                     "last_run_stage_at_end": last.stage,
                     **under,
                 }
+                # Let that run finish before the worker stops, so that the database is not left
+                # with a run `running` until its heartbeat goes stale.
+                waiting = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
+                deadline = time.monotonic() + arguments.run_wait
+                while last.status in waiting and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    last.refresh_from_db(fields=["status"])
+                report["under_run"]["last_run_status_after_wait"] = last.status
             finally:
                 worker.stop()
     finally:
