@@ -356,6 +356,8 @@ def extend(
     the current shares are such a flow), then the others in the LP's order; the max-flows may
     re-route the served needs within their items' organizations. The chosen needs are served
     again by serve_within_cap (minimum pieces); the answer is kept when it serves more weight."""
+    # Shares and LP flows both lie in [0, 1]: scaled up, the organizations serving an item now
+    # rank before any the LP merely gives a flow.
     keep = np.flatnonzero(within_cap(block, share * 1e3 + flow, cap))
     if keep.size == 0:
         return share
@@ -399,7 +401,17 @@ def improve(
     return repair(block, share, parameters, min(last, now + _REPAIR_TIMES * (now - started)))
 
 
-def improve_aside(block, share, flow, y, price, parameters, started, time_limit, workers):
+def improve_aside(
+    block: Block,
+    share: np.ndarray,
+    flow: np.ndarray,
+    y: np.ndarray,
+    price: np.ndarray,
+    parameters: Parameters,
+    started: float,
+    time_limit: float,
+    workers: int,
+) -> np.ndarray:
     """improve(), in a solver process of its own when the run uses them (workers > 1), so that
     it runs at the solvers' lower priority (processes.py) like the regions before it."""
     arguments = (block, share, flow, y, price, parameters, started, time_limit)
