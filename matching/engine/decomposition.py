@@ -340,15 +340,10 @@ def _leftovers(
 
 
 def extend(
-    block: Block,
-    share: np.ndarray,
-    flow: np.ndarray,
-    y: np.ndarray,
-    price: np.ndarray,
-    cap: int,
-    deadline: float,
+    block: Block, share: np.ndarray, relaxed: Relaxation, cap: int, deadline: float
 ) -> np.ndarray:
-    """Step 4: more whole needs, the served ones free to move to other partners.
+    """Step 4: more whole needs, the served ones free to move to other partners (relaxed: the
+    regions' LPs, their shares, y* and prices put together).
 
     Each item keeps the pairs of cap organizations: those serving it now first, then those the
     LP gives most. On these pairs every allocation respects the partner cap, so whole needs are
@@ -358,13 +353,15 @@ def extend(
     again by serve_within_cap (minimum pieces); the answer is kept when it serves more weight."""
     # Shares and LP flows both lie in [0, 1]: scaled up, the organizations serving an item now
     # rank before any the LP merely gives a flow.
-    keep = np.flatnonzero(within_cap(block, share * 1e3 + flow, cap))
+    keep = np.flatnonzero(within_cap(block, share * 1e3 + relaxed.flow, cap))
     if keep.size == 0:
         return share
     part = sub_block(block, keep, block.offer_capacity)
     position = np.searchsorted(block.need_position, part.need_position)
     served = covered_needs(block, share)[position]
-    base = insertion_order(part, y[position], price[np.unique(block.edge_offer[keep])])
+    base = insertion_order(
+        part, relaxed.y[position], relaxed.price[np.unique(block.edge_offer[keep])]
+    )
     order = np.concatenate([base[served[base]], base[~served[base]]])
     chosen, _ = insert_needs(part, order, deadline, always=int(served.sum()))
     if not (chosen & ~served).any():
@@ -383,9 +380,7 @@ def extend(
 def improve(
     block: Block,
     share: np.ndarray,
-    flow: np.ndarray,
-    y: np.ndarray,
-    price: np.ndarray,
+    relaxed: Relaxation,
     parameters: Parameters,
     started: float,
     time_limit: float,
@@ -396,7 +391,7 @@ def improve(
 
     last = started + _REPAIR_UNTIL * time_limit
     now = time.perf_counter()
-    share = extend(block, share, flow, y, price, _cap(parameters), min(last, now + (now - started)))
+    share = extend(block, share, relaxed, _cap(parameters), min(last, now + (now - started)))
     now = time.perf_counter()
     return repair(block, share, parameters, min(last, now + _REPAIR_TIMES * (now - started)))
 
@@ -404,9 +399,7 @@ def improve(
 def improve_aside(
     block: Block,
     share: np.ndarray,
-    flow: np.ndarray,
-    y: np.ndarray,
-    price: np.ndarray,
+    relaxed: Relaxation,
     parameters: Parameters,
     started: float,
     time_limit: float,
@@ -414,7 +407,7 @@ def improve_aside(
 ) -> np.ndarray:
     """improve(), in a solver process of its own when the run uses them (workers > 1), so that
     it runs at the solvers' lower priority (processes.py) like the regions before it."""
-    arguments = (block, share, flow, y, price, parameters, started, time_limit)
+    arguments = (block, share, relaxed, parameters, started, time_limit)
     if workers <= 1 or not (block.need_coverable & ~covered_needs(block, share)).any():
         return improve(*arguments)
     with solver_pool(1, parameters.solver_niceness) as pool:
@@ -507,20 +500,24 @@ def allocate_large(
             solve_region(task, parameters, deadline, coefficient[task.edges]) for task in tasks
         ]
     share = np.zeros(block.size)
-    price = np.zeros(block.offer_id.size)
-    cap_price = np.zeros(block.item_need.size)
-    flow = np.zeros(block.size)
-    y = np.zeros(block.need_id.size)
+    # The regions' LPs put together (price: the highest any region put on an offer).
+    relaxed = Relaxation(
+        flow=np.zeros(block.size),
+        y=np.zeros(block.need_id.size),
+        price=np.zeros(block.offer_id.size),
+        cap_price=np.zeros(block.item_need.size),
+        value=sum(outcome.relaxation for outcome in outcomes),
+    )
     for task, outcome in zip(tasks, outcomes, strict=True):
         share[task.edges] = outcome.share
-        flow[task.edges] = outcome.flow
-        y[np.searchsorted(block.need_position, task.need_position)] = outcome.y
+        relaxed.flow[task.edges] = outcome.flow
+        relaxed.y[np.searchsorted(block.need_position, task.need_position)] = outcome.y
         offers = np.unique(block.edge_offer[task.edges])
-        price[offers] = np.maximum(price[offers], outcome.price)
-        cap_price[np.unique(block.edge_item[task.edges])] = outcome.cap_price
-    bound = dual_bound(block, price, cap_price, _cap(parameters))
-    share = _leftovers(block, share, price, parameters, started + time_limit)
-    share = improve_aside(block, share, flow, y, price, parameters, started, time_limit, workers)
+        relaxed.price[offers] = np.maximum(relaxed.price[offers], outcome.price)
+        relaxed.cap_price[np.unique(block.edge_item[task.edges])] = outcome.cap_price
+    bound = dual_bound(block, relaxed.price, relaxed.cap_price, _cap(parameters))
+    share = _leftovers(block, share, relaxed.price, parameters, started + time_limit)
+    share = improve_aside(block, share, relaxed, parameters, started, time_limit, workers)
     covered = covered_needs(block, share)
     method = "lp-rounding" if len(tasks) == 1 else f"lp-rounding, {len(tasks)} regions"
     return WholeNeeds(share, covered, "lp-rounding", 0.0), bound, method

@@ -11,22 +11,33 @@ from test_repair import CAP, assert_valid, far, greedy_starts, moved_block, weig
 from bench.generator import generate
 from matching.engine import Parameters, solve
 from matching.engine.allocation import covered_needs
-from matching.engine.decomposition import extend, improve, improve_aside, whole_needs_lp
+from matching.engine.decomposition import (
+    Relaxation,
+    extend,
+    improve,
+    improve_aside,
+    whole_needs_lp,
+)
 from matching.engine.greedy import greedy_whole
 
 
-def guide(block):
+def guide(block) -> Relaxation:
     """The LP's shares, needs and prices, as the regions hand them to the extension."""
-    relaxed = whole_needs_lp(block, CAP)
-    return relaxed.flow, relaxed.y, relaxed.price
+    return whole_needs_lp(block, CAP)
 
 
 def test_a_need_left_out_is_served_by_moving_a_served_need_to_another_partner():
     block, share = moved_block()  # offer A serves the first need; only A reaches the second
     assert covered_needs(block, share).sum() == 1
-    nothing = np.zeros(block.size), np.zeros(block.need_id.size), np.zeros(block.offer_id.size)
+    nothing = Relaxation(
+        flow=np.zeros(block.size),
+        y=np.zeros(block.need_id.size),
+        price=np.zeros(block.offer_id.size),
+        cap_price=np.zeros(block.item_need.size),
+        value=0.0,
+    )
 
-    extended = extend(block, share, *nothing, CAP, far())
+    extended = extend(block, share, nothing, CAP, far())
 
     assert covered_needs(block, extended).all()
     assert_valid(block, extended)
@@ -36,7 +47,7 @@ def test_a_need_left_out_is_served_by_moving_a_served_need_to_another_partner():
 def test_the_extension_never_loses_weight_and_keeps_every_rule(supply):
     gained = 0.0
     for block, share in greedy_starts(supply):
-        extended = extend(block, share, *guide(block), CAP, far())
+        extended = extend(block, share, guide(block), CAP, far())
         assert_valid(block, extended)
         assert weight(block, extended) >= weight(block, share)
         gained += weight(block, extended) - weight(block, share)
@@ -48,7 +59,7 @@ def test_past_its_deadline_the_extension_still_keeps_what_was_served():
     # stands, so nothing served is lost and every rule still holds.
     block = max(components(generate("S", 0.8, 1, scale=0.2)), key=lambda block: block.size)
     share, _ = greedy_whole(block, CAP)
-    extended = extend(block, share, *guide(block), CAP, time.perf_counter() - 1)
+    extended = extend(block, share, guide(block), CAP, time.perf_counter() - 1)
     assert_valid(block, extended)
     assert weight(block, extended) >= weight(block, share)
 
@@ -70,9 +81,8 @@ def test_decomposed_runs_serve_more_with_the_extension_than_without(monkeypatch)
 def test_in_a_solver_process_steps_4_and_5_give_the_same_answer_as_in_line():
     block = max(components(generate("S", 0.5, 1, scale=0.2)), key=lambda block: block.size)
     share, _ = greedy_whole(block, CAP)
-    flow, y, price = guide(block)
     started = time.perf_counter() - 30  # budgets far longer than the work
-    arguments = (block, share, flow, y, price, Parameters(time_limit=600), started, 600)
+    arguments = (block, share, guide(block), Parameters(time_limit=600), started, 600)
     aside = improve_aside(*arguments, workers=2)
     assert np.array_equal(aside, improve(*arguments))
     assert weight(block, aside) > weight(block, share)
