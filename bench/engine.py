@@ -20,9 +20,12 @@ from collections import defaultdict
 import numpy as np
 
 from matching.engine import Parameters, Problem, Result, covers, solve
+from matching.engine.candidates import rank_candidates
+from matching.engine.catalogue import build_catalogue
 
 from .calibration import machine
 from .generator import SIZES, generate
+from .lp_optimum import lp_relaxation
 
 
 def calibration() -> dict:
@@ -93,10 +96,7 @@ def coalition_sizes(result: Result) -> dict[str, float]:
 
 def pulp_baseline(problem: Problem, parameters: Parameters, time_limit: float) -> dict:
     """The whole-needs model on the engine's candidate set, written plainly in PuLP + CBC."""
-    import pulp
-
-    from matching.engine.candidates import rank_candidates
-    from matching.engine.catalogue import build_catalogue
+    import pulp  # optional: only this comparison needs it
 
     started = time.perf_counter()
     catalogue = build_catalogue(problem, parameters)
@@ -144,36 +144,6 @@ def pulp_baseline(problem: Problem, parameters: Parameters, time_limit: float) -
         "seconds": round(time.perf_counter() - started, 2),
         "seconds_building_model": round(built, 2),
         "time_limit": time_limit,
-    }
-
-
-def lp_relaxation(problem: Problem, parameters: Parameters) -> dict:
-    """The LP relaxation's optimum over the engine's candidate set, component by component: for a
-    component the engine solves exactly, the relaxation it reports itself; for a decomposed one,
-    the whole component's LP (the engine reports only the certified bound D ≥ LP* for those)."""
-    from matching.engine.allocation import relaxation_bound
-    from matching.engine.candidates import rank_candidates
-    from matching.engine.catalogue import build_catalogue
-    from matching.engine.decomposition import lp_optimum
-    from matching.engine.solve import component_blocks
-
-    started = time.perf_counter()
-    catalogue = build_catalogue(problem, parameters)
-    candidates = rank_candidates(problem, catalogue, parameters)
-    value = 0.0
-    for block in component_blocks(problem, catalogue, candidates):
-        if block.size <= parameters.exact_edge_limit:
-            value += relaxation_bound(block, parameters, parameters.time_limit)
-        else:
-            value += lp_optimum(block, parameters)
-    # Needs with nothing left to cover are served by definition and lie in no component.
-    open_items = np.bincount(
-        catalogue.item_need, weights=catalogue.item_remaining > 0, minlength=catalogue.need_id.size
-    )
-    value += float(catalogue.need_weight[open_items == 0].sum())
-    return {
-        "lp_optimum": round(value / catalogue.total_weight, 6),
-        "seconds": round(time.perf_counter() - started, 2),
     }
 
 

@@ -26,6 +26,7 @@ from .areas import covering_codes
 from .catalogue import Catalogue
 from .model import Parameters, Problem
 from .scoring import TERMS, group_scores, pair_terms, text_vectors
+from .tolerances import SLACK
 
 # Why a pair that matched on category and area was still dropped (in the order checked).
 OWN_ORGANIZATION = "own_organization"
@@ -169,7 +170,7 @@ def _check_group(catalogue, parameters, text, k, items, offers, levels, kept, re
         AVAILABLE_TOO_LATE: catalogue.offer_from[offers][None, :]
         > catalogue.need_deadline[need][:, None],
         NO_EXCHANGE_RATE: ~np.isfinite(rate),
-        BELOW_MINIMUM: ~(min_share <= 1.0 + 1e-9),
+        BELOW_MINIMUM: ~(min_share <= 1.0 + SLACK),
     }
     alive = np.ones(rate.shape, dtype=bool)
     for reason in REJECTIONS:

@@ -27,6 +27,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 from .components import Block
+from .tolerances import DIVISOR_FLOOR, SCALED_SLACK, SLACK
 
 _LIMIT = 2**31 - 1
 _FIRST_RUN = 256
@@ -81,8 +82,8 @@ class Pools:
         need = block.item_remaining[items] * block.item_value[items]
         # Cents for money where they fit in 32 bits, whole units otherwise.
         scale = min(100.0, _LIMIT / max(1.0, float(supply.sum()) + float(need.sum())))
-        capacity = np.floor(supply * scale + 1e-6).astype(np.int64)
-        demand = np.ceil(need * scale - 1e-6).astype(np.int64)
+        capacity = np.floor(supply * scale + SCALED_SLACK).astype(np.int64)
+        demand = np.ceil(need * scale - SCALED_SLACK).astype(np.int64)
         offer_node = np.full(block.offer_id.size, -1)
         offer_node[offers] = 1 + np.arange(offers.size)
         item_node = np.full(block.item_need.size, -1)
@@ -236,7 +237,7 @@ def partner_coefficients(block: Block, cap: int) -> tuple[np.ndarray, np.ndarray
     pair = pair.ravel()
     carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
     organizations = np.bincount(pairs[:, 0], minlength=block.item_need.size)
-    return 1.0 / np.maximum(carried[pair], 1e-12), organizations > cap
+    return 1.0 / np.maximum(carried[pair], DIVISOR_FLOOR), organizations > cap
 
 
 def coverable_within_cap(block: Block, cap: int) -> np.ndarray:
@@ -255,7 +256,7 @@ def coverable_within_cap(block: Block, cap: int) -> np.ndarray:
     start = np.searchsorted(item, item)
     best = (np.arange(order.size) - start) < cap
     reach = np.bincount(item[best], weights=carried[order][best], minlength=block.item_need.size)
-    short = np.bincount(block.item_need, weights=reach < 1.0 - 1e-9, minlength=block.need_id.size)
+    short = np.bincount(block.item_need, weights=reach < 1.0 - SLACK, minlength=block.need_id.size)
     return block.need_coverable & (short == 0)
 
 
@@ -286,7 +287,7 @@ def insertion_order(block: Block, y: np.ndarray, price: np.ndarray) -> np.ndarra
     cheapest = np.full(block.item_need.size, np.inf)
     np.minimum.at(cheapest, block.edge_item, cost)
     need_cost = np.bincount(block.item_need, weights=cheapest, minlength=block.need_id.size)
-    efficiency = block.need_weight / np.maximum(need_cost, 1e-12)
+    efficiency = block.need_weight / np.maximum(need_cost, DIVISOR_FLOOR)
     level = np.round(np.clip(y, 0.0, 1.0), 6)
     return np.lexsort((block.need_id, -block.need_weight, -efficiency, -level))
 

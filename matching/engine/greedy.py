@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .components import Block
-
-_TOLERANCE = 1e-9
+from .tolerances import SLACK, ZERO_SHARE
 
 
 def need_order(block: Block) -> np.ndarray:
@@ -32,7 +31,7 @@ def _fill_need(
         missing = 1.0
         partners: set[int] = set()
         for edge in range(block.item_start[item], block.item_start[item + 1]):
-            if missing <= _TOLERANCE:
+            if missing <= SLACK:
                 break
             organization = int(block.edge_org[edge])
             if len(partners) == max_partners and organization not in partners:
@@ -40,13 +39,13 @@ def _fill_need(
             offer = block.edge_offer[edge]
             free = left[offer] - used.get(offer, 0.0)
             share = min(missing, free * block.edge_rate[edge] / remaining)
-            if share <= _TOLERANCE or share < block.edge_min_share[edge] - _TOLERANCE:
+            if share <= SLACK or share < block.edge_min_share[edge] - SLACK:
                 continue
             plan.append((edge, share))
             used[offer] = used.get(offer, 0.0) + share * remaining / block.edge_rate[edge]
             missing -= share
             partners.add(organization)
-        if whole and missing > 1e-7:
+        if whole and missing > ZERO_SHARE:
             return None
     return plan
 

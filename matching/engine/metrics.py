@@ -9,6 +9,7 @@ import numpy as np
 
 from .catalogue import Catalogue
 from .model import NeedProposal, Parameters
+from .tolerances import SLACK
 
 
 def fully_served(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
@@ -34,7 +35,7 @@ def served_share(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
 def fully_served_items(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
     """Per item: received its remaining quantity (to one unit, or one cent)."""
     unit = np.where(catalogue.item_financial, 0.01, 1.0)
-    return catalogue.item_remaining - served < unit - 1e-9
+    return catalogue.item_remaining - served < unit - SLACK
 
 
 def violations(
@@ -47,8 +48,8 @@ def violations(
     """Offers given more than their remaining capacity; items given more than they need."""
     per_offer = np.bincount(line_offer, weights=offer_quantity, minlength=catalogue.offer_id.size)
     per_item = np.bincount(line_item, weights=item_quantity, minlength=catalogue.item_id.size)
-    over_offer = int(np.count_nonzero(per_offer > catalogue.offer_remaining + 1e-9))
-    over_item = int(np.count_nonzero(per_item > catalogue.item_remaining + 1e-9))
+    over_offer = int(np.count_nonzero(per_offer > catalogue.offer_remaining + SLACK))
+    over_item = int(np.count_nonzero(per_item > catalogue.item_remaining + SLACK))
     return over_offer, over_item
 
 

@@ -114,7 +114,8 @@ class Parameters:
     # web requests on the same cores, its solvers run below them and yield the CPU to them.
     solver_niceness: int = 0
     # Components up to this many candidate pairs get the full coalition model (a binary per
-    # line: partner cost, partner cap and kind bonus in the objective); larger ones the compact one.
+    # line: partner cost, partner cap and kind bonus in the objective); larger ones are decomposed
+    # by region (decomposition.py).
     exact_edge_limit: int = 2000
 
     def score_weights(self) -> dict[str, float]:

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import maximum_flow
 
-_EPS = 1e-6
+from .tolerances import DIVISOR_FLOOR, SCALED_SLACK, SLACK
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Quantities:
 
 
 def _floor(values: np.ndarray, unit: np.ndarray) -> np.ndarray:
-    return np.floor(values / unit + _EPS)
+    return np.floor(values / unit + SCALED_SLACK)
 
 
 def round_lines(
@@ -64,16 +64,16 @@ def round_lines(
     used = np.bincount(offer, weights=units, minlength=offer_remaining.size)
     remainder = exact_offer / unit - units
     # Items the solver covers in full come first: a unit short there costs a whole need.
-    whole = target[item] >= item_remaining[item] - 1e-6
+    whole = target[item] >= item_remaining[item] - SCALED_SLACK
     for line in np.lexsort((np.arange(share.size), -remainder, ~whole)):
-        if remainder[line] <= _EPS:
+        if remainder[line] <= SCALED_SLACK:
             continue
         i, o = item[line], offer[line]
         step = unit[line] * rate[line]
         # A cent of the offer's currency may be worth several of the item's: the item is then
         # credited only up to what it needs (below), never beyond.
-        fits = got[i] + step <= item_remaining[i] + 1e-9 or rate[line] != 1.0
-        short = target[i] - got[i] > _EPS and fits
+        fits = got[i] + step <= item_remaining[i] + SLACK or rate[line] != 1.0
+        short = target[i] - got[i] > SCALED_SLACK and fits
         if short and used[o] + 1 <= offer_cap[o]:
             units[line] += 1
             used[o] += 1
@@ -94,7 +94,7 @@ def round_lines(
     )
     offer_quantity = units * unit
     minimum = np.minimum(offer_minimum[offer], offer_remaining[offer])
-    offer_quantity[offer_quantity < minimum - 1e-9] = 0.0
+    offer_quantity[offer_quantity < minimum - SLACK] = 0.0
     item_quantity = item_amount(np.round(offer_quantity / unit))
     # Trim converted lines first (the offer still gives its amount, the item is credited only what
     # it needs), then lines without a minimum, and lines held up by a minimum last.
@@ -104,7 +104,7 @@ def round_lines(
         rate == 1.0, np.minimum(offer_quantity, item_quantity), offer_quantity
     )
     # A line trimmed below its offer's minimum is dropped altogether.
-    below = (offer_quantity > 0) & (offer_quantity < minimum - 1e-9)
+    below = (offer_quantity > 0) & (offer_quantity < minimum - SLACK)
     offer_quantity[below] = 0.0
     item_quantity[below] = 0.0
     _top_up(
@@ -144,7 +144,7 @@ def _top_up(
     received = np.bincount(item, weights=item_quantity, minlength=item_remaining.size)
     missing = item_remaining - received
     short = np.unique(item[whole & (item_quantity > 0)])
-    short = short[missing[short] > 1e-9]
+    short = short[missing[short] > SLACK]
     if short.size == 0:
         return
     used = np.bincount(offer, weights=offer_quantity, minlength=offer_remaining.size)
@@ -152,16 +152,16 @@ def _top_up(
         for line in np.flatnonzero((item == i) & (offer_quantity > 0)):
             step = unit[line]
             o = offer[line]
-            room = np.floor((offer_remaining[o] - used[o]) / step + _EPS)
+            room = np.floor((offer_remaining[o] - used[o]) / step + SCALED_SLACK)
             if room < 1:
                 continue
             # The fewest offer units whose credit, rounded as item_amount rounds, makes up the
             # shortfall (rounding to the nearest cent may need one unit fewer or one more).
-            least = max(1.0, np.ceil(missing[i] / (step * rate[line]) - _EPS) - 1)
+            least = max(1.0, np.ceil(missing[i] / (step * rate[line]) - SCALED_SLACK) - 1)
             for extra in np.arange(least, min(room, least + 2) + 1):
                 credit = np.round((offer_quantity[line] + extra * step) * rate[line] / step) * step
                 gain = min(credit - item_quantity[line], missing[i])
-                if gain >= missing[i] - 1e-9:
+                if gain >= missing[i] - SLACK:
                     break
             else:
                 continue
@@ -199,16 +199,18 @@ def _respect_item(
     then the last lines first."""
     quantity = quantity.copy()
     total = np.bincount(item, weights=quantity, minlength=remaining.size)
-    for i in np.flatnonzero(total > remaining + 1e-9):
+    for i in np.flatnonzero(total > remaining + SLACK):
         excess = total[i] - remaining[i]
         lines = np.flatnonzero(item == i)[::-1]
         for line in lines[np.argsort(trim_last[lines], kind="stable")]:
             # In whole units (or cents): the excess is a rounded amount plus float noise, which a
             # plain ceil would turn into one unit too many.
-            take = min(quantity[line], np.ceil(round(excess / unit[line], 3) - _EPS) * unit[line])
+            take = min(
+                quantity[line], np.ceil(round(excess / unit[line], 3) - SCALED_SLACK) * unit[line]
+            )
             quantity[line] -= take
             excess -= take
-            if excess <= 1e-9:
+            if excess <= SLACK:
                 break
     return quantity
 
@@ -243,7 +245,7 @@ def _reroute(
     line_unit[item] = unit
     missing = item_remaining[whole_items] - got[whole_items]
     short_units[whole_items] = np.maximum(
-        0, np.round(missing / np.maximum(line_unit[whole_items], 1e-12) - 1e-3)
+        0, np.round(missing / np.maximum(line_unit[whole_items], DIVISOR_FLOOR) - 1e-3)
     ).astype(np.int64)
     wanted = int(short_units.sum())
     if wanted == 0 or not plain.any():
@@ -258,7 +260,8 @@ def _reroute(
     used = np.bincount(offer, weights=units, minlength=offer_remaining.size)
     room = np.clip(offer_cap[offers] - used[offers], 0, wanted).astype(np.int64)
     minimum_units = np.ceil(
-        np.minimum(offer_minimum[offer[lines]], offer_remaining[offer[lines]]) / unit[lines] - _EPS
+        np.minimum(offer_minimum[offer[lines]], offer_remaining[offer[lines]]) / unit[lines]
+        - SCALED_SLACK
     )
     shrink = np.clip(units[lines] - minimum_units, 0, wanted)
     shrink = np.where(minimum_units > 0, shrink, np.clip(units[lines], 0, wanted)).astype(np.int64)

@@ -1,7 +1,7 @@
 """Step 5 of the decomposition: each need still unserved, tried again with its neighbours.
 
 The regions serve their chosen needs within the partner cap and the minimum pieces by LP rounds
-(decomposition.serve_within_cap); a need whose LP shares break the cap and that cannot be served
+(serving.serve_within_cap); a need whose LP shares break the cap and that cannot be served
 again from what is left drops out, although re-arranging a few other needs would often make room
 for it. So, for every coverable need still unserved, heaviest first: its neighbourhood is the need
 with the served needs that hold the largest shares of its offers' capacity. Every other need keeps
@@ -10,7 +10,7 @@ shares replace the old when they serve more weight in full (so no step loses wei
 
 Two passes: the first solves each neighbourhood by the same LP rounds as the regions (about a
 hundredth of a second), the second, for the needs still unserved, by the whole-needs MILP with the
-partner cap and minimum pieces exact (allocation.whole_needs_milp; a tenth of a second, a larger
+partner cap and minimum pieces exact (milp.whole_needs_milp; a tenth of a second, a larger
 neighbourhood). Either is skipped when the neighbourhood's LP relaxation cannot beat what the
 neighbours hold by half the smallest weight among them (most tries). Both stop at the deadline.
 """
@@ -22,18 +22,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .allocation import WholeNeeds, covered_needs, whole_needs_milp
 from .components import Block, sub_block
-from .decomposition import Relaxation, acceptable, serve_relaxation, serve_within_cap
+from .milp import whole_needs_milp
 from .model import Parameters
+from .relaxation import Relaxation
+from .serving import serve_relaxation, serve_within_cap
+from .shares import WholeNeeds, acceptable, covered_needs, partner_cap
+from .tolerances import CRUMB, WHOLE
 
 # Served needs taken into a neighbourhood: by LP rounds, by MILP.
 _ROUNDS_NEIGHBOURS = 25
 _MILP_NEIGHBOURS = 15
 # Seconds one neighbourhood's MILP may take (most take a few hundredths).
 _MILP_SECONDS = 0.5
-# Capacity below this share of an offer is not offered to a neighbourhood (badly scaled rows).
-_CRUMB = 1e-6
 
 Solver = Callable[[Block, Parameters, float, Relaxation], WholeNeeds | None]
 
@@ -42,7 +43,7 @@ def by_rounds(
     part: Block, parameters: Parameters, deadline: float, relaxed: Relaxation
 ) -> WholeNeeds | None:
     """The neighbourhood served by the regions' LP rounds (relaxed: their first LP)."""
-    cap = max(1, parameters.max_partners)
+    cap = partner_cap(parameters)
     share = serve_within_cap(part, cap, deadline, first=relaxed)
     covered = covered_needs(part, share) & acceptable(part, share, cap)
     return WholeNeeds(np.where(covered[part.need_of_edge()], share, 0.0), covered, "rounds", 0.0)
@@ -58,7 +59,7 @@ def by_milp(
 
 def repair(block: Block, share: np.ndarray, parameters: Parameters, deadline: float) -> np.ndarray:
     """Shares serving at least the same needs in full, and more where neighbourhoods allow."""
-    state = _Repair(block, share, max(1, parameters.max_partners))
+    state = _Repair(block, share, partner_cap(parameters))
     for neighbours, solver in ((_ROUNDS_NEIGHBOURS, by_rounds), (_MILP_NEIGHBOURS, by_milp)):
         for need in state.waiting():
             if time.perf_counter() >= deadline:
@@ -122,7 +123,7 @@ class _Repair:
         group_edges = self._edges_of(group)
         held = self._load(group_edges)
         free = np.maximum(1.0 - self.load + held, 0.0)  # share of each offer's capacity
-        edges = group_edges[free[block.edge_offer[group_edges]] > _CRUMB]
+        edges = group_edges[free[block.edge_offer[group_edges]] > CRUMB]
         part = sub_block(block, edges, free * block.offer_capacity)
         here = np.searchsorted(part.need_position, block.need_position[need])
         if (
@@ -139,7 +140,7 @@ class _Repair:
             return
         # The LP rounds serve the needs their first LP serves in full; the later rounds only
         # close pairs, which seldom completes a need that LP left partial.
-        if solver is by_rounds and relaxed.y[here] < 1 - 1e-6:
+        if solver is by_rounds and relaxed.y[here] < WHOLE:
             return
         found = solver(part, parameters, deadline, relaxed)
         if found is None or float(part.need_weight[found.covered].sum()) < better:

@@ -16,6 +16,7 @@ from .candidates import (
 from .catalogue import Catalogue
 from .explain import amount, need_area
 from .model import Problem
+from .tolerances import SLACK
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ class Shortfall:
         free = self.left[offers] * rate
         minimum = np.minimum(catalogue.offer_min[offers], catalogue.offer_remaining[offers]) * rate
         total = float((catalogue.offer_remaining[offers] * rate).sum())
-        if total < catalogue.item_remaining[item] - 1e-9:
+        if total < catalogue.item_remaining[item] - SLACK:
             held = amount(problem, category, total, _currency(problem, catalogue, item))
             return f"candidate offers hold only {held} in total"
-        contested = [o for o, f in zip(offers, free, strict=True) if f < missing - 1e-9]
+        contested = [o for o, f in zip(offers, free, strict=True) if f < missing - SLACK]
         for offer in contested:
             rivals = [n for n in self.takers.offers_of(offer) if n != catalogue.item_need[item]]
             if rivals:
@@ -97,7 +98,7 @@ class Shortfall:
                     f"capacity taken by {higher} (offer {problem.offers[offer].id} of {who} "
                     f"contested by need {rival.id}, priority {rival.priority})"
                 )
-        if np.any((free >= missing - 1e-9) & (minimum > missing + 1e-9)):
+        if np.any((free >= missing - SLACK) & (minimum > missing + SLACK)):
             return "below the offer's minimum allocation"
         return "the free capacity left is spread over offers the partner limit or minimum pieces exclude"
 

@@ -8,7 +8,7 @@ where full(n) = 1 when every item of n receives its remaining quantity (after ro
 sum runs over every need of the problem, including those without any candidate. lp_bound is an
 upper bound of the same quantity over the same candidate set, summed over components: for a
 component of at most exact_edge_limit pairs, the optimum of the LP relaxation of its whole-needs
-model (allocation.py); for a larger one, a weak-duality bound D that is at least that LP
+model (milp.py); for a larger one, a weak-duality bound D that is at least that LP
 optimum (decomposition.py proves it). So ratio_to_bound = coverage / lp_bound ≤ 1.
 greedy_coverage is the priority-greedy baseline's, rounded the same way; a component keeps
 greedy's allocation when it serves more, so coverage ≥ greedy_coverage. The fractional
@@ -36,6 +36,7 @@ from .processes import solver_pool
 from .quantities import round_lines
 from .scoring import TERMS
 from .shortfall import Shortfall
+from .tolerances import DIVISOR_FLOOR, SLACK
 
 Progress = Callable[[str, int], None]
 # Components smaller than this are solved in the main process even when workers > 1.
@@ -89,7 +90,7 @@ def solve(
         mine = block.need_position
         weight = catalogue.need_weight[mine]
         greedy_weight += float(weight[greedy_full[mine]].sum())
-        if weight[greedy_full[mine]].sum() > weight[engine_full[mine]].sum() + 1e-9:
+        if weight[greedy_full[mine]].sum() > weight[engine_full[mine]].sum() + SLACK:
             share[block.edges] = greedy[block.edges]
     rounded = _round(catalogue, candidates, share)
     lines, item_quantity, offer_quantity = rounded.lines, rounded.item, rounded.offer
@@ -278,7 +279,7 @@ def _proposal(problem, catalogue, need_position, first_item, lines, partners, se
         position = first_item[need_position] + offset
         remaining = catalogue.item_remaining[position]
         missing = max(0.0, remaining - served[position])
-        if remaining <= 0 or missing < item_unit(catalogue.item_financial[position]) - 1e-9:
+        if remaining <= 0 or missing < item_unit(catalogue.item_financial[position]) - SLACK:
             shares.append(1.0)
             covered_items += 1
             continue
@@ -294,7 +295,9 @@ def _proposal(problem, catalogue, need_position, first_item, lines, partners, se
     coverage = float(np.mean(shares)) if shares else 1.0
     organizations = sorted({offer.organization_id for offer in partners})
     kinds = sorted({offer.organization_kind for offer in partners})
-    weights = [line.quantity / max(1e-12, _remaining(need, line.need_item_id)) for line in lines]
+    weights = [
+        line.quantity / max(DIVISOR_FLOOR, _remaining(need, line.need_item_id)) for line in lines
+    ]
     score = (
         float(np.average([line.score for line in lines], weights=weights))
         if sum(weights) > 0

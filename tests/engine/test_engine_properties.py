@@ -145,7 +145,7 @@ def test_the_decomposition_for_large_components_keeps_the_invariants(generated):
 def test_both_lp_methods_reach_the_same_optimum(generated, cap, partner_cost):
     # Regions' relaxations use the interior point from a size on, the LPs that serve the chosen
     # needs the dual simplex: whichever runs, the optimum is the same.
-    from matching.engine.decomposition import whole_needs_lp
+    from matching.engine.relaxation import whole_needs_lp
 
     for block in components(generated):
         simplex = whole_needs_lp(block, cap, partner_cost, interior_point=False)

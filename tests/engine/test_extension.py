@@ -1,4 +1,4 @@
-"""Step 4 of the decomposition (decomposition.extend): more whole needs over the whole component,
+"""Step 4 of the decomposition (extension.extend): more whole needs over the whole component,
 the served ones free to move to other partners; and steps 4-5 in a solver process."""
 
 import time
@@ -10,15 +10,11 @@ from test_repair import CAP, assert_valid, far, greedy_starts, moved_block, weig
 
 from bench.generator import generate
 from matching.engine import Parameters, solve
-from matching.engine.allocation import covered_needs
-from matching.engine.decomposition import (
-    Relaxation,
-    extend,
-    improve,
-    improve_aside,
-    whole_needs_lp,
-)
+from matching.engine.decomposition import improve, improve_aside
+from matching.engine.extension import extend
 from matching.engine.greedy import greedy_whole
+from matching.engine.relaxation import Relaxation, whole_needs_lp
+from matching.engine.shares import covered_needs
 
 
 def guide(block) -> Relaxation:

@@ -8,9 +8,9 @@ from engine_builders import components, item, need, offer, problem
 
 from bench.generator import generate
 from matching.engine import Parameters, solve
-from matching.engine.allocation import covered_needs
 from matching.engine.greedy import greedy_whole
 from matching.engine.repair import repair
+from matching.engine.shares import covered_needs
 
 CAP = Parameters.max_partners
 
@@ -90,7 +90,7 @@ def test_decomposed_runs_serve_more_with_the_repair_than_without(monkeypatch):
     generated = generate("S", 0.8, 2, scale=0.4)
     parameters = Parameters(exact_edge_limit=0, workers=1)
     with_repair = solve(generated, parameters).metrics
-    monkeypatch.setattr("matching.engine.repair.repair", lambda block, share, *_: share)
+    monkeypatch.setattr("matching.engine.decomposition.repair", lambda block, share, *_: share)
     without = solve(generated, parameters).metrics
     assert with_repair["capacity_violations"] == without["capacity_violations"] == 0
     assert with_repair["coverage"] > without["coverage"]
