@@ -66,12 +66,12 @@ def fetch(url: str, token: str | None) -> tuple[int, object]:
 
 
 def serve(database_url: str, port: int, workers: int) -> subprocess.Popen:
-    environment = {**os.environ, "DATABASE_URL": database_url, "BENCH_VIEWS": "1"}
+    environment = {**os.environ, "DATABASE_URL": database_url}
     environment.pop("DEBUG", None)
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
+            "bench.wsgi",  # the product's application with the reference views
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

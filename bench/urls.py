@@ -1,10 +1,12 @@
-"""The API benchmark's reference views, mounted at /bench/ when BENCH_VIEWS=1."""
+"""The API benchmark's URL configuration: the product's (config/urls.py) with the reference views
+under /bench/. Only the benchmark's server uses it (bench/wsgi.py); the product never names it."""
 
-from django.urls import path
+from django.urls import include, path
 
 from bench import naive, views
+from config import urls as product
 
-urlpatterns = [
+reference_views = [
     path("empty", views.empty),
     path("floor/proposals/", views.proposals),
     path("floor/proposals/<int:pk>/", views.proposal),
@@ -15,3 +17,14 @@ urlpatterns = [
     path("naive/offers/", naive.Offers.as_view()),
     path("naive/needs/", naive.Needs.as_view()),
 ]
+
+urlpatterns = [
+    path("", include(product)),
+    path("bench/", include(reference_views)),
+]
+
+# The product's problem-details answers for errors, as on its own server.
+handler400 = product.handler400
+handler403 = product.handler403
+handler404 = product.handler404
+handler500 = product.handler500

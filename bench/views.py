@@ -4,7 +4,7 @@ Each answers exactly what its API endpoint answers (bench/api.py checks), doing 
 answer needs: one count, one query for the page, one per related list. The proposal views also
 authenticate the token with knox and check the coordinator group, as the API must (a coordinator
 sees every proposal); the public lists need neither. That is the floor the API's own views are
-measured against. Mounted under /bench/ when BENCH_VIEWS=1.
+measured against. Served under /bench/ by the benchmark's own server (bench/urls.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from registry.areas import covering_areas
 from registry.models import Consultation, Need, NeedItem, Offer
 from registry.models.visibility import is_coordinator
 
+# The field lists repeat the API serializers' on purpose: the floor shares no code with what it
+# is measured against, and bench/api.py checks that both answer the same JSON.
 PROPOSAL = ("id", "run_id", "need_id", "status", "score", "coverage", "explanation")
 PROPOSAL_TAIL = ("created_at", "decided_at", "reason")
 LINE = (

@@ -1,7 +1,5 @@
 """URLs: the API (v1), its schema and docs, the admin, and health checks."""
 
-import os
-
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -17,8 +15,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
-if os.environ.get("BENCH_VIEWS") == "1":  # the API benchmark's reference views (bench/README.md)
-    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler400 = "api.problems.json_handler400"
 handler403 = "api.problems.json_handler403"
