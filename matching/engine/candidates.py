@@ -25,7 +25,7 @@ import numpy as np
 from .areas import covering_codes
 from .catalogue import Catalogue
 from .model import Parameters, Problem
-from .scoring import TERMS, group_scores, pair_terms, text_vectors
+from .scoring import TERMS, Texts, group_scores, pair_terms, text_vectors
 from .tolerances import SLACK
 
 # Why a pair that matched on category and area was still dropped (in the order checked).
@@ -87,14 +87,16 @@ def _item_groups(problem: Problem, catalogue: Catalogue) -> dict[tuple[str, str]
     return groups
 
 
-def _reaching(index, category: str, area: str) -> tuple[np.ndarray, np.ndarray]:
+def _reaching(
+    index: dict[tuple[str, str], np.ndarray], category: str, area: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Offers of a category that reach an area, each once at its most precise level."""
     offers, levels = [], []
-    for code, level in covering_codes(area):
+    for code, code_level in covering_codes(area):
         found = index.get((category, code))
         if found is not None:
             offers.append(found)
-            levels.append(np.full(found.size, level, dtype=np.int64))
+            levels.append(np.full(found.size, code_level, dtype=np.int64))
     if not offers:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
@@ -126,7 +128,9 @@ class Survivors:
     found: int
 
 
-def _survivors(problem: Problem, catalogue: Catalogue, parameters: Parameters, text) -> Survivors:
+def _survivors(
+    problem: Problem, catalogue: Catalogue, parameters: Parameters, text: Texts
+) -> Survivors:
     """Pairs that pass every hard rule, cut to each item's k best and their ties."""
     k = max(1, parameters.top_k)
     index = _offer_index(problem, catalogue)
@@ -151,7 +155,17 @@ def _survivors(problem: Problem, catalogue: Catalogue, parameters: Parameters, t
     return Survivors(kept, rejected, area_matches, found)
 
 
-def _check_group(catalogue, parameters, text, k, items, offers, levels, kept, rejected) -> int:
+def _check_group(
+    catalogue: Catalogue,
+    parameters: Parameters,
+    text: Texts,
+    k: int,
+    items: np.ndarray,
+    offers: np.ndarray,
+    levels: np.ndarray,
+    kept: dict[str, list[np.ndarray]],
+    rejected: dict[str, tuple[list[np.ndarray], list[np.ndarray]]],
+) -> int:
     """Hard rules and scores for one group's matrix; keeps each item's k best (and ties)."""
     need = catalogue.item_need[items]
     rate = _rates(catalogue, items, offers)
@@ -160,7 +174,8 @@ def _check_group(catalogue, parameters, text, k, items, offers, levels, kept, re
     def share(quantity: np.ndarray) -> np.ndarray:
         """Each offer's quantity (in its own unit) as a share of each item."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return quantity[None, :] * rate / item_remaining
+            shares: np.ndarray = quantity[None, :] * rate / item_remaining
+            return shares
 
     remaining = catalogue.offer_remaining[offers]
     minimum = np.minimum(catalogue.offer_min[offers], remaining)

@@ -38,7 +38,9 @@ from .model import Parameters
 from .shares import organizations_per_item
 
 
-def _min_allocation_rows(model: LinearModel, f0: int, z0: int, edges: np.ndarray, phi: np.ndarray):
+def _min_allocation_rows(
+    model: LinearModel, f0: int, z0: int, edges: np.ndarray, phi: np.ndarray
+) -> None:
     """f(e) ≤ z(e) and f(e) ≥ φ(e)·z(e) for the given local edges (z in the same order)."""
     count = edges.size
     index = np.arange(count)
@@ -60,7 +62,9 @@ def _min_allocation_rows(model: LinearModel, f0: int, z0: int, edges: np.ndarray
     )
 
 
-def _capacity_rows(model: LinearModel, block: Block, edges: np.ndarray, capacity: np.ndarray):
+def _capacity_rows(
+    model: LinearModel, block: Block, edges: np.ndarray, capacity: np.ndarray
+) -> None:
     """Σ use(e)/c(o)·f(e) ≤ 1 for every offer, over the given local edges (columns 0..)."""
     offers = block.edge_offer[edges]
     model.add_rows(
@@ -165,7 +169,9 @@ def whole_needs_model(
     return model, y0
 
 
-def partial_model(block: Block, edges: np.ndarray, left: np.ndarray, parameters: Parameters):
+def partial_model(
+    block: Block, edges: np.ndarray, left: np.ndarray, parameters: Parameters
+) -> LinearModel:
     """Phase 2 as a model over the given local edges (of needs not covered in full)."""
     model = LinearModel()
     need = block.item_need[block.edge_item[edges]]
@@ -184,7 +190,9 @@ def partial_model(block: Block, edges: np.ndarray, left: np.ndarray, parameters:
     return model
 
 
-def _partner_rows(model: LinearModel, block: Block, items: np.ndarray, z_of_edge, cap: int) -> None:
+def _partner_rows(
+    model: LinearModel, block: Block, items: np.ndarray, z_of_edge: np.ndarray, cap: int
+) -> None:
     """Σ_org u(i, org) ≤ L for the given items, with z(e) ≤ u(i, org(e)) (u = z for one edge)."""
     edges = np.flatnonzero(np.isin(block.edge_item, items))
     pairs, pair_of_edge = np.unique(

@@ -53,11 +53,13 @@ class Block:
 
     def need_of_edge(self) -> np.ndarray:
         """The local need index of every edge."""
-        return self.item_need[self.edge_item]
+        need: np.ndarray = self.item_need[self.edge_item]
+        return need
 
     def edge_use(self) -> np.ndarray:
         """Offer units consumed when an edge supplies its whole item (share 1)."""
-        return self.item_remaining[self.edge_item] / self.edge_rate
+        use: np.ndarray = self.item_remaining[self.edge_item] / self.edge_rate
+        return use
 
 
 def label_components(
@@ -79,7 +81,8 @@ def _model_capacity(
     capacity = catalogue.offer_remaining[offers]
     converted = np.bincount(edge_offer, weights=rate != 1.0, minlength=offers.size)
     reserve = np.minimum(0.01 * converted, 0.001 * capacity)
-    return np.where(catalogue.offer_financial[offers], capacity - reserve, capacity)
+    usable: np.ndarray = np.where(catalogue.offer_financial[offers], capacity - reserve, capacity)
+    return usable
 
 
 def _unit_value(per_usd: np.ndarray, financial: np.ndarray) -> np.ndarray:

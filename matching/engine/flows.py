@@ -21,6 +21,7 @@ has a piece below an offer's minimum, is dropped.
 from __future__ import annotations
 
 import time
+from typing import Literal
 
 import numpy as np
 from scipy import sparse
@@ -198,7 +199,7 @@ class Pools:
         graph.data[positions] = self.demand[items] if on else 0
         self.on[items] = on
 
-    def _flow(self, pool: int):
+    def _flow(self, pool: int) -> sparse.csr_matrix | Literal[True] | None:
         """A flow meeting every demand switched on in the pool (True when none is), or None."""
         graph = self.graphs[pool]
         wanted = int(graph.data[self.sink_position[pool]].sum())
@@ -209,7 +210,7 @@ class Pools:
         result = maximum_flow(graph, 0, graph.shape[0] - 1)
         return result.flow if int(result.flow_value) >= wanted else None
 
-    def _remember(self, pool: int, flow) -> None:
+    def _remember(self, pool: int, flow: sparse.csr_matrix | Literal[True]) -> None:
         """What the pool's offers have left under this flow (offer k of the pool is node k+1)."""
         offers = self.pool_offers[pool]
         used = np.zeros(offers.size, dtype=np.int64)
@@ -257,7 +258,8 @@ def coverable_within_cap(block: Block, cap: int) -> np.ndarray:
     best = (np.arange(order.size) - start) < cap
     reach = np.bincount(item[best], weights=carried[order][best], minlength=block.item_need.size)
     short = np.bincount(block.item_need, weights=reach < 1.0 - SLACK, minlength=block.need_id.size)
-    return block.need_coverable & (short == 0)
+    coverable: np.ndarray = block.need_coverable & (short == 0)
+    return coverable
 
 
 def within_cap(block: Block, flow: np.ndarray, cap: int) -> np.ndarray:

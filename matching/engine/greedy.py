@@ -50,7 +50,9 @@ def _fill_need(
     return plan
 
 
-def _commit(block: Block, plan: list[tuple[int, float]], left: np.ndarray, share: np.ndarray):
+def _commit(
+    block: Block, plan: list[tuple[int, float]], left: np.ndarray, share: np.ndarray
+) -> None:
     for edge, amount in plan:
         share[edge] += amount
         offer = block.edge_offer[edge]

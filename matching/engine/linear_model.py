@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 
 class LinearModel:
@@ -21,7 +22,9 @@ class LinearModel:
         self.width = 0
         self.height = 0
 
-    def add_columns(self, cost, lower, upper, integer: bool) -> int:
+    def add_columns(
+        self, cost: np.ndarray, lower: ArrayLike, upper: ArrayLike, integer: bool
+    ) -> int:
         first = self.width
         size = len(cost)
         self.cost.append(np.asarray(cost, dtype=float))
@@ -31,13 +34,23 @@ class LinearModel:
         self.width += size
         return first
 
-    def add_rows(self, row, column, value, lower, upper, count: int) -> None:
+    def add_rows(
+        self,
+        row: ArrayLike,
+        column: ArrayLike,
+        value: ArrayLike,
+        lower: ArrayLike,
+        upper: ArrayLike,
+        count: int,
+    ) -> None:
         self.rows.append((np.asarray(row) + self.height, np.asarray(column), np.asarray(value)))
         self.row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (count,)))
         self.row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (count,)))
         self.height += count
 
-    def solve(self, time_limit: float, gap: float, relax: bool = False, cost=None):
+    def solve(
+        self, time_limit: float, gap: float, relax: bool = False, cost: np.ndarray | None = None
+    ) -> OptimizeResult:
         """Maximize with HiGHS; the scipy result (x is None when nothing was found)."""
         rows = np.concatenate([r for r, _, _ in self.rows]) if self.rows else np.zeros(0, int)
         cols = np.concatenate([c for _, c, _ in self.rows]) if self.rows else np.zeros(0, int)

@@ -16,7 +16,8 @@ def fully_served(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
     """Per need: every item received its remaining quantity (to one unit, or one cent)."""
     full_item = fully_served_items(catalogue, served)
     short = np.bincount(catalogue.item_need, weights=~full_item, minlength=catalogue.need_id.size)
-    return short == 0
+    served_in_full: np.ndarray = short == 0
+    return served_in_full
 
 
 def served_share(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
@@ -27,15 +28,17 @@ def served_share(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
     share[open_item] = np.minimum(1.0, served[open_item] / remaining[open_item])
     share[fully_served_items(catalogue, served)] = 1.0
     total = np.bincount(catalogue.item_need, weights=share, minlength=catalogue.need_id.size)
-    return np.divide(
+    mean: np.ndarray = np.divide(
         total, catalogue.need_items, out=np.ones(total.size), where=catalogue.need_items > 0
     )
+    return mean
 
 
 def fully_served_items(catalogue: Catalogue, served: np.ndarray) -> np.ndarray:
     """Per item: received its remaining quantity (to one unit, or one cent)."""
     unit = np.where(catalogue.item_financial, 0.01, 1.0)
-    return catalogue.item_remaining - served < unit - SLACK
+    received: np.ndarray = catalogue.item_remaining - served < unit - SLACK
+    return received
 
 
 def violations(

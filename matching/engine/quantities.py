@@ -12,6 +12,7 @@ allocation is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,8 @@ class Quantities:
 
 
 def _floor(values: np.ndarray, unit: np.ndarray) -> np.ndarray:
-    return np.floor(values / unit + SCALED_SLACK)
+    whole_units: np.ndarray = np.floor(values / unit + SCALED_SLACK)
+    return whole_units
 
 
 def round_lines(
@@ -55,7 +57,8 @@ def round_lines(
         amount = line_units * unit * rate
         # Converted money is rounded to the nearest cent; the item is never credited beyond its
         # need (trimmed below), the offer never beyond its capacity (its amount is what counts).
-        return np.where(rate == 1.0, amount, np.round(amount / unit) * unit)
+        credited: np.ndarray = np.where(rate == 1.0, amount, np.round(amount / unit) * unit)
+        return credited
 
     # Give rounded-off units back to items that the solver supplied more than they now get.
     target = np.bincount(item, weights=share * item_remaining[item], minlength=item_remaining.size)
@@ -226,7 +229,7 @@ def _reroute(
     item_remaining: np.ndarray,
     offer_cap: np.ndarray,
     whole: np.ndarray,
-    item_amount,
+    item_amount: Callable[[np.ndarray], np.ndarray],
 ) -> np.ndarray:
     """Units for the items served in full by the solver that rounding left short, by one max-flow.
 

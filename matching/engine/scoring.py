@@ -22,7 +22,11 @@ TERMS = ("focus", "groups", "geography", "verified", "track_record", "text")
 _CHUNK = 1 << 19
 
 
-def text_vectors(problem: Problem) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+# The TF-IDF vectors of the offers' texts and of the needs' (rows in problem order).
+Texts = tuple[sparse.csr_matrix, sparse.csr_matrix]
+
+
+def text_vectors(problem: Problem) -> Texts:
     """TF-IDF vectors (L2-normalised rows) of offer and need texts, fitted once on both."""
     texts = [offer.text for offer in problem.offers] + [need.text for need in problem.needs]
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
@@ -34,7 +38,9 @@ def text_vectors(problem: Problem) -> tuple[sparse.csr_matrix, sparse.csr_matrix
     return matrix[:cut], matrix[cut:]
 
 
-def _gather(matrix: sparse.csr_matrix, rows: np.ndarray):
+def _gather(
+    matrix: sparse.csr_matrix, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The entries of the given rows of a CSR matrix: (local row, column, value) arrays."""
     starts = matrix.indptr[rows]
     lengths = matrix.indptr[rows + 1] - starts
@@ -65,7 +71,8 @@ def group_cosines(
     left[need_row, np.searchsorted(words, need_word)] = need_value
     right = np.zeros((offers.size, words.size), dtype=np.float32)
     right[offer_row, np.searchsorted(words, offer_word)] = offer_value
-    return np.clip(left @ right.T, 0.0, 1.0).astype(float)
+    cosines: np.ndarray = np.clip(left @ right.T, 0.0, 1.0).astype(float)
+    return cosines
 
 
 def pair_cosines(
@@ -84,7 +91,10 @@ def _shared_share(offer_masks: np.ndarray, need_masks: np.ndarray) -> np.ndarray
     """|offer ∩ need| / |need| for every (need row, offer column) (0 when the need names none)."""
     shared = np.bitwise_count(need_masks[:, None, :] & offer_masks[None, :, :]).sum(axis=2)
     wanted = np.bitwise_count(need_masks).sum(axis=1)[:, None]
-    return np.divide(shared, wanted, out=np.zeros(shared.shape, dtype=float), where=wanted > 0)
+    share: np.ndarray = np.divide(
+        shared, wanted, out=np.zeros(shared.shape, dtype=float), where=wanted > 0
+    )
+    return share
 
 
 def term_weights(parameters: Parameters) -> np.ndarray:
@@ -104,13 +114,14 @@ def _geography(levels: np.ndarray, parameters: Parameters) -> np.ndarray:
 
 
 def _track(catalogue: Catalogue, offers: np.ndarray, parameters: Parameters) -> np.ndarray:
-    return 1.0 - np.exp(-catalogue.offer_track[offers] / parameters.track_record_scale)
+    track: np.ndarray = 1.0 - np.exp(-catalogue.offer_track[offers] / parameters.track_record_scale)
+    return track
 
 
 def group_scores(
     catalogue: Catalogue,
     parameters: Parameters,
-    text: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    text: Texts,
     offers: np.ndarray,
     levels: np.ndarray,
     needs: np.ndarray,
@@ -131,13 +142,14 @@ def group_scores(
     if weights["text"] > 0:
         offer_text, need_text = text
         score += weights["text"] * group_cosines(need_text, offer_text, needs, offers)
-    return np.clip(score, 0.0, 1.0)
+    clipped: np.ndarray = np.clip(score, 0.0, 1.0)
+    return clipped
 
 
 def pair_terms(
     catalogue: Catalogue,
     parameters: Parameters,
-    text: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    text: Texts,
     offers: np.ndarray,
     levels: np.ndarray,
     needs: np.ndarray,
@@ -147,7 +159,8 @@ def pair_terms(
     def overlap(offer_masks: np.ndarray, need_masks: np.ndarray) -> np.ndarray:
         shared = np.bitwise_count(offer_masks & need_masks).sum(axis=1)
         wanted = np.bitwise_count(need_masks).sum(axis=1)
-        return np.divide(shared, wanted, out=np.zeros(shared.shape), where=wanted > 0)
+        share: np.ndarray = np.divide(shared, wanted, out=np.zeros(shared.shape), where=wanted > 0)
+        return share
 
     offer_text, need_text = text
     columns = {

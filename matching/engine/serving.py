@@ -38,7 +38,9 @@ def round_block(
     return np.where(covered[block.need_of_edge()], share, 0.0)
 
 
-def _insert_and_serve(block, edges, relaxed: Relaxation, cap: int, deadline: float) -> np.ndarray:
+def _insert_and_serve(
+    block: Block, edges: np.ndarray, relaxed: Relaxation, cap: int, deadline: float
+) -> np.ndarray:
     share = np.zeros(block.size)
     if edges.size == 0:
         return share
@@ -87,6 +89,7 @@ def serve_within_cap(
         if edges.size == 0:
             break
         part = sub_block(block, edges, left)
+        relaxed: Relaxation | None
         if round_ == 0 and first is not None and edges.size == block.size:
             relaxed = first  # the same LP: every pair open, every offer whole
         else:

@@ -60,7 +60,8 @@ def covered_needs(block: Block, share: np.ndarray) -> np.ndarray:
     supply = np.bincount(block.edge_item, weights=share, minlength=block.item_need.size)
     full_item = supply >= WHOLE
     short = np.bincount(block.item_need, weights=~full_item, minlength=block.need_id.size)
-    return (short == 0) & block.need_coverable
+    covered: np.ndarray = (short == 0) & block.need_coverable
+    return covered
 
 
 def covered_weight(block: Block, share: np.ndarray) -> float:
@@ -76,7 +77,8 @@ def acceptable(block: Block, share: np.ndarray, max_partners: int) -> np.ndarray
     bad = np.bincount(
         block.need_of_edge(), weights=short_piece | dropped, minlength=block.need_id.size
     )
-    return bad == 0
+    fine: np.ndarray = bad == 0
+    return fine
 
 
 def offer_usage(block: Block, share: np.ndarray) -> np.ndarray:

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .allocation import BlockOutcome, allocate_block
-from .candidates import rank_candidates
-from .catalogue import build_catalogue
+from .candidates import Candidates, rank_candidates
+from .catalogue import Catalogue, build_catalogue
 from .components import Block, split_blocks
 from .explain import amount, line_sentence, summary
 from .metrics import fully_served, run_metrics, violations
-from .model import Line, NeedProposal, Parameters, Problem, Result
+from .model import Line, NeedInput, NeedProposal, OfferInput, Parameters, Problem, Result
 from .processes import solver_pool
 from .quantities import round_lines
 from .scoring import TERMS
@@ -119,7 +119,7 @@ def solve(
     return Result(proposals=tuple(proposals), metrics=metrics)
 
 
-def component_blocks(problem: Problem, catalogue, candidates) -> list[Block]:
+def component_blocks(problem: Problem, catalogue: Catalogue, candidates: Candidates) -> list[Block]:
     """The candidate graph's independent components, as the allocation solves them."""
     kinds = sorted({offer.organization_kind for offer in problem.offers})
     kind_code = np.array([kinds.index(o.organization_kind) for o in problem.offers], np.int64)
@@ -142,7 +142,7 @@ class _Rounded:
     served: np.ndarray  # quantity per catalogue item
 
 
-def _round(catalogue, candidates, share: np.ndarray) -> _Rounded:
+def _round(catalogue: Catalogue, candidates: Candidates, share: np.ndarray) -> _Rounded:
     """Shares to whole units (cents for money), within capacities; lines that keep a quantity."""
     lines = np.flatnonzero(share > 0)
     quantities = round_lines(
@@ -167,7 +167,7 @@ def _round(catalogue, candidates, share: np.ndarray) -> _Rounded:
     )
 
 
-def _has_items(catalogue) -> np.ndarray:
+def _has_items(catalogue: Catalogue) -> np.ndarray:
     """Needs with at least one open item (the others are served by definition)."""
     open_items = np.bincount(
         catalogue.item_need, weights=catalogue.item_remaining > 0, minlength=catalogue.need_id.size
@@ -195,7 +195,15 @@ def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> 
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _allocate_inline(blocks, parameters, budget, outcomes, workers, report, skip) -> None:
+def _allocate_inline(
+    blocks: list[Block],
+    parameters: Parameters,
+    budget: list[float],
+    outcomes: list[BlockOutcome | None],
+    workers: int,
+    report: Progress,
+    skip: set[int],
+) -> None:
     for i, block in enumerate(blocks):
         if outcomes[i] is not None or i in skip:
             continue
@@ -203,7 +211,16 @@ def _allocate_inline(blocks, parameters, budget, outcomes, workers, report, skip
         report("allocation", 30 + int(60 * (i + 1) / len(blocks)))
 
 
-def _proposals(problem, catalogue, candidates, lines, item_quantity, offer_quantity, terms, score):
+def _proposals(
+    problem: Problem,
+    catalogue: Catalogue,
+    candidates: Candidates,
+    lines: np.ndarray,
+    item_quantity: np.ndarray,
+    offer_quantity: np.ndarray,
+    terms: np.ndarray,
+    score: np.ndarray,
+) -> tuple[list[NeedProposal], np.ndarray]:
     """One proposal per need with at least one line; and the quantity served per item."""
     served = np.bincount(
         candidates.item[lines], weights=item_quantity, minlength=catalogue.item_id.size
@@ -272,7 +289,16 @@ def item_unit(financial: bool) -> float:
     return 0.01 if financial else 1.0
 
 
-def _proposal(problem, catalogue, need_position, first_item, lines, partners, served, shortfall):
+def _proposal(
+    problem: Problem,
+    catalogue: Catalogue,
+    need_position: int,
+    first_item: np.ndarray,
+    lines: list[Line],
+    partners: list[OfferInput],
+    served: np.ndarray,
+    shortfall: Shortfall,
+) -> NeedProposal:
     need = problem.needs[need_position]
     shares, uncovered, covered_items = [], [], 0
     for offset, item in enumerate(need.items):
@@ -334,5 +360,5 @@ def _proposal(problem, catalogue, need_position, first_item, lines, partners, se
     )
 
 
-def _remaining(need, item_id: int) -> float:
+def _remaining(need: NeedInput, item_id: int) -> float:
     return next(float(item.remaining) for item in need.items if item.id == item_id)
