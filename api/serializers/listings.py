@@ -42,6 +42,9 @@ PROPOSAL_VALUES = (
     "created_at",
     "decided_at",
     "reason",
+    "respond_by",
+    "owner_consent",
+    "override_reason",
 )
 LINE_VALUES = (
     "id",
@@ -134,6 +137,9 @@ def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "created_at": moment(row["created_at"], zone),
             "decided_at": moment(row["decided_at"], zone),
             "reason": row["reason"],
+            "respond_by": moment(row["respond_by"], zone),
+            "owner_consent": row["owner_consent"],
+            "override_reason": row["override_reason"],
         }
         for row in rows
     ]

@@ -48,6 +48,20 @@ def _check_identifier(identifier: str | None, *, country: str) -> None:
         raise ValidationError({"identifier": [problem]})
 
 
+def _write_groups(organization: Organization, data: dict[str, Any]) -> bool:
+    """Set the groups a community organization represents; True when they changed."""
+    if "represented_groups" not in data:
+        return False
+    groups = {getattr(group, "slug", group) for group in data["represented_groups"]}
+    if groups and organization.kind != Organization.Kind.COMMUNITY:
+        raise ValidationError(
+            {"represented_groups": [_("Only community organizations represent groups.")]}
+        )
+    before = set(organization.represented_groups.values_list("slug", flat=True))
+    organization.represented_groups.set(sorted(groups))
+    return before != groups
+
+
 @transaction.atomic
 def create_organization(*, actor, data: dict[str, Any]) -> Organization:
     """Register an organization; the user who creates it becomes its admin."""
@@ -56,6 +70,7 @@ def create_organization(*, actor, data: dict[str, Any]) -> Organization:
     _check_identifier(values["identifier"], country=values.get("country", ""))
     _ensure_identifier_free(values["identifier"])
     organization = Organization.objects.create(**values)
+    _write_groups(organization, data)
     Membership.objects.create(user=actor, organization=organization, role=Membership.Role.ADMIN)
     return organization
 
@@ -80,6 +95,8 @@ def update_organization(*, actor, organization: Organization, data: dict[str, An
     identity = [f for f in IDENTITY_FIELDS if f in data and data[f] != getattr(organization, f)]
     for field in changed:
         setattr(organization, field, data[field])
+    if _write_groups(organization, data):
+        identity.append("represented_groups")
     if identity and organization.is_verified:
         organization.verified_at = organization.verified_by = None
         changed += ["verified_at", "verified_by"]
