@@ -30,6 +30,7 @@ from api.serializers.matching import (
 )
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
 from matching.services import review, runs
+from matching.services.consent import CONSENT_SUBJECT
 from registry.models import Need, Organization
 from registry.models.visibility import is_coordinator, member_organization_ids
 
@@ -210,11 +211,13 @@ class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelVi
     @extend_schema(responses=StateChangeSerializer(many=True))
     @detail_command(methods=["get"])
     def history(self, request: Request, pk: str | None = None) -> Response:
-        """Every state change of the proposal, its lines and their commitments: who, when, why."""
+        """Every state change of the proposal, its lines and their commitments, and the need's
+        organization's consent: who, when, why."""
         proposal = self.get_object()
         line_ids = [line.pk for line in proposal.lines.all()]
         changes = StateChange.objects.filter(
             Q(subject_type="proposal", subject_id=proposal.pk)
+            | Q(subject_type=CONSENT_SUBJECT, subject_id=proposal.pk)
             | Q(subject_type="proposalline", subject_id__in=line_ids)
             | Q(
                 subject_type="commitment",

@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import Commitment, Partner, Partnership, Proposal, ProposalLine
+from matching.models import (
+    Commitment,
+    Partner,
+    Partnership,
+    Proposal,
+    ProposalLine,
+    StateChange,
+)
 from matching.services import capacity
 from matching.services.coverage import refresh_need_status
 from matching.services.decisions import (
@@ -66,14 +73,22 @@ def _answer(lines: list[ProposalLine], answer: str, actor, reason: str) -> None:
         )
 
 
+# The consent is recorded apart from the proposal's status, under a subject type of its own.
+CONSENT_SUBJECT = "proposalconsent"
+
+
 def _consent(proposal: Proposal, answer: str, actor, reason: str) -> None:
-    transition(
-        proposal,
-        answer,
-        field="owner_consent",
+    previous = proposal.owner_consent
+    proposal.owner_consent, proposal.owner_consent_at = answer, timezone.now()
+    proposal.owner_consent_by = actor
+    proposal.save(update_fields=["owner_consent", "owner_consent_at", "owner_consent_by"])
+    StateChange.objects.create(
+        subject_type=CONSENT_SUBJECT,
+        subject_id=proposal.pk,
+        from_state=previous,
+        to_state=answer,
         actor=actor,
         reason=reason,
-        also={"owner_consent_at": timezone.now(), "owner_consent_by": actor},
     )
 
 

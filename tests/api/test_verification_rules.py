@@ -153,9 +153,7 @@ def test_a_community_organization_endorses_only_needs_for_groups_it_represents(
     assert not Endorsement.objects.exists()
 
     need.vulnerable_groups.add("persons-with-disabilities")
-    accepted = client_for(community_editor).post(
-        url, {"organization": community.pk}, format="json"
-    )
+    accepted = client_for(community_editor).post(url, {"organization": community.pk}, format="json")
     assert accepted.status_code == 201, accepted.content
 
 
