@@ -206,6 +206,18 @@ class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why the proposal is rejected.")
 
 
+class CompleteSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="A closing note."
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the partnership is cancelled (what was not delivered)."
+    )
+
+
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why the acceptance is revoked.")
 
@@ -295,9 +307,15 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "closed_at",
             "next_report_due",
             "report_overdue",
+            "close_reason",
+            "reached_target",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "close_reason": {"help_text": "Why a coordinator completed or cancelled it."},
+            "reached_target": {
+                "help_text": "On completion: whether the need's indicator reached its target."
+            },
             "need": {"help_text": "The need it works on."},
             "proposal": {"help_text": "The proposal it was formed from."},
             "status": {"help_text": "active, completed or cancelled."},

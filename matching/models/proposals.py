@@ -37,6 +37,8 @@ class Consent(models.TextChoices):
 class CommitmentState(models.TextChoices):
     RESERVED = "reserved", "Reserved"
     COMMITTED = "committed", "Committed"
+    # Given to a partnership that completed: still spent from the offer.
+    DELIVERED = "delivered", "Delivered"
     RELEASED = "released", "Released"
 
 
@@ -161,7 +163,8 @@ class Commitment(models.Model):
     """Capacity of an offer held for a need item: reserved on accept, committed on confirm."""
 
     State = CommitmentState
-    LIVE_STATES = (CommitmentState.RESERVED, CommitmentState.COMMITTED)
+    # What holds an offer's capacity.
+    LIVE_STATES = (CommitmentState.RESERVED, CommitmentState.COMMITTED, CommitmentState.DELIVERED)
 
     line = models.OneToOneField(ProposalLine, on_delete=models.PROTECT, related_name="commitment")
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="commitments")

@@ -9,12 +9,13 @@ from registry.models import Need, NeedItem
 
 
 def refresh_need_status(*, need_id: int, actor=None, reason: str = "commitments changed") -> None:
-    """open → partially_met → met, from committed quantities (reservations do not count)."""
+    """open → partially_met → met, from committed quantities (reservations do not count); a need
+    whose indicator reached its target stays met."""
     need = Need.objects.select_for_update().get(pk=need_id)
     if need.status not in (Need.Status.OPEN, Need.Status.PARTIALLY_MET, Need.Status.MET):
         return
     items = list(NeedItem.objects.filter(need_id=need_id).values_list("quantity", "committed"))
-    if items and all(committed >= quantity for quantity, committed in items):
+    if need.target_reached or (items and all(committed >= q for q, committed in items)):
         status = Need.Status.MET
     elif any(committed for _, committed in items):
         status = Need.Status.PARTIALLY_MET

@@ -123,6 +123,16 @@ class Need(models.Model):
         return self.status in self.MATCHABLE_STATUSES
 
     @property
+    def target_reached(self) -> bool:
+        """The current value has reached the target (going up or down from the baseline)."""
+        current, target = self.indicator_current, self.indicator_target
+        if current is None or target is None:
+            return False
+        if self.indicator_baseline is not None and target < self.indicator_baseline:
+            return current <= target
+        return current >= target
+
+    @property
     def gap_closed(self) -> Decimal | None:
         return share_of_gap_closed(
             self.indicator_baseline, self.indicator_current, self.indicator_target
