@@ -18,7 +18,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from matching.models import (
     Commitment,
@@ -164,6 +170,31 @@ class Workflow(RuleBasedStateMachine):
                 score=Decimal("0.5"),
             )
         self.proposals.append(proposal.pk)
+
+    @initialize()
+    def propose_for_every_need(self):
+        for index in range(len(self.needs)):
+            self.propose(need=index, share=Decimal("0.5"))
+
+    @rule(index=pick, override=st.booleans())
+    def everyone_agrees(self, index, override):
+        """The path most proposals take: accepted, every partner confirms, the owner consents."""
+        proposal = self._proposal(index)
+        if proposal is None:
+            return
+        attempt(
+            review.accept_proposal,
+            actor=self.coordinator,
+            proposal_id=proposal.pk,
+            override_reason="known partner" if override else "",
+        )
+        for organization_id in sorted(
+            set(proposal.lines.values_list("organization_id", flat=True))
+        ):
+            attempt(
+                review.confirm_lines, actor=self.partners[organization_id], proposal_id=proposal.pk
+            )
+        attempt(review.confirm_lines, actor=self.government, proposal_id=proposal.pk)
 
     # --- coordinators ----------------------------------------------------------------------
 
