@@ -158,6 +158,10 @@ MATCH_ON_CATALOGUE_CHANGE = env_bool("MATCH_ON_CATALOGUE_CHANGE", True)
 MATCH_WORKERS = int(os.environ.get("MATCH_WORKERS", str(min(4, os.cpu_count() or 1))))
 MATCH_TIME_LIMIT = float(os.environ.get("MATCH_TIME_LIMIT", "40"))
 MATCH_SOLVER_NICENESS = int(os.environ.get("MATCH_SOLVER_NICENESS", "10"))
+# Days partners and the need's organization have to answer an accepted proposal (a coordinator may
+# set another `respond_by`); what is unanswered then expires and its capacity is released.
+PROPOSAL_RESPONSE_DAYS = int(os.environ.get("PROPOSAL_RESPONSE_DAYS", "14"))
+PROPOSAL_EXPIRY_CHECK_SECONDS = float(os.environ.get("PROPOSAL_EXPIRY_CHECK_SECONDS", "900"))
 CELERY_BEAT_SCHEDULE = {
     "scheduled-match-run": {
         "task": "matching.scheduled_run",
@@ -166,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
     "recover-stale-runs": {"task": "matching.recover_stale_runs", "schedule": 60.0},
     "dispatch-queued-runs": {"task": "matching.dispatch_queued_runs", "schedule": 120.0},
     "flag-overdue-reports": {"task": "matching.flag_overdue_reports", "schedule": 3600.0},
+    "expire-unanswered-proposals": {
+        "task": "matching.expire_unanswered_proposals",
+        "schedule": PROPOSAL_EXPIRY_CHECK_SECONDS,
+    },
 }
 
 # --- Authentication ---

@@ -119,7 +119,10 @@ def load_problem(
     """
     scope = scope or {}
     today = today or timezone.localdate()
-    needs = Need.objects.open().filter(organization__is_active=True)
+    # A hard rule: only verified organizations' needs draw resources.
+    needs = Need.objects.open().filter(
+        organization__is_active=True, organization__verified_at__isnull=False
+    )
     if scope.get("need_ids"):
         needs = needs.filter(pk__in=scope["need_ids"])
     if scope.get("area"):

@@ -7,7 +7,7 @@ which task made a change when there is no signed-in user.
 import pghistory
 from celery import shared_task
 
-from matching.services import reports, runs
+from matching.services import reports, review, runs
 
 
 @shared_task(name="matching.execute_run", acks_late=True, reject_on_worker_lost=True)
@@ -43,3 +43,10 @@ def flag_overdue_reports() -> int:
     """Flag partnerships whose progress report is overdue."""
     with pghistory.context(task="matching.flag_overdue_reports"):
         return reports.flag_overdue_reports()
+
+
+@shared_task(name="matching.expire_unanswered_proposals", acks_late=True, time_limit=600)
+def expire_unanswered_proposals() -> list[int]:
+    """Release what partners or the need's organization left unanswered past `respond_by`."""
+    with pghistory.context(task="matching.expire_unanswered_proposals"):
+        return review.expire_unanswered_proposals()

@@ -44,7 +44,10 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def ngo(db) -> Organization:
-    return OrganizationFactory(name="Digital Bridges", kind=Organization.Kind.NGO, country="KE")
+    # Newly registered: not yet verified by a coordinator.
+    return OrganizationFactory(
+        name="Digital Bridges", kind=Organization.Kind.NGO, country="KE", verified=False
+    )
 
 
 @pytest.fixture
@@ -56,9 +59,11 @@ def government(db) -> Organization:
 
 @pytest.fixture
 def community(db) -> Organization:
-    return OrganizationFactory(
+    union = OrganizationFactory(
         name="Union of the Blind (test)", kind=Organization.Kind.COMMUNITY, country="KE"
     )
+    union.represented_groups.set(["persons-with-disabilities"])
+    return union
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from registry.models import Membership, Need, NeedItem, Offer, Organization
 
@@ -33,6 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Organization {n}")
     kind = Organization.Kind.NGO
@@ -40,6 +42,17 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     description = "Works on digital inclusion."
     contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
     contact_phone = "+254 700 000 000"
+
+    @factory.post_generation
+    def verified(organization, create, extracted, **kwargs):
+        """Verified by a coordinator unless `verified=False`: most tests mean a checked partner."""
+        if not create or extracted is False or organization.verified_at is not None:
+            return
+        verifier = UserFactory(username="verifier", coordinator=True)
+        Organization.objects.filter(pk=organization.pk).update(
+            verified_at=timezone.now(), verified_by=verifier
+        )
+        organization.refresh_from_db(fields=["verified_at", "verified_by"])
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -13,11 +13,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
+from api.serializers.needs import matching_blocked
 from matching.models import ProposalLine
 
 PROPOSAL_VALUES = (
@@ -31,6 +42,9 @@ PROPOSAL_VALUES = (
     "created_at",
     "decided_at",
     "reason",
+    "respond_by",
+    "owner_consent",
+    "override_reason",
 )
 LINE_VALUES = (
     "id",
@@ -123,6 +137,9 @@ def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "created_at": moment(row["created_at"], zone),
             "decided_at": moment(row["decided_at"], zone),
             "reason": row["reason"],
+            "respond_by": moment(row["respond_by"], zone),
+            "owner_consent": row["owner_consent"],
+            "override_reason": row["override_reason"],
         }
         for row in rows
     ]
@@ -228,6 +245,9 @@ NEED_VALUES = (
     "indicator_source",
     "indicator_date",
     "indicator_disaggregation",
+    "indicator_current",
+    "indicator_current_date",
+    "indicator_current_disaggregation",
     "deadline",
     "priority",
     "status",
@@ -242,7 +262,7 @@ def need_values(queryset: QuerySet) -> QuerySet:
     from registry.models import Consultation, Endorsement, Need
 
     endorsements = (
-        Endorsement.objects.filter(need_id=OuterRef("pk"))
+        Endorsement.objects.filter(need_id=OuterRef("pk"), organization__verified_at__isnull=False)
         .order_by()
         .values("need_id")
         .annotate(count=Count("*"))
@@ -256,6 +276,9 @@ def need_values(queryset: QuerySet) -> QuerySet:
         targets=related_keys(Need.sdg_targets, order="sdgtarget__position"),
         endorsement_count=Coalesce(Subquery(endorsements, output_field=IntegerField()), Value(0)),
         consultation_ids=ArraySubquery(consultations),
+        organization_verified=ExpressionWrapper(
+            Q(organization__verified_at__isnull=False), output_field=BooleanField()
+        ),
     )
 
 
@@ -298,6 +321,15 @@ def consultations_of(consultation_ids: list[int]) -> dict[int, list[dict[str, An
     return found
 
 
+def gap_closed(row: dict[str, Any]) -> str | None:
+    from registry.models.needs import share_of_gap_closed
+
+    share = share_of_gap_closed(
+        row["indicator_baseline"], row["indicator_current"], row["indicator_target"]
+    )
+    return None if share is None else str(share)
+
+
 def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """NeedSerializer's output for need_values() rows: the items of all rows in one query, their
     consultations in one more when there are any."""
@@ -309,9 +341,22 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     item_rows = (
         NeedItem.objects.filter(need_id__in=ids)
         .order_by("need_id", "id")
-        .values_list("need_id", "id", "category_id", "kind", "quantity", "currency", "covered")
+        .values_list(
+            "need_id",
+            "id",
+            "category_id",
+            "kind",
+            "quantity",
+            "currency",
+            "reserved",
+            "committed",
+            "covered",
+        )
     )
-    for need_id, key, category, kind, quantity, currency, covered in item_rows:
+    in_progress: set[int] = set()
+    for need_id, key, category, kind, quantity, currency, reserved, committed, covered in item_rows:
+        if reserved:
+            in_progress.add(need_id)
         items[need_id].append(
             {
                 "id": key,
@@ -319,6 +364,8 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "kind": kind,
                 "quantity": decimal(quantity),
                 "currency": currency,
+                "reserved": decimal(reserved),
+                "committed": decimal(committed),
                 "covered": decimal(covered),
             }
         )
@@ -341,6 +388,10 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "target": decimal(row["indicator_target"]),
                 "source": row["indicator_source"],
                 "date": day(row["indicator_date"]),
+                "current": decimal(row["indicator_current"]),
+                "current_date": day(row["indicator_current_date"]),
+                "current_disaggregation": disaggregation(row["indicator_current_disaggregation"]),
+                "gap_closed": gap_closed(row),
                 "disaggregation": disaggregation(row["indicator_disaggregation"]),
             },
             "deadline": day(row["deadline"]),
@@ -349,6 +400,8 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "items": items[row["id"]],
             "consultations": consultations[row["id"]],
             "endorsements": row["endorsement_count"],
+            "in_progress": row["id"] in in_progress,
+            "matching_blocked": matching_blocked(row["status"], row["organization_verified"]),
             "created_at": moment(row["created_at"], zone),
             "updated_at": moment(row["updated_at"], zone),
         }

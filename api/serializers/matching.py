@@ -166,9 +166,21 @@ class ProposalSerializer(serializers.ModelSerializer):
             "created_at",
             "decided_at",
             "reason",
+            "respond_by",
+            "owner_consent",
+            "override_reason",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "respond_by": {
+                "help_text": "Answers still missing then expire and their capacity is released."
+            },
+            "owner_consent": {
+                "help_text": "The need's organization's answer: pending, given or declined."
+            },
+            "override_reason": {
+                "help_text": "Why a coordinator accepted partners not yet verified."
+            },
             "run": {"help_text": "The run that proposed it."},
             "need": {"help_text": "The need's id."},
             "status": {
@@ -176,7 +188,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             },
             "explanation": {"help_text": "Summary, lines and what is still uncovered and why."},
             "decided_at": {"help_text": "When a coordinator decided."},
-            "reason": {"help_text": "Why it was rejected."},
+            "reason": {"help_text": "Why it was rejected or revoked."},
         }
 
 
@@ -192,6 +204,36 @@ class DecisionSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why the proposal is rejected.")
+
+
+class CompleteSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="A closing note."
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the partnership is cancelled (what was not delivered)."
+    )
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the acceptance is revoked.")
+
+
+class AcceptSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Required when partners are not verified: why the coordinating body accepts "
+        "them anyway (recorded in the history).",
+    )
+    respond_by = serializers.DateTimeField(
+        required=False,
+        help_text="When answers are due (default: PROPOSAL_RESPONSE_DAYS days from now).",
+    )
 
 
 class DeclineSerializer(serializers.Serializer):
@@ -265,9 +307,15 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "closed_at",
             "next_report_due",
             "report_overdue",
+            "close_reason",
+            "reached_target",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "close_reason": {"help_text": "Why a coordinator completed or cancelled it."},
+            "reached_target": {
+                "help_text": "On completion: whether the need's indicator reached its target."
+            },
             "need": {"help_text": "The need it works on."},
             "proposal": {"help_text": "The proposal it was formed from."},
             "status": {"help_text": "active, completed or cancelled."},

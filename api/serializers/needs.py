@@ -25,8 +25,16 @@ from registry.models import (
 )
 
 
+def matching_blocked(status: str, organization_verified: bool) -> str | None:
+    """Why the engine leaves an open need out, as a code a client can act on."""
+    if status in Need.MATCHABLE_STATUSES and not organization_verified:
+        return "organization_not_verified"
+    return None
+
+
 class NeedItemSerializer(serializers.ModelSerializer):
-    """One resource the need asks for; `covered` is what accepted proposals already provide."""
+    """One resource the need asks for: `committed` by partners who confirmed, `reserved` by
+    accepted proposals still awaiting answers, `covered` the two together."""
 
     category = taxonomy_field(Category.objects.all(), "category", help_text="A category slug.")
     quantity = serializers.DecimalField(min_value=0, help_text="How much is needed.", **QUANTITY)
@@ -37,13 +45,30 @@ class NeedItemSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="ISO 4217 code; financial items only.",
     )
+    reserved = serializers.DecimalField(
+        read_only=True,
+        help_text="Held by accepted proposals whose partners have not all answered.",
+        **QUANTITY,
+    )
+    committed = serializers.DecimalField(
+        read_only=True, help_text="Committed by partners in formed partnerships.", **QUANTITY
+    )
     covered = serializers.DecimalField(
         read_only=True, help_text="Reserved plus committed by partners.", **QUANTITY
     )
 
     class Meta:
         model = NeedItem
-        fields = ["id", "category", "kind", "quantity", "currency", "covered"]
+        fields = [
+            "id",
+            "category",
+            "kind",
+            "quantity",
+            "currency",
+            "reserved",
+            "committed",
+            "covered",
+        ]
         read_only_fields = ["id", "kind"]
         list_serializer_class = BoundedListSerializer
         extra_kwargs = {"kind": {"help_text": "financial, human or technical (from the category)."}}
@@ -98,6 +123,29 @@ class IndicatorSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Date of the baseline measurement.",
     )
+    current = serializers.DecimalField(
+        source="indicator_current",
+        max_digits=16,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="Value in the latest approved progress report (null before one).",
+    )
+    current_date = serializers.DateField(
+        source="indicator_current_date",
+        read_only=True,
+        allow_null=True,
+        help_text="End of the period of the latest approved progress report.",
+    )
+    current_disaggregation = serializers.DictField(
+        source="indicator_current_disaggregation",
+        read_only=True,
+        child=serializers.DictField(child=serializers.CharField(allow_null=True), allow_null=True),
+        help_text="The latest approved values by dimension and group.",
+    )
+    gap_closed = serializers.SerializerMethodField(
+        help_text="Share of the gap from baseline to target closed so far (0–1), or null."
+    )
     disaggregation = bounded_dict(
         10,
         source="indicator_disaggregation",
@@ -105,6 +153,10 @@ class IndicatorSerializer(serializers.Serializer):
         child=bounded_dict(20, child=serializers.CharField(max_length=40)),
         help_text="Baseline by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
     )
+
+    def get_gap_closed(self, need: Need) -> str | None:
+        share = need.gap_closed
+        return None if share is None else str(share)
 
     def validate_disaggregation(self, value: dict) -> dict:
         if len(value) > 10 or any(len(groups) > 20 for groups in value.values()):
@@ -178,7 +230,13 @@ class NeedSerializer(serializers.ModelSerializer):
     endorsements = serializers.IntegerField(
         source="endorsement_count",
         read_only=True,
-        help_text="Endorsements by community organizations.",
+        help_text="Endorsements by verified community organizations.",
+    )
+    in_progress = serializers.SerializerMethodField(
+        help_text="Partners hold capacity for it that they have not yet confirmed (reserved)."
+    )
+    matching_blocked = serializers.SerializerMethodField(
+        help_text="Why an open need is left out of matching (organization_not_verified), or null."
     )
 
     class Meta:
@@ -200,6 +258,8 @@ class NeedSerializer(serializers.ModelSerializer):
             "items",
             "consultations",
             "endorsements",
+            "in_progress",
+            "matching_blocked",
             "created_at",
             "updated_at",
         ]
@@ -215,6 +275,12 @@ class NeedSerializer(serializers.ModelSerializer):
                 "cancel with DELETE."
             },
         }
+
+    def get_in_progress(self, need: Need) -> bool:
+        return any(item.reserved for item in need.items.all())
+
+    def get_matching_blocked(self, need: Need) -> str | None:
+        return matching_blocked(need.status, need.organization.is_verified)
 
     def validate_items(self, items: list) -> list:
         if len(items) > 20:

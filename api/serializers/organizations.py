@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.models import Membership, Organization
+from api.serializers.fields import taxonomy_field
+from registry.models import Membership, Organization, VulnerableGroup
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
@@ -26,7 +27,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         allow_blank=True,
-        help_text="org-id.guide identifier, e.g. GB-COH-09506232; unique when given.",
+        help_text="org-id.guide identifier, PREFIX-localid with PREFIX a list of the register "
+        "that covers the organization's country (or an international list such as XI-IATI), e.g. "
+        "GB-COH-09506232; unique when given.",
+    )
+    represented_groups = taxonomy_field(
+        VulnerableGroup.objects.all(),
+        "vulnerable group",
+        many=True,
+        required=False,
+        help_text="Community organizations: slugs of the vulnerable groups they represent "
+        "(checked when the organization is verified); they endorse only needs for these groups.",
     )
 
     class Meta:
@@ -42,6 +53,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "contact_email",
             "contact_phone",
             "contact",
+            "represented_groups",
             "verified",
             "verified_at",
             "is_active",

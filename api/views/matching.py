@@ -19,15 +19,18 @@ from api.permissions import IsCoordinator
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import proposal_values, represent_proposals
 from api.serializers.matching import (
+    AcceptSerializer,
     DecisionSerializer,
     DeclineSerializer,
     MatchRunSerializer,
     ProposalSerializer,
     RejectSerializer,
+    RevokeSerializer,
     StateChangeSerializer,
 )
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
 from matching.services import review, runs
+from matching.services.consent import CONSENT_SUBJECT
 from registry.models import Need, Organization
 from registry.models.visibility import is_coordinator, member_organization_ids
 
@@ -136,19 +139,26 @@ class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelVi
         return queryset.filter(pk__in=visible.values("pk"))
 
     def get_throttles(self):
-        if self.action in {"accept", "reject", "confirm", "decline"}:
+        if self.action in {"accept", "reject", "revoke", "confirm", "decline"}:
             self.throttle_scope = "decisions"
             return [ScopedRateThrottle()]
         return super().get_throttles()
 
-    @extend_schema(request=None, responses=DecisionSerializer)
+    @extend_schema(request=AcceptSerializer, responses=DecisionSerializer)
     @detail_command(methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        """Accept (coordinators): reserves every line's capacity, or 409 when it is taken."""
+        """Accept (coordinators): reserves every line's capacity until `respond_by`, or 409 when
+        it is taken, the need is no longer open, or unverified partners lack an override."""
         proposal = self.get_object()
-        return _decision(
-            review.accept_proposal(actor=request.user, proposal_id=proposal.pk), request
+        serializer = AcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = review.accept_proposal(
+            actor=request.user,
+            proposal_id=proposal.pk,
+            override_reason=serializer.validated_data.get("override_reason", ""),
+            respond_by=serializer.validated_data.get("respond_by"),
         )
+        return _decision(decision, request)
 
     @extend_schema(request=RejectSerializer, responses=DecisionSerializer)
     @detail_command(methods=["post"])
@@ -162,17 +172,32 @@ class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelVi
         )
         return _decision(decision, request)
 
+    @extend_schema(request=RevokeSerializer, responses=DecisionSerializer)
+    @detail_command(methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        """Revoke an acceptance before the partnership forms (coordinators), with a reason: the
+        reservations are released and the need goes back to matching."""
+        proposal = self.get_object()
+        serializer = RevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = review.revoke_proposal(
+            actor=request.user, proposal_id=proposal.pk, reason=serializer.validated_data["reason"]
+        )
+        return _decision(decision, request)
+
     @extend_schema(request=None, responses=DecisionSerializer)
     @detail_command(methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
-        """Confirm your organizations' lines; the partnership forms when every line is decided."""
+        """Confirm your organizations' lines, or, as a member of the need's organization, give
+        its consent; the partnership forms when every line is answered and consent is given."""
         proposal = self.get_object()
         return _decision(review.confirm_lines(actor=request.user, proposal_id=proposal.pk), request)
 
     @extend_schema(request=DeclineSerializer, responses=DecisionSerializer)
     @detail_command(methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        """Decline your organizations' lines: their capacity is released and the need re-matched."""
+        """Decline your organizations' lines (their capacity is released), or, as a member of the
+        need's organization, decline the coalition: the proposal is withdrawn."""
         proposal = self.get_object()
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -186,11 +211,13 @@ class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelVi
     @extend_schema(responses=StateChangeSerializer(many=True))
     @detail_command(methods=["get"])
     def history(self, request: Request, pk: str | None = None) -> Response:
-        """Every state change of the proposal, its lines and their commitments: who, when, why."""
+        """Every state change of the proposal, its lines and their commitments, and the need's
+        organization's consent: who, when, why."""
         proposal = self.get_object()
         line_ids = [line.pk for line in proposal.lines.all()]
         changes = StateChange.objects.filter(
             Q(subject_type="proposal", subject_id=proposal.pk)
+            | Q(subject_type=CONSENT_SUBJECT, subject_id=proposal.pk)
             | Q(subject_type="proposalline", subject_id__in=line_ids)
             | Q(
                 subject_type="commitment",

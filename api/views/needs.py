@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -40,7 +40,14 @@ class NeedViewSet(UnfilteredWithoutParametersMixin, ConditionalUpdateMixin, view
     def get_queryset(self):
         return (
             Need.objects.visible_to(self.request.user)
-            .annotate(endorsement_count=Count("endorsements", distinct=True))
+            .select_related("organization")
+            .annotate(
+                endorsement_count=Count(
+                    "endorsements",
+                    filter=Q(endorsements__organization__verified_at__isnull=False),
+                    distinct=True,
+                )
+            )
             .prefetch_related(
                 "focus_areas",
                 "vulnerable_groups",

@@ -35,7 +35,7 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
             queryset = queryset.filter(is_active=True) | queryset.filter(
                 pk__in=member_organization_ids(user)
             )
-        return queryset.order_by("name", "id")
+        return queryset.prefetch_related("represented_groups").order_by("name", "id")
 
     def perform_create(self, serializer):
         serializer.instance = services.create_organization(

@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 
 from api.permissions import ReadOnlyOrAuthenticated
 from api.serializers.matching import (
+    CancelSerializer,
+    CompleteSerializer,
     CoverageRowSerializer,
     PartnershipSerializer,
     ProgressReportSerializer,
@@ -22,7 +24,7 @@ from api.serializers.matching import (
     StateChangeSerializer,
 )
 from matching.models import Partnership, ProgressReport, StateChange
-from matching.services import reports
+from matching.services import closing, reports
 from registry.models import Need, NeedItem
 from registry.models.visibility import is_coordinator, member_organization_ids
 
@@ -135,6 +137,48 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, report=report, **serializer.validated_data
         )
         return Response(ProgressReportSerializer(report).data)
+
+    @extend_schema(request=CompleteSerializer, responses=PartnershipSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        filterset_fields=[],
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        """Complete (coordinators) once a final report is approved; short of the need's target,
+        the remaining gap is matched again."""
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        partnership = closing.complete_partnership(
+            actor=request.user,
+            partnership_id=self.get_object().pk,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return Response(PartnershipSerializer(self.get_queryset().get(pk=partnership.pk)).data)
+
+    @extend_schema(request=CancelSerializer, responses=PartnershipSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        filterset_fields=[],
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel (coordinators) with a reason: what was not delivered goes back to the offers
+        and the need is matched again."""
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        partnership = closing.cancel_partnership(
+            actor=request.user,
+            partnership_id=self.get_object().pk,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(PartnershipSerializer(self.get_queryset().get(pk=partnership.pk)).data)
 
     @extend_schema(responses=StateChangeSerializer(many=True))
     @action(

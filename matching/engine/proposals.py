@@ -132,10 +132,22 @@ def _proposal(
         if sum(weights) > 0
         else 0.0
     )
+    unverified = sorted(
+        {
+            offer.organization_name or f"Organization {offer.organization_id}"
+            for offer in partners
+            if not offer.verified
+        }
+    )
+    words = summary(problem, need, covered_items, coverage, len(organizations), kinds, uncovered)
+    if unverified:
+        words += (
+            f" Not yet verified: {', '.join(unverified)}; accepting this proposal needs a "
+            "coordinator's override with a reason."
+        )
     explanation = {
-        "summary": summary(
-            problem, need, covered_items, coverage, len(organizations), kinds, uncovered
-        ),
+        "summary": words,
+        "unverified_partners": unverified,
         "lines": [
             {
                 "offer": line.offer_id,

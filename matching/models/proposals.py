@@ -28,9 +28,17 @@ class Confirmation(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+class Consent(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GIVEN = "given", "Given"
+    DECLINED = "declined", "Declined"
+
+
 class CommitmentState(models.TextChoices):
     RESERVED = "reserved", "Reserved"
     COMMITTED = "committed", "Committed"
+    # Given to a partnership that completed: still spent from the offer.
+    DELIVERED = "delivered", "Delivered"
     RELEASED = "released", "Released"
 
 
@@ -39,6 +47,7 @@ class Proposal(models.Model):
     """The engine's proposal for one need in one run: a coalition of offers and how much each gives."""
 
     Status = ProposalStatus
+    Consent = Consent
     LIVE_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)
 
     run = models.ForeignKey(MatchRun, on_delete=models.PROTECT, related_name="proposals")
@@ -59,6 +68,18 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(blank=True, default="", max_length=2000)
+    # Set on acceptance: partners who have not confirmed by then are released.
+    respond_by = models.DateTimeField(null=True, blank=True)
+    # Why the coordinator accepted lines of organizations not yet verified.
+    override_reason = models.TextField(blank=True, default="", db_default="", max_length=2000)
+    # The need's own organization agrees to the coalition before a partnership forms.
+    owner_consent = models.CharField(
+        max_length=10, choices=Consent.choices, default=Consent.PENDING, db_default=Consent.PENDING
+    )
+    owner_consent_at = models.DateTimeField(null=True, blank=True)
+    owner_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -81,6 +102,9 @@ class Proposal(models.Model):
                 name="proposal_live_fingerprint_unique",
             ),
             models.UniqueConstraint(fields=["run", "need"], name="proposal_one_per_need_per_run"),
+            models.CheckConstraint(
+                condition=Q(owner_consent__in=Consent.values), name="proposal_owner_consent_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,7 +163,8 @@ class Commitment(models.Model):
     """Capacity of an offer held for a need item: reserved on accept, committed on confirm."""
 
     State = CommitmentState
-    LIVE_STATES = (CommitmentState.RESERVED, CommitmentState.COMMITTED)
+    # What holds an offer's capacity.
+    LIVE_STATES = (CommitmentState.RESERVED, CommitmentState.COMMITTED, CommitmentState.DELIVERED)
 
     line = models.OneToOneField(ProposalLine, on_delete=models.PROTECT, related_name="commitment")
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="commitments")

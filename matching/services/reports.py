@@ -8,11 +8,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Partner, Partnership, ProgressReport
-from matching.services.history import record, record_many
+from matching.services.history import record, record_many, transition
+from matching.services.release import withdraw_proposals_of_need
+from matching.services.report_checks import check_report
 from registry.errors import Conflict, PermissionDenied, ValidationError
-from registry.models import Membership
+from registry.models import Membership, Need
 from registry.services.permissions import ensure_coordinator
 
 REPORT_FIELDS = ("period_end", "indicator_value", "disaggregation", "narrative")
@@ -47,6 +50,7 @@ def file_report(
     organization_id = _partner_organization(actor, partnership, data.get("organization"))
     if partnership.status != Partnership.Status.ACTIVE:
         raise Conflict("Reports are filed on active partnerships.", code="not_active")
+    check_report(partnership, data)
     report = ProgressReport.objects.create(
         partnership=partnership,
         organization_id=organization_id,
@@ -82,9 +86,11 @@ def submit_report(*, actor, report: ProgressReport) -> ProgressReport:
 def review_report(
     *, actor, report: ProgressReport, approve: bool, comment: str = ""
 ) -> ProgressReport:
-    """A coordinator approves a submitted report (the partnership is fresh again) or returns it."""
+    """A coordinator approves a submitted report (the partnership is fresh again, the need's
+    current indicator value follows it) or returns it; never on their own partnership."""
     ensure_coordinator(actor)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _ensure_impartial_reviewer(actor, report)
     target = ProgressReport.Status.APPROVED if approve else ProgressReport.Status.RETURNED
     if report.status == target:
         return report
@@ -98,12 +104,64 @@ def review_report(
     record(report, target, from_state=ProgressReport.Status.SUBMITTED, actor=actor, reason=comment)
     if approve:
         partnership = Partnership.objects.select_for_update().get(pk=report.partnership_id)
+        # One period after the latest period reported, never further: approving several reports
+        # on the same period does not push the due date on.
         partnership.next_report_due = max(
-            partnership.next_report_due, report.period_end
-        ) + datetime.timedelta(days=partnership.report_every_days)
+            partnership.next_report_due,
+            report.period_end + datetime.timedelta(days=partnership.report_every_days),
+        )
         partnership.report_overdue = False
         partnership.save(update_fields=["next_report_due", "report_overdue"])
+        record_current_value(report=report, actor=actor)
     return report
+
+
+def _ensure_impartial_reviewer(actor, report: ProgressReport) -> None:
+    """No coordinator reviews a report of a partnership their own organization is part of."""
+    involved = set(
+        Partner.objects.filter(partnership_id=report.partnership_id).values_list(
+            "organization_id", flat=True
+        )
+    )
+    involved.add(report.organization_id)
+    own = sorted(
+        Membership.objects.filter(user=actor, organization_id__in=involved).values_list(
+            "organization__name", flat=True
+        )
+    )
+    if own:
+        raise PermissionDenied(
+            _(
+                "Conflict of interest: you are a member of %(names)s, a partner in this "
+                "partnership; another coordinator must review its reports."
+            )
+            % {"names": ", ".join(own)}
+        )
+
+
+def record_current_value(*, report: ProgressReport, actor) -> None:
+    """The need's current indicator value follows its latest approved report; reaching the
+    target closes the need as met (its live proposals are withdrawn)."""
+    need = Need.objects.select_for_update().get(pk=report.partnership.need_id)
+    if need.indicator_current_date and need.indicator_current_date > report.period_end:
+        return  # an older period approved late does not overwrite a newer value
+    need.indicator_current = report.indicator_value
+    need.indicator_current_disaggregation = report.disaggregation or {}
+    need.indicator_current_date = report.period_end
+    need.save(
+        update_fields=[
+            "indicator_current",
+            "indicator_current_disaggregation",
+            "indicator_current_date",
+            "updated_at",
+        ]
+    )
+    if need.target_reached and need.status in Need.MATCHABLE_STATUSES:
+        cause = f"indicator target reached (report {report.pk})"
+        withdraw_proposals_of_need(need_id=need.pk, actor=actor, cause=cause)
+        transition(
+            need, Need.Status.MET, actor=actor, reason=cause, also={"updated_at": timezone.now()}
+        )
 
 
 @transaction.atomic

@@ -1,54 +1,107 @@
-"""Review of proposals: coordinators accept or reject; partners confirm or decline their lines."""
+"""Coordinators' review of proposals: accept (reserving capacity), reject, revoke; and the
+expiry of what partners left unanswered. Confirmations and consent are in `consent`."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from matching.models import Commitment, Partner, Partnership, Proposal, ProposalLine
+from matching.models import Commitment, Proposal, ProposalLine
 from matching.services import capacity
-from matching.services.history import record, transition
+from matching.services.consent import (
+    confirm_lines,
+    decline_lines,
+    form_partnership_when_ready,
+)
+from matching.services.coverage import refresh_need_status
+from matching.services.decisions import (
+    Decision,
+    ensure_impartial_coordinator,
+    ensure_need_open,
+    lock_need_and_proposal,
+    save_counters,
+)
+from matching.services.history import transition
+from matching.services.release import release_lines, withdraw_proposal
 from matching.services.runs import request_event_run
-from registry.errors import Conflict, PermissionDenied, ValidationError
-from registry.models import Membership, Need, NeedItem, Offer
-from registry.models.taxonomy import ResourceKind
-from registry.services.permissions import ensure_coordinator
+from registry.errors import Conflict, ValidationError
 
-PENDING = ProposalLine.Confirmation.PENDING
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What a review call did: the proposal after it, and whether anything changed."""
-
-    proposal: Proposal
-    changed: bool
-    message: str
+__all__ = [
+    "Decision",
+    "accept_proposal",
+    "confirm_lines",
+    "decline_lines",
+    "expire_unanswered_proposals",
+    "refresh_need_status",
+    "reject_proposal",
+    "revoke_proposal",
+]
 
 
-def _lock_proposal(proposal_id: int) -> Proposal:
-    return Proposal.objects.select_for_update().get(pk=proposal_id)
+def _unverified_partners(proposal: Proposal) -> list[str]:
+    return sorted(
+        {
+            line.organization.name
+            for line in proposal.lines.select_related("organization")
+            if not line.organization.is_verified
+        }
+    )
 
 
-def _save_counters(rows: Iterable[Offer | NeedItem], *fields: str) -> None:
-    for row in rows:
-        row.save(update_fields=list(fields))
+def _respond_by(respond_by: datetime.datetime | None) -> datetime.datetime:
+    now = timezone.now()
+    if respond_by is None:
+        return now + datetime.timedelta(days=settings.PROPOSAL_RESPONSE_DAYS)
+    if respond_by <= now:
+        raise ValidationError({"respond_by": [_("Give the partners a time in the future.")]})
+    return respond_by
 
 
 @transaction.atomic
-def accept_proposal(*, actor, proposal_id: int) -> Decision:
-    """Accept a proposal: reserve every line's quantity on its offer, or refuse with 409."""
-    ensure_coordinator(actor)
-    proposal = _lock_proposal(proposal_id)
+def accept_proposal(
+    *,
+    actor,
+    proposal_id: int,
+    override_reason: str = "",
+    respond_by: datetime.datetime | None = None,
+) -> Decision:
+    """Accept a proposal: reserve every line's quantity on its offer, or refuse with 409.
+
+    Lines of organizations not yet verified need the coordinator's override, with a reason.
+    """
+    need, proposal = lock_need_and_proposal(proposal_id)
+    ensure_impartial_coordinator(actor, proposal, need)
     if proposal.status in (Proposal.Status.ACCEPTED, Proposal.Status.FORMED):
-        return Decision(proposal, False, "The proposal was already accepted; nothing changed.")
+        return Decision(proposal, False, _("The proposal was already accepted; nothing changed."))
     if proposal.status != Proposal.Status.PROPOSED:
-        raise Conflict(f"A {proposal.status} proposal cannot be accepted.", code="not_proposed")
+        raise Conflict(
+            _("A %(status)s proposal cannot be accepted.") % {"status": proposal.status},
+            code="not_proposed",
+        )
+    ensure_need_open(need)
+    if not need.organization.is_verified:
+        raise Conflict(
+            _("%(name)s, which posted this need, is not verified; verify it first.")
+            % {"name": need.organization.name},
+            code="organization_not_verified",
+        )
+    override_reason = (override_reason or "").strip()
+    unverified = _unverified_partners(proposal)
+    if unverified and not override_reason:
+        raise Conflict(
+            _(
+                "%(names)s not verified: accept with an override_reason saying why the "
+                "coordinating body takes the risk, or verify them first."
+            )
+            % {"names": ", ".join(unverified)},
+            code="override_required",
+        )
+    respond_by = _respond_by(respond_by)
     lines = list(proposal.lines.order_by("pk"))
     offers = capacity.lock_offers(line.offer_id for line in lines)
     items = capacity.lock_items(line.need_item_id for line in lines)
@@ -58,16 +111,17 @@ def accept_proposal(*, actor, proposal_id: int) -> Decision:
     for offer_id, quantity in sorted(demand.items()):
         offer = offers[offer_id]
         free = offer.quantity - offer.reserved - offer.committed
-        if offer.status != Offer.Status.PUBLISHED or quantity > free:
+        if offer.status != offer.Status.PUBLISHED or quantity > free:
             raise Conflict(
-                f"Offer {offer_id} ({offer.title}) has {free} left; this proposal needs {quantity}.",
+                _("Offer %(id)s (%(title)s) has %(free)s left; this proposal needs %(quantity)s.")
+                % {"id": offer_id, "title": offer.title, "free": free, "quantity": quantity},
                 code="capacity_taken",
             )
     for line in lines:
         item = items[line.need_item_id]
         if line.quantity > item.quantity - item.reserved - item.committed:
             raise Conflict(
-                f"Need item {item.pk} is already covered by another partnership.",
+                _("Need item %(id)s is already covered by another partnership.") % {"id": item.pk},
                 code="item_covered",
             )
     for line in lines:
@@ -81,30 +135,48 @@ def accept_proposal(*, actor, proposal_id: int) -> Decision:
             quantity=line.offer_quantity,
             item_quantity=line.quantity,
         )
-    _save_counters(offers.values(), "reserved")
-    _save_counters(items.values(), "reserved")
+    save_counters(offers.values(), "reserved")
+    save_counters(items.values(), "reserved")
+    reason = "accepted"
+    if unverified:
+        reason = f"accepted with an override for {', '.join(unverified)}: {override_reason}"
     transition(
         proposal,
         Proposal.Status.ACCEPTED,
         actor=actor,
-        reason="accepted",
-        also={"decided_at": timezone.now(), "decided_by": actor},
+        reason=reason,
+        also={
+            "decided_at": timezone.now(),
+            "decided_by": actor,
+            "respond_by": respond_by,
+            "override_reason": override_reason if unverified else "",
+        },
     )
-    refresh_need_status(need_id=proposal.need_id)
-    return Decision(proposal, True, "Accepted: the partners' capacity is reserved.")
+    return Decision(
+        proposal,
+        True,
+        _(
+            "Accepted: the partners' capacity is reserved until %(respond_by)s; the partners "
+            "confirm their lines and the need's organization gives its consent."
+        )
+        % {"respond_by": respond_by.isoformat(timespec="minutes")},
+    )
 
 
 @transaction.atomic
 def reject_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
     """Reject a proposal that nobody has accepted, with a reason."""
-    ensure_coordinator(actor)
     if not reason or not reason.strip():
-        raise ValidationError({"reason": ["Say why the proposal is rejected."]})
-    proposal = _lock_proposal(proposal_id)
+        raise ValidationError({"reason": [_("Say why the proposal is rejected.")]})
+    need, proposal = lock_need_and_proposal(proposal_id)
+    ensure_impartial_coordinator(actor, proposal, need)
     if proposal.status == Proposal.Status.REJECTED:
-        return Decision(proposal, False, "The proposal was already rejected; nothing changed.")
+        return Decision(proposal, False, _("The proposal was already rejected; nothing changed."))
     if proposal.status != Proposal.Status.PROPOSED:
-        raise Conflict(f"A {proposal.status} proposal cannot be rejected.", code="not_proposed")
+        raise Conflict(
+            _("A %(status)s proposal cannot be rejected.") % {"status": proposal.status},
+            code="not_proposed",
+        )
     transition(
         proposal,
         Proposal.Status.REJECTED,
@@ -112,157 +184,66 @@ def reject_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
         reason=reason.strip(),
         also={"reason": reason.strip(), "decided_at": timezone.now(), "decided_by": actor},
     )
-    return Decision(proposal, True, "Rejected.")
-
-
-def _own_pending_lines(actor, proposal: Proposal) -> list[ProposalLine]:
-    """The caller's organizations' undecided lines; PermissionDenied when it has none at all."""
-    writable = Membership.objects.filter(user=actor, role__in=Membership.WRITERS)
-    lines = list(
-        proposal.lines.select_for_update()
-        .filter(organization_id__in=writable.values("organization_id"))
-        .order_by("pk")
-    )
-    if not lines:
-        raise PermissionDenied(
-            "None of this proposal's lines belong to an organization you administer or edit."
-        )
-    return [line for line in lines if line.confirmation == PENDING]
-
-
-def _decide(lines: list[ProposalLine], answer: str, actor, reason: str) -> None:
-    for line in lines:
-        transition(
-            line,
-            answer,
-            field="confirmation",
-            actor=actor,
-            reason=reason,
-            also={"confirmed_at": timezone.now(), "confirmed_by": actor},
-        )
+    return Decision(proposal, True, _("Rejected."))
 
 
 @transaction.atomic
-def confirm_lines(*, actor, proposal_id: int) -> Decision:
-    """Confirm the caller's organizations' lines; when every line is decided, form the partnership."""
-    proposal = _lock_proposal(proposal_id)
-    if proposal.status not in (Proposal.Status.ACCEPTED, Proposal.Status.FORMED):
-        raise Conflict("Only an accepted proposal can be confirmed.", code="not_accepted")
-    pending = _own_pending_lines(actor, proposal)
-    if not pending:
-        return Decision(proposal, False, "Your lines were already decided; nothing changed.")
-    _decide(pending, ProposalLine.Confirmation.CONFIRMED, actor, "confirmed")
-    _form_partnership_when_decided(proposal, actor)
-    return Decision(proposal, True, f"Confirmed {len(pending)} line(s).")
-
-
-@transaction.atomic
-def decline_lines(*, actor, proposal_id: int, reason: str = "") -> Decision:
-    """Decline the caller's lines: their reservations are released and the need re-matched."""
-    proposal = _lock_proposal(proposal_id)
-    # A replay after the last decline withdrew the proposal (or a confirmation formed it) is a
-    # repeated call: it says nothing changed, like every other repeated decision.
-    decided = (Proposal.Status.ACCEPTED, Proposal.Status.FORMED, Proposal.Status.WITHDRAWN)
-    if proposal.status not in decided:
-        raise Conflict("Only an accepted proposal's lines can be declined.", code="not_accepted")
-    pending = _own_pending_lines(actor, proposal)
-    if not pending:
-        return Decision(proposal, False, "Your lines were already decided; nothing changed.")
+def revoke_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
+    """Revoke an acceptance before the partnership forms: reservations are released and the
+    need goes back to matching."""
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": [_("Say why the acceptance is revoked.")]})
+    need, proposal = lock_need_and_proposal(proposal_id)
+    ensure_impartial_coordinator(actor, proposal, need)
     if proposal.status != Proposal.Status.ACCEPTED:
-        raise Conflict("Only an accepted proposal's lines can be declined.", code="not_accepted")
-    commitments = list(
-        Commitment.objects.select_for_update().filter(line__in=pending).order_by("pk")
-    )
-    offers = capacity.lock_offers(c.offer_id for c in commitments)
-    items = capacity.lock_items(c.need_item_id for c in commitments)
-    for commitment in commitments:
-        offers[commitment.offer_id].reserved -= commitment.quantity
-        items[commitment.need_item_id].reserved -= commitment.item_quantity
-        transition(
-            commitment,
-            Commitment.State.RELEASED,
-            field="state",
-            actor=actor,
-            reason="line declined",
-            also={"updated_at": timezone.now()},
+        raise Conflict(
+            _("Only an accepted proposal not yet formed can be revoked; this one is %(status)s.")
+            % {"status": proposal.status},
+            code="not_accepted",
         )
-    _save_counters(offers.values(), "reserved")
-    _save_counters(items.values(), "reserved")
-    _decide(pending, ProposalLine.Confirmation.DECLINED, actor, reason)
-    _form_partnership_when_decided(proposal, actor)
-    refresh_need_status(need_id=proposal.need_id)
-    request_event_run(reason=f"lines of proposal {proposal.pk} declined")
-    return Decision(
-        proposal, True, f"Declined {len(pending)} line(s); the need will be matched again."
-    )
+    cause = f"revoked: {reason.strip()}"
+    withdraw_proposal(proposal, actor=actor, reason=cause, also={"reason": reason.strip()})
+    refresh_need_status(need_id=need.pk, actor=actor, reason=cause)
+    if need.is_open and need.organization.is_verified:
+        request_event_run(reason=f"acceptance of proposal {proposal.pk} revoked")
+        return Decision(
+            proposal, True, _("Revoked: the reservations are released; the need is matched again.")
+        )
+    return Decision(proposal, True, _("Revoked: the reservations are released."))
 
 
-def _form_partnership_when_decided(proposal: Proposal, actor) -> None:
-    """Once no line is pending: commit the confirmed lines as a partnership, or withdraw."""
-    lines = list(proposal.lines.select_related("need_item").order_by("pk"))
-    if any(line.confirmation == PENDING for line in lines):
-        return
-    confirmed = [line for line in lines if line.confirmation == ProposalLine.Confirmation.CONFIRMED]
-    if not confirmed:
-        transition(
-            proposal, Proposal.Status.WITHDRAWN, actor=actor, reason="every partner declined"
-        )
-        return
-    commitments = list(
-        Commitment.objects.select_for_update().filter(line__in=confirmed).order_by("pk")
+def expire_unanswered_proposals(*, now: datetime.datetime | None = None) -> list[int]:
+    """Past `respond_by`: missing confirmations expire and are released; without the need's
+    organization's consent the whole proposal is withdrawn. Each proposal in its own transaction."""
+    now = now or timezone.now()
+    due = list(
+        Proposal.objects.filter(status=Proposal.Status.ACCEPTED, respond_by__lt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    offers = capacity.lock_offers(c.offer_id for c in commitments)
-    items = capacity.lock_items(c.need_item_id for c in commitments)
-    for commitment in commitments:
-        offer, item = offers[commitment.offer_id], items[commitment.need_item_id]
-        offer.reserved -= commitment.quantity
-        offer.committed += commitment.quantity
-        item.reserved -= commitment.item_quantity
-        item.committed += commitment.item_quantity
-        transition(
-            commitment,
-            Commitment.State.COMMITTED,
-            field="state",
-            actor=actor,
-            reason="every line decided",
-            also={"updated_at": timezone.now()},
-        )
-    _save_counters(offers.values(), "reserved", "committed")
-    _save_counters(items.values(), "reserved", "committed")
-    need = Need.objects.get(pk=proposal.need_id)
-    partnership = Partnership.objects.create(
-        need=need,
-        proposal=proposal,
-        next_report_due=timezone.localdate() + datetime.timedelta(days=90),
-    )
-    roles = {(need.organization_id, Partner.Role.ACCOUNTABLE)}
-    for line in confirmed:
-        funding = line.need_item.kind == ResourceKind.FINANCIAL
-        roles.add(
-            (line.organization_id, Partner.Role.FUNDING if funding else Partner.Role.IMPLEMENTING)
-        )
-    Partner.objects.bulk_create(
-        Partner(partnership=partnership, organization_id=org, role=role)
-        for org, role in sorted(roles)
-    )
-    record(
-        partnership, partnership.status, actor=actor, reason=f"formed from proposal {proposal.pk}"
-    )
-    transition(proposal, Proposal.Status.FORMED, actor=actor, reason="every line decided")
-    refresh_need_status(need_id=need.pk)
-
-
-def refresh_need_status(*, need_id: int) -> None:
-    """Need status follows coverage: open → partially_met → met."""
-    need = Need.objects.select_for_update().get(pk=need_id)
-    if need.status not in (Need.Status.OPEN, Need.Status.PARTIALLY_MET, Need.Status.MET):
-        return
-    items = list(NeedItem.objects.filter(need_id=need_id).values_list("quantity", "covered"))
-    if all(covered >= quantity for quantity, covered in items):
-        status = Need.Status.MET
-    elif any(covered for _, covered in items):
-        status = Need.Status.PARTIALLY_MET
-    else:
-        status = Need.Status.OPEN
-    if status != need.status:
-        transition(need, status, reason="coverage changed", also={"updated_at": timezone.now()})
+    expired = []
+    for proposal_id in due:
+        with transaction.atomic():
+            need, proposal = lock_need_and_proposal(proposal_id)
+            if proposal.status != Proposal.Status.ACCEPTED or proposal.respond_by >= now:
+                continue
+            cause = f"no answer by {proposal.respond_by.isoformat(timespec='minutes')}"
+            if proposal.owner_consent != Proposal.Consent.GIVEN:
+                withdraw_proposal(proposal, actor=None, reason=f"{cause} (consent missing)")
+            else:
+                pending = list(
+                    proposal.lines.select_for_update().filter(
+                        confirmation=ProposalLine.Confirmation.PENDING
+                    )
+                )
+                release_lines(pending, actor=None, reason=cause)
+                for line in pending:
+                    transition(
+                        line, ProposalLine.Confirmation.DECLINED, field="confirmation", reason=cause
+                    )
+                form_partnership_when_ready(proposal, None)
+            refresh_need_status(need_id=need.pk, reason=cause)
+            if need.is_open and need.organization.is_verified:
+                request_event_run(reason=f"proposal {proposal.pk} expired")
+            expired.append(proposal_id)
+    return expired

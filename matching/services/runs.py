@@ -25,6 +25,7 @@ from matching.services.history import record
 from matching.services.proposals import save_proposals
 from registry.areas import validate_area_code
 from registry.errors import ValidationError
+from registry.models import Need
 
 logger = logging.getLogger(__name__)
 EXECUTE_TASK = "matching.execute_run"
@@ -151,13 +152,15 @@ def request_need_run(*, need_id: int) -> MatchRun:
     return request_match_run(trigger=MatchRun.Trigger.NEED, parameters={"scope": scope})
 
 
-def request_runs_for_change(*, kind: str, object_id: int, change: str) -> MatchRun:
+def request_runs_for_change(*, kind: str, object_id: int, change: str) -> MatchRun | None:
     """A newly published need is matched on its own at once; other changes queue the global run.
 
     The targeted run reads only the offers that can reach that need, so its proposal is stored
     within a fraction of a second; the debounced global run re-balances the rest.
     """
     if kind == "need" and change == "published":
+        if not Need.objects.filter(pk=object_id, organization__verified_at__isnull=False).exists():
+            return None  # not matched until its organization is verified
         return request_need_run(need_id=object_id)
     return request_event_run(reason=f"{kind} {object_id} {change}")
 

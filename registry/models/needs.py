@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -12,6 +14,16 @@ from registry.models.offers import QUANTITY
 from registry.models.organizations import Organization
 from registry.models.taxonomy import Category, FocusArea, ResourceKind, SdgTarget, VulnerableGroup
 from registry.models.visibility import public_or_own
+
+
+def share_of_gap_closed(
+    baseline: Decimal | None, current: Decimal | None, target: Decimal | None
+) -> Decimal | None:
+    """How much of the way from baseline to target the current value has come (0 to 1)."""
+    if baseline is None or current is None or target is None or target == baseline:
+        return None
+    share = (current - baseline) / (target - baseline)
+    return min(Decimal(1), max(Decimal(0), share)).quantize(Decimal("0.0001"))
 
 
 class NeedQuerySet(models.QuerySet):
@@ -63,6 +75,10 @@ class Need(models.Model):
     indicator_source = models.CharField(max_length=300, blank=True)
     indicator_date = models.DateField(null=True, blank=True)
     indicator_disaggregation = models.JSONField(default=dict, blank=True)
+    # Set by the latest approved progress report: baseline → current → target.
+    indicator_current = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    indicator_current_disaggregation = models.JSONField(default=dict, db_default={}, blank=True)
+    indicator_current_date = models.DateField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
     priority = models.PositiveSmallIntegerField(default=3, help_text="1 low … 5 critical.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -105,6 +121,22 @@ class Need(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.MATCHABLE_STATUSES
+
+    @property
+    def target_reached(self) -> bool:
+        """The current value has reached the target (going up or down from the baseline)."""
+        current, target = self.indicator_current, self.indicator_target
+        if current is None or target is None:
+            return False
+        if self.indicator_baseline is not None and target < self.indicator_baseline:
+            return current <= target
+        return current >= target
+
+    @property
+    def gap_closed(self) -> Decimal | None:
+        return share_of_gap_closed(
+            self.indicator_baseline, self.indicator_current, self.indicator_target
+        )
 
 
 class NeedItem(models.Model):

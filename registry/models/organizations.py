@@ -77,6 +77,13 @@ class Organization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_active = models.BooleanField(default=True)
+    represented_groups = models.ManyToManyField(
+        "registry.VulnerableGroup",
+        blank=True,
+        related_name="representatives",
+        help_text="Community organizations: the vulnerable groups they represent (verified with "
+        "the organization); they endorse only needs that target one of them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,13 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.areas import country_of
 from registry.errors import Conflict, ValidationError
 from registry.models import Consultation, Endorsement, Need, NeedItem, Organization
 from registry.services.permissions import ensure_writer
 from registry.services.validation import check_currency, check_quantity
-from registry.signals import catalogue_changed
+from registry.signals import catalogue_changed, need_retired
 
 NEED_FIELDS = (
     "title",
@@ -46,6 +48,26 @@ def _check_poster(organization: Organization) -> None:
         )
     if not organization.is_active:
         raise ValidationError({"organization": ["This organization is not active."]})
+
+
+def _check_publishable(need: Need, *, was_open: bool, deadline_changed: bool) -> None:
+    """An open need must still be achievable: its deadline is not in the past."""
+    if not need.is_open or (was_open and not deadline_changed) or need.deadline is None:
+        return
+    if need.deadline < timezone.localdate():
+        raise ValidationError(
+            {
+                "deadline": [
+                    _("%(deadline)s is in the past: an open need needs a deadline ahead.")
+                    % {"deadline": need.deadline.isoformat()}
+                ]
+            }
+        )
+
+
+def _retire(need: Need, *, actor, cause: str) -> None:
+    """The need no longer takes partners: its live proposals go, in this transaction."""
+    need_retired.send(sender=Need, need_id=need.pk, actor=actor, cause=cause)
 
 
 def _check_need(need: Need) -> None:
@@ -133,6 +155,7 @@ def create_need(*, actor, organization: Organization, data: dict[str, Any]) -> N
     _check_poster(organization)
     need = Need(organization=organization, **{f: data[f] for f in NEED_FIELDS if f in data})
     _check_need(need)
+    _check_publishable(need, was_open=False, deadline_changed=True)
     need.save()
     for relation in NEED_RELATIONS:
         if relation in data:
@@ -168,7 +191,10 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
     for field in changed:
         setattr(need, field, data[field])
     _check_need(need)
+    _check_publishable(need, was_open=was_open, deadline_changed="deadline" in changed)
     need.save(update_fields=[*changed, "updated_at"])
+    if was_open and not need.is_open:
+        _retire(need, actor=actor, cause=f"need {need.pk} set to {need.status}")
     for relation in NEED_RELATIONS:
         if relation in data:
             getattr(need, relation).set(data[relation])
@@ -185,13 +211,14 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
 
 @transaction.atomic
 def cancel_need(*, actor, need: Need) -> Need:
-    """Cancel a need: it is no longer matched."""
+    """Cancel a need: it is no longer matched, and its live proposals are withdrawn with it."""
     ensure_writer(actor, need.organization)
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != Need.Status.CANCELLED:
         was_open = need.is_open
         need.status = Need.Status.CANCELLED
         need.save(update_fields=["status", "updated_at"])
+        _retire(need, actor=actor, cause=f"need {need.pk} cancelled")
         if was_open:
             _announce(need, "cancelled")
     return need
@@ -205,6 +232,24 @@ def endorse_need(
     ensure_writer(actor, organization)
     if organization.kind != Organization.Kind.COMMUNITY:
         raise ValidationError({"organization": ["Only community organizations endorse needs."]})
+    represented = set(organization.represented_groups.values_list("slug", flat=True))
+    targeted = set(need.vulnerable_groups.values_list("slug", flat=True))
+    if not represented & targeted:
+        raise ValidationError(
+            {
+                "organization": [
+                    _(
+                        "%(name)s represents %(represented)s; this need targets %(targeted)s. "
+                        "An organization endorses only needs that target a group it represents."
+                    )
+                    % {
+                        "name": organization.name,
+                        "represented": ", ".join(sorted(represented)) or _("no declared group"),
+                        "targeted": ", ".join(sorted(targeted)) or _("no vulnerable group"),
+                    }
+                ]
+            }
+        )
     if need.status not in Need.PUBLIC_STATUSES:
         raise Conflict("Only published needs can be endorsed.", code="not_published")
     endorsement, created = Endorsement.objects.get_or_create(

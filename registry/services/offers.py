@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.errors import Conflict, ValidationError
 from registry.models import Offer, Organization
 from registry.services.permissions import ensure_writer
 from registry.services.validation import check_currency, check_quantity
-from registry.signals import catalogue_changed
+from registry.signals import catalogue_changed, offer_retired
 
 OFFER_FIELDS = (
     "title",
@@ -41,13 +43,9 @@ def _check_offer(offer: Offer) -> None:
         and offer.available_until < offer.available_from
     ):
         raise ValidationError({"available_until": ["Must not be before available_from."]})
-    if offer.quantity < offer.reserved + offer.committed:
+    if offer.quantity < offer.committed:
         raise ValidationError(
-            {
-                "quantity": [
-                    f"{offer.reserved + offer.committed} is already promised to partnerships."
-                ]
-            }
+            {"quantity": [f"{offer.committed} is already committed to partnerships."]}
         )
     if offer.status not in SETTABLE_STATUSES and offer.status != Offer.Status.WITHDRAWN:
         raise ValidationError(
@@ -59,12 +57,32 @@ def _check_offer(offer: Offer) -> None:
     offer.areas = areas
 
 
+def _check_publishable(offer: Offer, *, was_published: bool, availability_changed: bool) -> None:
+    """An offer cannot be published once its availability has ended."""
+    if offer.status != Offer.Status.PUBLISHED or offer.available_until is None:
+        return
+    if offer.available_until < timezone.localdate() and (not was_published or availability_changed):
+        raise ValidationError(
+            {
+                "available_until": [
+                    _("The offer's availability ended on %(date)s: it cannot be published.")
+                    % {"date": offer.available_until.isoformat()}
+                ]
+            }
+        )
+
+
 def _announce(offer: Offer, change: str) -> None:
     transaction.on_commit(
         lambda: catalogue_changed.send(
             sender=Offer, kind="offer", object_id=offer.pk, change=change
         )
     )
+
+
+def _retire(offer: Offer, *, actor, cause: str, quantity=None) -> None:
+    """The offer's live proposals go, in this transaction (before a lower quantity is saved)."""
+    offer_retired.send(sender=Offer, offer_id=offer.pk, actor=actor, cause=cause, quantity=quantity)
 
 
 @transaction.atomic
@@ -77,6 +95,7 @@ def create_offer(*, actor, organization: Organization, data: dict[str, Any]) -> 
         raise ValidationError({"status": ["A new offer cannot be withdrawn."]})
     offer = Offer(organization=organization, **{f: data[f] for f in OFFER_FIELDS if f in data})
     _check_offer(offer)
+    _check_publishable(offer, was_published=False, availability_changed=True)
     offer.save()
     for relation in OFFER_RELATIONS:
         if relation in data:
@@ -97,9 +116,25 @@ def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
         raise ValidationError({"status": ["Withdraw an offer with DELETE."]})
     changed = [field for field in OFFER_FIELDS if field in data]
     was_published = offer.status == Offer.Status.PUBLISHED
+    previous_quantity = offer.quantity
     for field in changed:
         setattr(offer, field, data[field])
     _check_offer(offer)
+    _check_publishable(
+        offer, was_published=was_published, availability_changed="available_until" in changed
+    )
+    if was_published and offer.status != Offer.Status.PUBLISHED:
+        _retire(offer, actor=actor, cause=f"offer {offer.pk} set to {offer.status}")
+    elif offer.quantity < previous_quantity:
+        _retire(
+            offer,
+            actor=actor,
+            cause=f"offer {offer.pk} lowered to {offer.quantity}",
+            quantity=offer.quantity,
+        )
+    held = Offer.objects.filter(pk=offer.pk).values_list("reserved", "committed").get()
+    if offer.quantity < sum(held):
+        raise ValidationError({"quantity": [f"{sum(held)} is already promised to partnerships."]})
     offer.save(update_fields=[*changed, "kind", "currency", "areas", "updated_at"])
     for relation in OFFER_RELATIONS:
         if relation in data:
@@ -113,10 +148,12 @@ def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
 
 @transaction.atomic
 def withdraw_offer(*, actor, offer: Offer) -> Offer:
-    """Withdraw an offer: it is no longer matched; commitments already made stand."""
+    """Withdraw an offer: it is no longer matched and its live proposals are withdrawn with it
+    (their reservations released); commitments of formed partnerships stand."""
     ensure_writer(actor, offer.organization)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != Offer.Status.WITHDRAWN:
+        _retire(offer, actor=actor, cause=f"offer {offer.pk} withdrawn")
         was_published = offer.status == Offer.Status.PUBLISHED
         offer.status = Offer.Status.WITHDRAWN
         offer.save(update_fields=["status", "updated_at"])

@@ -60,7 +60,11 @@ def test_a_government_editor_posts_a_need_and_everyone_reads_it_back(
     created = response.json()
     scalar = ("organization", "title", "area", "population", "priority", "status", "deadline")
     assert {key: created[key] for key in scalar} == {key: payload[key] for key in scalar}
-    assert created["indicator"] == payload["indicator"]
+    indicator = created["indicator"]
+    assert {key: indicator[key] for key in payload["indicator"]} == payload["indicator"]
+    # no approved report yet: nothing measured since the baseline
+    assert (indicator["current"], indicator["gap_closed"]) == (None, None)
+    assert (created["in_progress"], created["matching_blocked"]) == (False, None)
     assert created["consultations"] == payload["consultations"]
     assert created["sdg_targets"] == ["4.4", "9.c"]
     assert [
@@ -177,6 +181,7 @@ def test_a_community_organization_endorses_an_open_need_once(
     community_editor, community, government, api
 ):
     need = NeedFactory(organization=government)
+    need.vulnerable_groups.set(["persons-with-disabilities"])
     NeedItemFactory(need=need)
     endorser = client_for(community_editor)
     url = f"/api/v1/needs/{need.pk}/endorsements/"

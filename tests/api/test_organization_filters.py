@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_verified_filter_accepts_true_or_false_and_nothing_else(api):
     coordinator = UserFactory(coordinator=True)
     verified = OrganizationFactory(verified_at=timezone.now(), verified_by=coordinator)
-    unverified = OrganizationFactory()
+    unverified = OrganizationFactory(verified=False)
 
     def names(query):
         return {row["id"] for row in api.get(f"/api/v1/organizations/?{query}").json()["results"]}

@@ -76,7 +76,7 @@ def test_a_need_run_reads_the_best_ranked_offers_of_each_category():
     for category in ("laptops", "tablets"):
         NeedItemFactory(need=need, category_id=category, kind="technical", quantity=Decimal(50))
     verified = OrganizationFactory(verified_at=timezone.now(), verified_by=staff)
-    unverified = OrganizationFactory()
+    unverified = OrganizationFactory(verified=False)
 
     reachable = []
     for index in range(24):

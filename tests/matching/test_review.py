@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from matching.models import (
     Commitment,
@@ -49,8 +50,18 @@ def setting(settings):
         "company_editor": member(company),
         "donor_editor": member(donor),
         "company_viewer": member(company, Membership.Role.VIEWER),
+        "gov_editor": member(need.organization),
         "coordinator": UserFactory(coordinator=True),
     }
+
+
+def form(setting) -> None:
+    """Accept, both partners confirm, and the need's organization consents."""
+    proposal_id = setting["proposal"].pk
+    review.accept_proposal(actor=setting["coordinator"], proposal_id=proposal_id)
+    review.confirm_lines(actor=setting["company_editor"], proposal_id=proposal_id)
+    review.confirm_lines(actor=setting["donor_editor"], proposal_id=proposal_id)
+    review.confirm_lines(actor=setting["gov_editor"], proposal_id=proposal_id)
 
 
 def test_only_coordinators_accept(setting):
@@ -68,7 +79,8 @@ def test_accepting_twice_changes_nothing_the_second_time(setting):
     assert setting["laptops"].reserved == 60
     assert Commitment.objects.count() == 2
     setting["need"].refresh_from_db()
-    assert setting["need"].status == Need.Status.MET
+    # reserved, not committed: the need stays open until partners confirm
+    assert setting["need"].status == Need.Status.OPEN
 
 
 def test_a_rejection_needs_a_reason_and_a_rejected_proposal_cannot_be_accepted(setting):
@@ -97,6 +109,8 @@ def test_every_confirmation_forms_a_partnership_with_iati_roles_and_commits_capa
     review.accept_proposal(actor=setting["coordinator"], proposal_id=setting["proposal"].pk)
     review.confirm_lines(actor=setting["company_editor"], proposal_id=setting["proposal"].pk)
     review.confirm_lines(actor=setting["donor_editor"], proposal_id=setting["proposal"].pk)
+    assert not Partnership.objects.exists()  # the need's organization has not consented yet
+    review.confirm_lines(actor=setting["gov_editor"], proposal_id=setting["proposal"].pk)
     partnership = Partnership.objects.get()
     roles = {(p.organization_id, p.get_role_display()) for p in partnership.partners.all()}
     assert roles == {
@@ -108,6 +122,8 @@ def test_every_confirmation_forms_a_partnership_with_iati_roles_and_commits_capa
     assert (setting["grant"].reserved, setting["grant"].committed) == (0, 20000)
     assert set(Commitment.objects.values_list("state", flat=True)) == {"committed"}
     assert Proposal.objects.get().status == Proposal.Status.FORMED
+    setting["need"].refresh_from_db()
+    assert setting["need"].status == Need.Status.MET
 
 
 def test_a_decline_releases_the_line_and_queues_a_rematch(
@@ -123,8 +139,11 @@ def test_a_decline_releases_the_line_and_queues_a_rematch(
     assert Commitment.objects.get(offer=setting["grant"]).state == "released"
     assert MatchRun.objects.filter(trigger="event", status="queued").exists()
     setting["need"].refresh_from_db()
-    assert setting["need"].status == Need.Status.PARTIALLY_MET
+    assert setting["need"].status == Need.Status.OPEN  # laptops only reserved so far
     review.confirm_lines(actor=setting["company_editor"], proposal_id=setting["proposal"].pk)
+    review.confirm_lines(actor=setting["gov_editor"], proposal_id=setting["proposal"].pk)
+    setting["need"].refresh_from_db()
+    assert setting["need"].status == Need.Status.PARTIALLY_MET
     partnership = Partnership.objects.get()
     assert {p.get_role_display() for p in partnership.partners.all()} == {
         "Implementing",
@@ -143,13 +162,11 @@ def test_accepting_more_than_an_offer_has_left_is_a_conflict(setting):
 
 
 def test_reports_are_filed_by_partners_and_approved_by_coordinators(setting):
-    review.accept_proposal(actor=setting["coordinator"], proposal_id=setting["proposal"].pk)
-    review.confirm_lines(actor=setting["company_editor"], proposal_id=setting["proposal"].pk)
-    review.confirm_lines(actor=setting["donor_editor"], proposal_id=setting["proposal"].pk)
+    form(setting)
     partnership = Partnership.objects.get()
     outsider = member(OrganizationFactory())
     data = {
-        "period_end": datetime.date(2027, 3, 31),
+        "period_end": timezone.localdate(),  # a period cannot end in the future
         "indicator_value": Decimal("31.5"),
         "narrative": "Six labs opened; 1,200 students trained.",
     }
@@ -167,13 +184,11 @@ def test_reports_are_filed_by_partners_and_approved_by_coordinators(setting):
     report = reports.review_report(actor=setting["coordinator"], report=report, approve=True)
     assert report.status == ProgressReport.Status.APPROVED
     partnership.refresh_from_db()
-    assert partnership.next_report_due == datetime.date(2027, 3, 31) + datetime.timedelta(days=90)
+    assert partnership.next_report_due == timezone.localdate() + datetime.timedelta(days=90)
 
 
 def test_partnerships_without_a_report_by_the_due_date_are_flagged(setting):
-    review.accept_proposal(actor=setting["coordinator"], proposal_id=setting["proposal"].pk)
-    review.confirm_lines(actor=setting["company_editor"], proposal_id=setting["proposal"].pk)
-    review.confirm_lines(actor=setting["donor_editor"], proposal_id=setting["proposal"].pk)
+    form(setting)
     partnership = Partnership.objects.get()
     assert reports.flag_overdue_reports(today=partnership.next_report_due) == 0
     assert (
@@ -210,13 +225,12 @@ def test_proposals_are_visible_to_coordinators_and_the_organizations_involved_on
 
 
 def test_a_partnerships_history_names_people_only_to_partners_and_coordinators(setting, api):
-    review.accept_proposal(actor=setting["coordinator"], proposal_id=setting["proposal"].pk)
-    review.confirm_lines(actor=setting["company_editor"], proposal_id=setting["proposal"].pk)
-    review.confirm_lines(actor=setting["donor_editor"], proposal_id=setting["proposal"].pk)
+    form(setting)
     url = f"/api/v1/partnerships/{Partnership.objects.get().pk}/history/"
     public = api.get(url).json()
     assert public and {change["actor"] for change in public} == {None}
     insider = client_for(setting["company_viewer"]).get(url).json()
-    assert setting["donor_editor"].username in {change["actor"] for change in insider}
+    # the need's organization's consent completed the answers and formed it
+    assert setting["gov_editor"].username in {change["actor"] for change in insider}
     outsider = client_for(member(OrganizationFactory())).get(url).json()
     assert {change["actor"] for change in outsider} == {None}

@@ -133,7 +133,7 @@ def test_offers_and_a_need_become_a_partnership_through_a_real_worker(
         Decimal(50),
     )
 
-    for kind in ("company", "donor", "ngo"):
+    for kind in ("company", "donor", "ngo", "government"):  # partners, then the need's owner
         confirmed = coalition["people"][kind].post(f"/api/v1/proposals/{proposal['id']}/confirm/")
         assert confirmed.status_code == 200, confirmed.json()
 
@@ -159,3 +159,41 @@ def test_offers_and_a_need_become_a_partnership_through_a_real_worker(
         "accepted",
         "formed",
     ]
+
+
+@pytest.fixture
+def without_catalogue_runs(settings):
+    # No run may supersede the proposal built by hand below.
+    settings.MATCH_ON_CATALOGUE_CHANGE = False
+
+
+def test_unanswered_confirmations_expire_through_a_real_worker(
+    without_catalogue_runs, celery_worker_process, coalition
+):
+    """The expiry task the beat schedule sends, executed by a worker: reservations come back."""
+    from celery import current_app
+    from django.conf import settings
+    from django.utils import timezone
+
+    from matching.models import Proposal
+    from matching.services import review
+    from tests.matching.builders import proposal_for
+
+    laptops = Offer.objects.get(pk=coalition["offers"]["laptops"])
+    need = Need.objects.get(pk=coalition["need"])
+    proposal = proposal_for([(laptops, Decimal(100))], need=need)
+    coordinator = UserFactory(username="coordinator.expiry", coordinator=True)
+    review.accept_proposal(actor=coordinator, proposal_id=proposal.pk)
+    Proposal.objects.filter(pk=proposal.pk).update(respond_by=timezone.now())
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-unanswered-proposals"]
+
+    current_app.send_task(entry["task"], queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+
+    wait_for(
+        lambda: Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.WITHDRAWN,
+        timeout=60,
+        what="the expiry task to withdraw the unanswered proposal",
+        process=celery_worker_process,
+    )
+    laptops.refresh_from_db()
+    assert laptops.reserved == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
 
@@ -85,7 +86,12 @@ NEED = {
     "status": "open",
     "items": [{"category": "trainer-days", "quantity": "20"}],
 }
-REPORT = {"period_end": "2026-06-30", "indicator_value": "12", "narrative": "Progress made."}
+# A period cannot end in the future nor before the partnership formed (today, in the world).
+REPORT = {
+    "period_end": timezone.localdate().isoformat(),
+    "indicator_value": "12",
+    "narrative": "Progress made.",
+}
 ORGANIZATIONS = {"public": "ngo", "private": "dormant"}
 OFFERS = {"public": "offer_published", "private": "offer_draft"}
 NEEDS = {"public": "need_open", "private": "need_draft"}
@@ -145,6 +151,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         targets=PARTNERSHIP, listed_in="/api/v1/partnerships/"
     ),
     ("/api/v1/partnerships/{id}/history/", "get"): Operation(targets=PARTNERSHIP),
+    ("/api/v1/partnerships/{id}/complete/", "post"): Operation(targets=PARTNERSHIP, body={}),
+    ("/api/v1/partnerships/{id}/cancel/", "post"): Operation(
+        targets=PARTNERSHIP, body={"reason": "A partner left."}
+    ),
     ("/api/v1/partnerships/{id}/reports/", "get"): Operation(targets=PARTNERSHIP),
     ("/api/v1/partnerships/{id}/reports/", "post"): Operation(targets=PARTNERSHIP, body=REPORT),
     ("/api/v1/partnerships/{id}/reports/{report_id}/review/", "post"): Operation(
@@ -162,6 +172,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/v1/proposals/{id}/accept/", "post"): Operation(targets=PROPOSALS, body={}),
     ("/api/v1/proposals/{id}/reject/", "post"): Operation(
         targets=PROPOSALS, body={"reason": "Another coalition fits better."}
+    ),
+    ("/api/v1/proposals/{id}/revoke/", "post"): Operation(
+        targets=PROPOSALS, body={"reason": "The offer is under audit."}
     ),
     ("/api/v1/proposals/{id}/confirm/", "post"): Operation(targets=PROPOSALS, body={}),
     ("/api/v1/proposals/{id}/decline/", "post"): Operation(

@@ -139,7 +139,11 @@ def test_forged_read_only_fields_are_ignored_or_refused(world, path, method, tar
 def _effects(path: str) -> set[str]:
     """Columns a successful command legitimately sets on its record."""
     if path.endswith(("/accept/", "/reject/")):
-        return {"decided_at", "decided_by_id", "reason"}
+        return {"decided_at", "decided_by_id", "reason", "respond_by", "override_reason"}
+    if path.endswith("/revoke/"):
+        return {"reason"}
+    if path.endswith(("/complete/", "/cancel/")):
+        return {"closed_at", "close_reason", "reached_target"}
     if path.endswith("/verify/"):
         return {"verified_at", "verified_by_id"}
     if path.endswith(("/submit/", "/review/")):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from matching.models import MatchRun, Partnership, ProgressReport, Proposal, ProposalLine
@@ -100,6 +101,7 @@ def _need(organization: Organization, status: str, title: str) -> Need:
     NeedItem.objects.create(
         need=need, category_id="laptops", kind="technical", quantity=Decimal(50)
     )
+    need.vulnerable_groups.set(["persons-with-disabilities"])  # the community's group
     return need
 
 
@@ -155,6 +157,11 @@ def build_world() -> World:
     leaver = person("ngo.leaver", (ngo, Membership.Role.VIEWER), (dormant, Membership.Role.VIEWER))
     person("newcomer")
     person("token.holder")
+    # Checked by a coordinator: only verified governments' needs are matched and accepted.
+    Organization.objects.filter(
+        pk__in=[ngo.pk, dormant.pk, county.pk, ministry.pk, community.pk, company.pk]
+    ).update(verified_at=timezone.now(), verified_by=coordinator)
+    community.represented_groups.set(["persons-with-disabilities"])
 
     published = _offer(ngo, Offer.Status.PUBLISHED, "Laptops for schools")
     draft = _offer(ngo, Offer.Status.DRAFT, "Tablets (draft)")
@@ -168,6 +175,8 @@ def build_world() -> World:
     review.accept_proposal(actor=coordinator, proposal_id=formed.pk)
     editor = User.objects.get(username="ngo.editor")
     review.confirm_lines(actor=editor, proposal_id=formed.pk)
+    # the need's own organization consents: the partnership forms
+    review.confirm_lines(actor=User.objects.get(username="county.editor"), proposal_id=formed.pk)
     partnership = Partnership.objects.get(proposal=formed)
 
     def report(submit: bool, approve: bool = False) -> ProgressReport:
@@ -175,7 +184,7 @@ def build_world() -> World:
             actor=editor,
             partnership=partnership,
             data={
-                "period_end": datetime.date(2026, 3, 31),
+                "period_end": timezone.localdate(),  # not before the partnership formed
                 "indicator_value": Decimal(10),
                 "narrative": "Forty laptops delivered.",
             },
