@@ -193,12 +193,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# API tokens: an idle expiry renewed on use (TOKEN_TTL_HOURS), an absolute lifetime that no use
+# extends (TOKEN_MAX_AGE_HOURS), and at most TOKEN_LIMIT_PER_USER live tokens per user (a new
+# sign-in revokes the oldest). POST auth/logout/ revokes a token, auth/logout-all/ all of them.
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_TTL": None
     if env_bool("TOKENS_NEVER_EXPIRE")
     else __import__("datetime").timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", "720"))),
     "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": __import__("datetime").timedelta(
+        hours=int(os.environ.get("TOKEN_MAX_AGE_HOURS", "2160"))
+    ),
+    "TOKEN_LIMIT_PER_USER": int(os.environ.get("TOKEN_LIMIT_PER_USER", "10")),
 }
 
 REST_FRAMEWORK = {
