@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "registry",
     "matching",
     "api",
+    "access",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A create retried with the same Idempotency-Key within this many seconds replays the first answer.
+IDEMPOTENCY_KEY_SECONDS = int(os.environ.get("IDEMPOTENCY_KEY_SECONDS", str(24 * 3600)))
 # JSON bodies nested deeper than this answer 400 (the API's deepest documented body is 3 levels).
 MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
 # Request bodies above this size answer 413 before any parsing.

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from api.filters import FilterSet, UnfilteredWithoutParametersMixin
+from api.idempotency import IDEMPOTENCY_KEY, respond_once
 from api.permissions import IsCoordinator
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import proposal_values, represent_proposals
@@ -41,8 +42,11 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "trigger"]
     ordering_fields = ["created_at", "finished_at"]
 
-    @extend_schema(responses={202: MatchRunSerializer})
+    @extend_schema(responses={202: MatchRunSerializer}, parameters=[IDEMPOTENCY_KEY])
     def create(self, request: Request, *args, **kwargs) -> Response:
+        return respond_once(request, lambda: self._queue_run(request))
+
+    def _queue_run(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run = runs.request_match_run(
