@@ -21,25 +21,26 @@ def register_user(*, username: str, email: str, password: str):
     return get_user_model().objects.create_user(username=username, email=email, password=password)
 
 
-@transaction.atomic
 def issue_token(*, request, username: str, password: str) -> tuple[AuthToken, str]:
     """Check the credentials and issue an expiring API token (stored hashed).
 
     A user holds at most TOKEN_LIMIT_PER_USER live tokens: a new sign-in revokes the oldest.
     """
+    # Outside the transaction: the lockout's record of a failed attempt must be kept.
     user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
         raise PermissionDenied("Unknown username or wrong password.")
-    # The user's row lock makes concurrent sign-ins of one user count their tokens in turn.
-    get_user_model().objects.select_for_update().filter(pk=user.pk).get()
-    limit = knox_settings.TOKEN_LIMIT_PER_USER
-    if limit is not None:
-        live = AuthToken.objects.filter(user=user).filter(
-            Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True)
-        )
-        surplus = live.order_by("-created", "-pk").values_list("pk", flat=True)[limit - 1 :]
-        AuthToken.objects.filter(pk__in=list(surplus)).delete()
-    return AuthToken.objects.create(user, expiry=_first_expiry())
+    with transaction.atomic():
+        # The user's row lock makes concurrent sign-ins of one user count their tokens in turn.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).get()
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        if limit is not None:
+            live = AuthToken.objects.filter(user=user).filter(
+                Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True)
+            )
+            surplus = live.order_by("-created", "-pk").values_list("pk", flat=True)[limit - 1 :]
+            AuthToken.objects.filter(pk__in=list(surplus)).delete()
+        return AuthToken.objects.create(user, expiry=_first_expiry())
 
 
 def _first_expiry() -> timedelta | None:
