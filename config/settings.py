@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import shared_cache
 from config.embedded import embedded_database, filesystem_broker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -175,7 +176,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force lockout (django-axes), for the admin and the token endpoint alike.
+# Reverse proxies in front of the web processes that append to X-Forwarded-For: 0 when clients
+# connect directly, 1 behind one nginx or load balancer. Nothing else in X-Forwarded-For is trusted.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# Brute-force lockout (django-axes), for the admin and the token endpoint alike: failures count
+# per username and client address together, so a stranger cannot lock an account's owner out.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(
     minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
@@ -183,6 +188,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "api.problems.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "api.clients.client_address"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -228,7 +234,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXIES,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "writes": os.environ.get("THROTTLE_WRITES", "120/minute"),
         "register": os.environ.get("THROTTLE_REGISTER", "10/hour"),
         "token": os.environ.get("THROTTLE_TOKEN", "30/minute"),
         "decisions": os.environ.get("THROTTLE_DECISIONS", "120/minute"),
@@ -277,7 +286,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttle and lockout counters live here, shared by every web process and host: Redis when
+# CACHE_URL or CELERY_BROKER_URL names one, otherwise a PostgreSQL table (config/cache.py).
+CACHES = {
+    "default": shared_cache(
+        cache_url=os.environ.get("CACHE_URL"),
+        broker_url=os.environ.get("CELERY_BROKER_URL"),
+        key_prefix=os.environ.get("CACHE_KEY_PREFIX", "registry-cache"),
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,6 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api.permissions import SignedInWithToken
@@ -20,6 +19,7 @@ from api.serializers.auth import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from api.throttles import ScopedRateThrottle
 from registry.errors import PermissionDenied
 from registry.services.accounts import change_password, issue_token, register_user, revoke_tokens
 

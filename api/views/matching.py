@@ -12,7 +12,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from api.filters import FilterSet, UnfilteredWithoutParametersMixin
 from api.idempotency import IDEMPOTENCY_KEY, respond_once
@@ -27,6 +26,7 @@ from api.serializers.matching import (
     RejectSerializer,
     StateChangeSerializer,
 )
+from api.throttles import ScopedRateThrottle
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
 from matching.services import review, runs
 from registry.models import Need, Organization
