@@ -49,10 +49,8 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _queue_run(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run = runs.request_match_run(
-            trigger=MatchRun.Trigger.MANUAL,
-            actor=request.user,
-            parameters=serializer.validated_data.get("parameters"),
+        run = runs.request_manual_run(
+            actor=request.user, parameters=serializer.validated_data.get("parameters")
         )
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
