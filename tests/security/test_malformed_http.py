@@ -83,3 +83,23 @@ def test_every_operation_refuses_malformed_bytes_with_problem_details(api_server
             assert 200 <= status < 500, (path, method, status, body[:200])
     assert "Traceback" not in api_server.output()
     print(f"malformed requests over HTTP: {sent} sent, no 5xx")
+
+
+def test_what_gunicorn_refuses_itself_is_a_4xx_never_a_5xx(api_server):
+    """Documented in the README: these never reach the application."""
+    refused_by_the_server = {
+        "long request line": b"GET /api/v1/offers/?q=" + b"a" * 5000 + b" HTTP/1.0\r\n\r\n",
+        "NUL in a header": _request("get", "/api/v1/offers/", {"Accept-Language": b"en\x00"}),
+        "control byte in a header": _request("get", "/api/v1/offers/", {"X-Note": b"a\x01b"}),
+        "long header": _request("get", "/api/v1/offers/", {"X-Note": b"a" * 9000}),
+        "bad Content-Length": b"POST /api/v1/offers/ HTTP/1.0\r\nContent-Length: 1x\r\n\r\n",
+    }
+    answers = {case: _raw(api_server, raw)[0] for case, raw in refused_by_the_server.items()}
+    assert answers == {
+        "long request line": 414,
+        "NUL in a header": 400,
+        "control byte in a header": 400,
+        "long header": 431,
+        "bad Content-Length": 400,
+    }
+    assert "Traceback" not in api_server.output()
