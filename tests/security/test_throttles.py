@@ -125,3 +125,20 @@ def test_every_kind_of_write_counts_against_the_users_budget(world, monkeypatch,
     assert editor.post("/api/v1/offers/", _offer(world), format="json").status_code == 201
     url = path.format(**{name: world[name].pk for name in ("offer_published", "offer_draft")})
     assert getattr(editor, method)(url, {}, format="json").status_code == 429
+
+
+def test_registration_reveals_taken_usernames_only_as_fast_as_its_throttle_allows(
+    world, api, monkeypatch
+):
+    """Whether a name is taken shows in registration's answer; a forged X-Forwarded-For does
+    not buy more guesses than the per-address budget."""
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "register", "3/hour")
+    statuses = [
+        api.post(
+            "/api/v1/auth/register/",
+            {"username": "ngo.editor", "email": "x@example.org", "password": "long-passphrase-9"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        ).status_code
+        for attempt in range(5)
+    ]
+    assert statuses == [400, 400, 400, 429, 429]
