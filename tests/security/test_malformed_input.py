@@ -15,7 +15,15 @@ import pytest
 from knox.models import AuthToken
 
 from tests.api.checks import PROBLEM
-from tests.security.routes import database_state, schema_operations
+from tests.security.routes import (
+    OPERATIONS as EXAMPLES,
+)
+from tests.security.routes import _fill as fill
+from tests.security.routes import (
+    database_state,
+    schema_operations,
+    url_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +89,46 @@ def test_a_nul_in_a_path_segment_answers_400_on_every_operation(world, path, met
     response = _send(world.client("coordinator"), method, _concrete(path, "1%00"))
     _assert_refused(response, allowed=(400,))
     assert database_state() == before
+
+
+@pytest.mark.parametrize("segment", ["%ff", "%c3%28", "1%e9"])
+@pytest.mark.parametrize(
+    ("path", "method"), [(path, method) for path, method in OPERATIONS if "{" in path]
+)
+def test_a_path_segment_that_is_not_utf8_answers_4xx(world, path, method, segment):
+    before = database_state()
+    response = _send(world.client("coordinator"), method, _concrete(path, segment))
+    _assert_refused(response, allowed=(400, 404))
+    assert database_state() == before
+
+
+def _with_nul(body: dict):
+    """Each variant of `body` with NUL put into one of its texts (or lists of texts)."""
+    for key, value in body.items():
+        if isinstance(value, str):
+            yield key, {**body, key: value + "\x00"}
+        elif isinstance(value, list) and value and isinstance(value[0], str):
+            yield key, {**body, key: [value[0] + "\x00", *value[1:]]}
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            first = {name: f"{item}\x00" for name, item in value[0].items()}
+            yield key, {**body, key: [first]}
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    sorted((path, method) for (path, method), operation in EXAMPLES.items() if operation.body),
+)
+def test_a_nul_in_any_text_of_a_body_answers_400_and_writes_nothing(world, path, method):
+    operation = EXAMPLES[(path, method)]
+    target = next(iter(operation.targets))
+    client = world.client("coordinator" if "match-runs" in path else "owner_admin", operation.owner)
+    url = url_of(world, path, method, target)
+    for field, body in _with_nul(fill(operation.body, world)):
+        before = database_state()
+        response = _send(client, method, url, data=body, format="json")
+        assert response.status_code < 500, (field, response.content[:300])
+        if response.status_code == 400:
+            assert database_state() == before, field
 
 
 @pytest.mark.parametrize(
