@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,8 +38,24 @@ def etag_of(instance) -> str:
     return f'W/"{instance.pk}-{int(instance.updated_at.timestamp() * 1_000_000)}"'
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The ETag of the version you read: the write answers 412 and changes nothing when the "
+        "record changed since. Of concurrent writers holding the same ETag, exactly one succeeds."
+    ),
+)
+
+
 class ConditionalUpdateMixin:
     """ETag on reads; a write with a stale If-Match answers 412 (no lost updates)."""
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return super().partial_update(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()
@@ -72,6 +90,7 @@ class ConditionalUpdateMixin:
             response["ETag"] = etag_of(self.get_object())
         return response
 
+    @extend_schema(parameters=[IF_MATCH])
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         with transaction.atomic():
             self.lock_and_check_precondition()
