@@ -6,6 +6,7 @@ The demo catalogue therefore passes exactly the validation that API input passes
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +32,18 @@ def _valid(serializer_class, data: dict[str, Any], label: str) -> dict[str, Any]
 
 
 @transaction.atomic
-def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
-    """Create the demo users, organizations, offers and needs; skip when already loaded."""
+def load_demo(path: Path = DEMO_FILE, *, password: str | None = None) -> dict[str, int]:
+    """Create the demo users, organizations, offers and needs; skip when already loaded.
+
+    Every demo user gets `password` (a fresh random one when not given): no password is fixed
+    in the code or the fixture.
+    """
     demo = json.loads(path.read_text(encoding="utf-8"))
     users = get_user_model().objects
     first = demo["organizations"][0]
     if Organization.objects.filter(identifier=first.get("identifier"), name=first["name"]).exists():
         return {"organizations": 0, "offers": 0, "needs": 0}
-    password = demo["password"]
+    password = password or secrets.token_urlsafe(12)
     for person in demo["users"]:
         user = users.create_user(
             username=person["username"],

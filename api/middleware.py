@@ -1,11 +1,13 @@
-"""Refuse oversize request bodies before anything reads them."""
+"""Guards in front of every view: oversize bodies, malformed headers and addresses, caching."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
-from api.problems import problem_response
+from api.problems import PROBLEM_CONTENT_TYPE, problem_body, problem_response
 
 
 class RequestBodyLimitMiddleware:
@@ -43,3 +45,54 @@ class NoStoreForCredentialsMiddleware:
         if authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _header_name(meta_key: str) -> str:
+    return meta_key.removeprefix("HTTP_").replace("_", "-").title()
+
+
+class MalformedRequestMiddleware:
+    """Answer 400 problem details for header bytes that are not UTF-8 and for NUL characters.
+
+    WSGI hands header values over as Latin-1 text, so bytes that are not UTF-8 would otherwise
+    reach authentication, content negotiation and the views as mojibake; and PostgreSQL refuses
+    NUL in any text, so a NUL in the path or the query string would fail deep inside a query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        detail, errors = self.problem_with(request)
+        if detail:
+            return JsonResponse(
+                problem_body(400, None, detail, errors),
+                status=400,
+                content_type=PROBLEM_CONTENT_TYPE,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def problem_with(request) -> tuple[str | None, list[dict[str, str]]]:
+        """What is malformed in the request's headers, path or query string, if anything."""
+        for key, value in request.META.items():
+            if not (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")):
+                continue
+            if not isinstance(value, str):
+                continue
+            header = _header_name(key)
+            try:
+                value.encode("latin-1").decode("utf-8")
+            except UnicodeError:
+                return _("The %(header)s header is not valid UTF-8.") % {"header": header}, []
+            if "\x00" in value:
+                return _("The %(header)s header contains a NUL character.") % {"header": header}, []
+        if "\x00" in request.path_info:
+            return _("The address contains a NUL character."), []
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                name = name.replace("\x00", "")
+                detail = _("Null characters are not allowed.")
+                errors = [{"field": name, "code": "null_characters", "detail": detail}]
+                return f"{name}: {detail}", errors
+        return None, []

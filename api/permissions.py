@@ -1,5 +1,6 @@
 """Permission classes: deny by default; reads of public data are open."""
 
+from knox.models import AuthToken
 from rest_framework import permissions
 
 from registry.models.visibility import is_coordinator
@@ -16,3 +17,12 @@ class IsCoordinator(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and is_coordinator(request.user))
+
+
+class SignedInWithToken(permissions.BasePermission):
+    """Requests authenticated by an API token (not a session)."""
+
+    message = "Sign in with an API token to do this."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, AuthToken)

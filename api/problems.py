@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from access.services import KeyReused
 from registry.errors import Conflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -40,6 +41,7 @@ TITLES = {
     412: "Precondition failed",
     413: "Request body too large",
     415: "Unsupported media type",
+    422: "Unprocessable content",
     429: "Too many requests",
     500: "Internal server error",
 }
@@ -94,6 +96,11 @@ def flatten_errors(detail: Any, path: str = "") -> Iterator[dict[str, str]]:
         }
 
 
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
 class BodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than the limit."
@@ -110,6 +117,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Conflict):
         exc = ConflictError(exc.detail, exc.code)
+    elif isinstance(exc, KeyReused):
+        exc = IdempotencyKeyReused(str(exc))
     elif isinstance(exc, RequestDataTooBig):  # a body without Content-Length, read past the limit
         exc = BodyTooLarge()
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):

@@ -3,7 +3,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api.views.auth import RegisterView, TokenView
+from api.views.auth import (
+    LogoutAllView,
+    LogoutView,
+    PasswordChangeView,
+    RegisterView,
+    TokenView,
+)
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
 from api.views.offers import OfferViewSet
@@ -31,6 +37,9 @@ router.register("taxonomy/sdg-targets", SdgTargetViewSet, basename="sdg-target")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/password/", PasswordChangeView.as_view(), name="auth-password"),
     path("stats/coverage/", CoverageView.as_view(), name="stats-coverage"),
     path("", include(router.urls)),
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import shared_cache
 from config.embedded import embedded_database, filesystem_broker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,9 +83,11 @@ INSTALLED_APPS = [
     "registry",
     "matching",
     "api",
+    "access",
 ]
 
 MIDDLEWARE = [
+    "api.middleware.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "api.middleware.RequestBodyLimitMiddleware",
@@ -181,7 +184,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force lockout (django-axes), for the admin and the token endpoint alike.
+# Reverse proxies in front of the web processes that append to X-Forwarded-For: 0 when clients
+# connect directly, 1 behind one nginx or load balancer. Nothing else in X-Forwarded-For is trusted.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# Brute-force lockout (django-axes), for the admin and the token endpoint alike: failures count
+# per username and client address together, so a stranger cannot lock an account's owner out.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(
     minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
@@ -189,6 +196,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "api.problems.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "api.clients.client_address"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -200,12 +208,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# API tokens: an idle expiry renewed on use (TOKEN_TTL_HOURS), an absolute lifetime that no use
+# extends (TOKEN_MAX_AGE_HOURS), and at most TOKEN_LIMIT_PER_USER live tokens per user (a new
+# sign-in revokes the oldest). POST auth/logout/ revokes a token, auth/logout-all/ all of them.
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_TTL": None
     if env_bool("TOKENS_NEVER_EXPIRE")
     else __import__("datetime").timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", "720"))),
     "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": __import__("datetime").timedelta(
+        hours=int(os.environ.get("TOKEN_MAX_AGE_HOURS", "2160"))
+    ),
+    "TOKEN_LIMIT_PER_USER": int(os.environ.get("TOKEN_LIMIT_PER_USER", "10")),
 }
 
 REST_FRAMEWORK = {
@@ -220,9 +235,17 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXIES,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "writes": os.environ.get("THROTTLE_WRITES", "120/minute"),
         "register": os.environ.get("THROTTLE_REGISTER", "10/hour"),
         "token": os.environ.get("THROTTLE_TOKEN", "30/minute"),
         "decisions": os.environ.get("THROTTLE_DECISIONS", "120/minute"),
@@ -256,6 +279,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A create retried with the same Idempotency-Key within this many seconds replays the first answer.
+IDEMPOTENCY_KEY_SECONDS = int(os.environ.get("IDEMPOTENCY_KEY_SECONDS", str(24 * 3600)))
+# JSON bodies nested deeper than this answer 400 (the API's deepest documented body is 3 levels).
+MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
 # Request bodies above this size answer 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 1024)))
 
@@ -267,7 +294,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttle and lockout counters live here, shared by every web process and host: Redis when
+# CACHE_URL or CELERY_BROKER_URL names one, otherwise a PostgreSQL table (config/cache.py).
+CACHES = {
+    "default": shared_cache(
+        cache_url=os.environ.get("CACHE_URL"),
+        broker_url=os.environ.get("CELERY_BROKER_URL"),
+        key_prefix=os.environ.get("CACHE_KEY_PREFIX", "registry-cache"),
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -48,3 +48,12 @@ class RegisterSerializer(serializers.Serializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError({"password": list(error.messages)}) from error
         return attrs
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(
+        max_length=128, write_only=True, help_text="Your password now."
+    )
+    new_password = serializers.CharField(
+        min_length=8, max_length=128, write_only=True, help_text="At least 8 characters."
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,8 +38,24 @@ def etag_of(instance) -> str:
     return f'W/"{instance.pk}-{int(instance.updated_at.timestamp() * 1_000_000)}"'
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The ETag of the version you read: the write answers 412 and changes nothing when the "
+        "record changed since. Of concurrent writers holding the same ETag, exactly one succeeds."
+    ),
+)
+
+
 class ConditionalUpdateMixin:
     """ETag on reads; a write with a stale If-Match answers 412 (no lost updates)."""
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return super().partial_update(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()
@@ -53,12 +72,26 @@ class ConditionalUpdateMixin:
         if current not in tags and current.removeprefix("W/") not in tags:
             raise PreconditionFailed()
 
+    def lock_and_check_precondition(self) -> None:
+        """Lock the row, then compare If-Match with what is stored now.
+
+        Called inside the write's transaction: a concurrent writer holding the same ETag waits
+        for the lock, then sees the new version and answers 412, so exactly one of them writes.
+        """
+        instance = self.get_object()  # visibility and object permissions, as for any write
+        locked = type(instance).objects.select_for_update().only("pk", "updated_at")
+        self.check_precondition(locked.get(pk=instance.pk))
+
     def update(self, request: Request, *args, **kwargs) -> Response:
-        self.check_precondition(self.get_object())
-        response = super().update(request, *args, **kwargs)
-        response["ETag"] = etag_of(self.get_object())
+        with transaction.atomic():
+            self.lock_and_check_precondition()
+            response = super().update(request, *args, **kwargs)
+            # Still under the lock: the ETag of the version this write made.
+            response["ETag"] = etag_of(self.get_object())
         return response
 
+    @extend_schema(parameters=[IF_MATCH])
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        self.check_precondition(self.get_object())
-        return super().destroy(request, *args, **kwargs)
+        with transaction.atomic():
+            self.lock_and_check_precondition()
+            return super().destroy(request, *args, **kwargs)

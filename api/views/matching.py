@@ -12,9 +12,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from api.filters import FilterSet, UnfilteredWithoutParametersMixin
+from api.idempotency import IDEMPOTENCY_KEY, respond_once
 from api.permissions import IsCoordinator
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import proposal_values, represent_proposals
@@ -28,6 +28,7 @@ from api.serializers.matching import (
     RevokeSerializer,
     StateChangeSerializer,
 )
+from api.throttles import ScopedRateThrottle
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
 from matching.services import review, runs
 from matching.services.consent import CONSENT_SUBJECT
@@ -44,14 +45,15 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "trigger"]
     ordering_fields = ["created_at", "finished_at"]
 
-    @extend_schema(responses={202: MatchRunSerializer})
+    @extend_schema(responses={202: MatchRunSerializer}, parameters=[IDEMPOTENCY_KEY])
     def create(self, request: Request, *args, **kwargs) -> Response:
+        return respond_once(request, lambda: self._queue_run(request))
+
+    def _queue_run(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run = runs.request_match_run(
-            trigger=MatchRun.Trigger.MANUAL,
-            actor=request.user,
-            parameters=serializer.validated_data.get("parameters"),
+        run = runs.request_manual_run(
+            actor=request.user, parameters=serializer.validated_data.get("parameters")
         )
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import NeedFilterSet, UnfilteredWithoutParametersMixin
+from api.idempotency import IdempotentCreateMixin
 from api.permissions import ReadOnlyOrAuthenticated
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import need_values, represent_needs
@@ -20,7 +21,12 @@ from registry import services
 from registry.models import Consultation, Endorsement, Need
 
 
-class NeedViewSet(UnfilteredWithoutParametersMixin, ConditionalUpdateMixin, viewsets.ModelViewSet):
+class NeedViewSet(
+    UnfilteredWithoutParametersMixin,
+    IdempotentCreateMixin,
+    ConditionalUpdateMixin,
+    viewsets.ModelViewSet,
+):
     """Digital-inclusion gaps with the resources needed to close them. DELETE cancels a need."""
 
     serializer_class = NeedSerializer

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import OfferFilterSet, UnfilteredWithoutParametersMixin
+from api.idempotency import IdempotentCreateMixin
 from api.permissions import ReadOnlyOrAuthenticated
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import offer_values, represent_offers
@@ -17,7 +18,12 @@ from registry import services
 from registry.models import Offer
 
 
-class OfferViewSet(UnfilteredWithoutParametersMixin, ConditionalUpdateMixin, viewsets.ModelViewSet):
+class OfferViewSet(
+    UnfilteredWithoutParametersMixin,
+    IdempotentCreateMixin,
+    ConditionalUpdateMixin,
+    viewsets.ModelViewSet,
+):
     """Human, financial and technical resources offered. DELETE withdraws an offer."""
 
     serializer_class = OfferSerializer

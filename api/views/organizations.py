@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import OrganizationFilterSet
+from api.idempotency import IdempotentCreateMixin
 from api.permissions import IsCoordinator, ReadOnlyOrAuthenticated
 from api.serializers.organizations import MembershipSerializer, OrganizationSerializer
 from api.views.base import ConditionalUpdateMixin, validated
@@ -19,7 +20,7 @@ from registry.models import Membership, Organization
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
-class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewsets.ModelViewSet):
     """Organizations that offer resources or post needs. Anyone reads active ones."""
 
     serializer_class = OrganizationSerializer

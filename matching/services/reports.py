@@ -21,7 +21,8 @@ from registry.services.permissions import ensure_coordinator
 REPORT_FIELDS = ("period_end", "indicator_value", "disaggregation", "narrative")
 
 
-def _partner_organization(actor, partnership: Partnership, organization_id: int | None) -> int:
+def _partner_organizations(actor, partnership: Partnership) -> list[int]:
+    """The partner organizations of `partnership` that `actor` writes for."""
     writable = set(
         Membership.objects.filter(user=actor, role__in=Membership.WRITERS).values_list(
             "organization_id", flat=True
@@ -30,7 +31,11 @@ def _partner_organization(actor, partnership: Partnership, organization_id: int 
     partners = set(
         Partner.objects.filter(partnership=partnership).values_list("organization_id", flat=True)
     )
-    mine = sorted(writable & partners)
+    return sorted(writable & partners)
+
+
+def _partner_organization(actor, partnership: Partnership, organization_id: int | None) -> int:
+    mine = _partner_organizations(actor, partnership)
     if not mine:
         raise PermissionDenied("Only admins and editors of partner organizations report progress.")
     if organization_id is None:
@@ -67,7 +72,9 @@ def file_report(
 def submit_report(*, actor, report: ProgressReport) -> ProgressReport:
     """Submit a draft or returned report for review."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    _partner_organization(actor, report.partnership, report.organization_id)
+    if report.organization_id not in _partner_organizations(actor, report.partnership):
+        # Another partner's report: the caller may not act on it, whatever it sends.
+        raise PermissionDenied("Only the reporting organization's admins and editors submit it.")
     if report.status == ProgressReport.Status.SUBMITTED:
         return report
     if report.status not in (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 import socket
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.engine import Parameters, solve
 from matching.models import MatchRun
@@ -24,7 +26,7 @@ from matching.selectors import load_problem
 from matching.services.history import record
 from matching.services.proposals import save_proposals
 from registry.areas import validate_area_code
-from registry.errors import ValidationError
+from registry.errors import Conflict, ValidationError
 from registry.models import Need
 
 logger = logging.getLogger(__name__)
@@ -146,9 +148,37 @@ def request_match_run(
     return run
 
 
+@transaction.atomic
+def request_manual_run(*, actor, parameters: dict[str, Any] | None = None) -> MatchRun:
+    """A coordinator's run; one at a time per scope while it is queued or running."""
+    cleaned = clean_parameters(parameters)
+    scope_key = json.dumps(cleaned["scope"], sort_keys=True)
+    with connection.cursor() as cursor:  # serialises requests for the same scope
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"manual-run {scope_key}"])
+    active = MatchRun.objects.filter(
+        trigger=MatchRun.Trigger.MANUAL,
+        status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING],
+        parameters__scope=cleaned["scope"],
+    ).first()
+    if active is not None:
+        raise Conflict(
+            _("Run %(id)s of this scope is still %(status)s; wait for it to finish.")
+            % {"id": active.pk, "status": active.status},
+            "run_in_progress",
+        )
+    return request_match_run(trigger=MatchRun.Trigger.MANUAL, actor=actor, parameters=parameters)
+
+
 def request_need_run(*, need_id: int) -> MatchRun:
-    """Queue a run scoped to one need, sent to a worker at once (no debounce)."""
+    """Queue a run scoped to one need, sent to a worker at once; one queued run per need."""
     scope = {"need_ids": [need_id], "offers_per_category": NEED_RUN_OFFERS_PER_CATEGORY}
+    queued = MatchRun.objects.filter(
+        trigger=MatchRun.Trigger.NEED,
+        status=MatchRun.Status.QUEUED,
+        parameters__scope__need_ids=[need_id],
+    ).first()
+    if queued is not None:  # repeated changes to one need wait for the run already queued
+        return queued
     return request_match_run(trigger=MatchRun.Trigger.NEED, parameters={"scope": scope})
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, get_user_model
-from django.db import transaction
-from knox.models import AuthToken
+from datetime import timedelta
 
-from registry.errors import PermissionDenied
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
+from knox.settings import knox_settings
+
+from registry.errors import PermissionDenied, ValidationError
 
 
 @transaction.atomic
@@ -16,11 +22,59 @@ def register_user(*, username: str, email: str, password: str):
 
 
 def issue_token(*, request, username: str, password: str) -> tuple[AuthToken, str]:
-    """Check the credentials and issue an expiring API token (stored hashed)."""
+    """Check the credentials and issue an expiring API token (stored hashed).
+
+    A user holds at most TOKEN_LIMIT_PER_USER live tokens: a new sign-in revokes the oldest.
+    """
+    # Outside the transaction: the lockout's record of a failed attempt must be kept.
     user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
         raise PermissionDenied("Unknown username or wrong password.")
-    return AuthToken.objects.create(user)
+    with transaction.atomic():
+        # The user's row lock makes concurrent sign-ins of one user count their tokens in turn.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).get()
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        if limit is not None:
+            live = AuthToken.objects.filter(user=user).filter(
+                Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True)
+            )
+            surplus = live.order_by("-created", "-pk").values_list("pk", flat=True)[limit - 1 :]
+            AuthToken.objects.filter(pk__in=list(surplus)).delete()
+        return AuthToken.objects.create(user, expiry=_first_expiry())
+
+
+def _first_expiry() -> timedelta | None:
+    """A new token's lifetime: the idle expiry, never past the absolute one."""
+    idle, absolute = knox_settings.TOKEN_TTL, knox_settings.AUTO_REFRESH_MAX_TTL
+    if idle is None or absolute is None:
+        return idle
+    return min(idle, absolute)
+
+
+def revoke_tokens(*, user, only: AuthToken | None = None, keep: AuthToken | None = None) -> int:
+    """Revoke `user`'s API tokens (`only` that one, or all but `keep`); answer how many."""
+    tokens = AuthToken.objects.filter(user=user)
+    if only is not None:
+        tokens = tokens.filter(pk=only.pk)
+    if keep is not None:
+        tokens = tokens.exclude(pk=keep.pk)
+    return tokens.delete()[0]
+
+
+@transaction.atomic
+def change_password(
+    *, user, current_password: str, new_password: str, keep: AuthToken | None = None
+) -> None:
+    """Set a new password after checking the current one; revoke the user's other tokens."""
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": _("The current password is wrong.")})
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    revoke_tokens(user=user, keep=keep)
 
 
 @transaction.atomic
@@ -34,5 +88,6 @@ def make_coordinator(*, username: str, email: str = "", password: str | None = N
     if password:
         user.set_password(password)
         user.save(update_fields=["password"])
+        revoke_tokens(user=user)
     user.groups.add(Group.objects.get(name="coordinators"))
     return user, created

@@ -106,6 +106,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/v1/auth/token/", "post"): Operation(
         body={"username": "token.holder", "password": PASSWORD}
     ),
+    ("/api/v1/auth/logout/", "post"): Operation(),
+    ("/api/v1/auth/logout-all/", "post"): Operation(),
+    ("/api/v1/auth/password/", "post"): Operation(
+        body={"current_password": PASSWORD, "new_password": "another-horse-battery-2"}
+    ),
     ("/api/v1/match-runs/", "get"): Operation(),
     ("/api/v1/match-runs/", "post"): Operation(body={"parameters": {"seed": 7}}),
     ("/api/v1/match-runs/{id}/", "get"): Operation(targets=RUN, listed_in="/api/v1/match-runs/"),

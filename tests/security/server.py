@@ -22,7 +22,14 @@ def _free_port() -> int:
 class ApiServer:
     """`gunicorn config.wsgi` with gthread workers; every request is a real TCP round trip."""
 
-    def __init__(self, settings_dict: dict, *, workers: int = 2, threads: int = 16) -> None:
+    def __init__(
+        self,
+        settings_dict: dict,
+        *,
+        workers: int = 2,
+        threads: int = 16,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".data" / f"gunicorn-{uuid.uuid4().hex[:8]}.log"
@@ -32,6 +39,12 @@ class ApiServer:
             "CELERY_QUEUE": f"test-unconsumed-{uuid.uuid4().hex[:8]}",
             "MATCH_ON_CATALOGUE_CHANGE": "0",
             "LOG_LEVEL": "ERROR",
+            # The server's throttle counters: shared by its workers, apart from the test process.
+            "CACHE_KEY_PREFIX": f"test-server-{uuid.uuid4().hex[:8]}",
+            # Per-user write limits are what tests/security/test_throttles_http.py tests; the
+            # load and fuzzing tests write more than a person would.
+            "THROTTLE_WRITES": "100000/minute",
+            **(extra_env or {}),
         }
         self.command = [
             sys.executable,

@@ -4,8 +4,8 @@ recorded with their actor in the proposal's history."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.throttling import ScopedRateThrottle
 
+from api.throttles import ScopedRateThrottle
 from api.views.matching import ProposalViewSet
 from tests.api.checks import problem
 from tests.security.routes import database_state

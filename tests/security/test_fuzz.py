@@ -49,6 +49,12 @@ CONFIG = "\n".join(
         f"include-path-regex = '{SOFT_DELETED}'",
         "checks.use_after_free.enabled = false",
         "",
+        # Signing out would revoke the fuzzer's own token and leave the rest of the run
+        # anonymous; tests/api/test_tokens.py covers both operations.
+        "[[operations]]",
+        "include-path-regex = '^/api/v1/auth/logout(-all)?/$'",
+        "enabled = false",
+        "",
     ]
 )
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "5"))

@@ -33,6 +33,10 @@ pytestmark = pytest.mark.django_db
 MATRIX = [
     ("/api/v1/auth/register/", "post", "-", 201, 201, 201, 201, 201, 201, 201, 201),
     ("/api/v1/auth/token/", "post", "-", 200, 200, 200, 200, 200, 200, 200, 200),
+    # the matrix signs in without a token; tests/api/test_tokens.py signs out with one
+    ("/api/v1/auth/logout/", "post", "-", 401, 403, 403, 403, 403, 403, 403, 403),
+    ("/api/v1/auth/logout-all/", "post", "-", 401, 403, 403, 403, 403, 403, 403, 403),
+    ("/api/v1/auth/password/", "post", "-", 401, 204, 204, 204, 204, 204, 204, 204),
     ("/api/v1/match-runs/", "get", "-", 401, 403, 403, 403, 403, 403, 403, 200),
     ("/api/v1/match-runs/", "post", "-", 401, 403, 403, 403, 403, 403, 403, 202),
     ("/api/v1/match-runs/{id}/", "get", "private", 401, 403, 403, 403, 403, 403, 403, 200),

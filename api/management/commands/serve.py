@@ -94,11 +94,20 @@ class Command(BaseCommand):
     def _demo_sign_in(self) -> str:
         import json
 
+        from api.management.commands.seeddemo import demo_password_file
+
         demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
         coordinator = demo["coordinators"][0]["username"]
+        path = demo_password_file()
+        if not path.exists():
+            return (
+                f"  Demo coordinator: {coordinator} (its password was printed when it was made)\n"
+            )
+        password = path.read_text(encoding="utf-8").strip()
         return (
-            f"  Demo coordinator: {coordinator} / {demo['password']}\n"
-            f"    (every demo user has that password; get a token with\n"
+            f"  Demo coordinator: {coordinator} / {password}\n"
+            f"    (every demo user has that password, generated on the first start and kept in\n"
+            f"     {path}; get a token with\n"
             f"     curl -s -X POST http://127.0.0.1:8000/api/v1/auth/token/ -H 'Content-Type: application/json' "
-            f'-d \'{{"username": "{coordinator}", "password": "{demo["password"]}"}}\')\n'
+            f'-d \'{{"username": "{coordinator}", "password": "{password}"}}\')\n'
         )
