@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import RegisterView, TokenView
+from api.views.exports import IatiActivitiesExport, IatiOrganisationExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
 from api.views.offers import OfferViewSet
@@ -32,5 +33,11 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
     path("stats/coverage/", CoverageView.as_view(), name="stats-coverage"),
+    path("exports/iati-activities/", IatiActivitiesExport.as_view(), name="export-iati-activities"),
+    path(
+        "exports/iati-organisation/",
+        IatiOrganisationExport.as_view(),
+        name="export-iati-organisation",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,98 @@
+"""Exports in the open standards: IATI 2.03 XML, HXL CSV, Open Referral HSDS JSON.
+
+Thin views: parse the query, pick the rows the caller may see (interchange.selectors), hand them
+to a writer (interchange), answer its bytes.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from api.export_filters import (
+    ActivityFilterSet,
+    OrganisationFileFilterSet,
+    activity_filter,
+    parameter_names,
+    refuse_unknown_parameters,
+)
+from api.export_renderers import XMLFileRenderer
+from interchange import selectors
+from interchange.iati.activities import write_activities
+from interchange.iati.organisations import write_organisation
+from matching.models import Partnership
+from registry.models import Organization
+
+XML = "application/xml"
+PROBLEMS = {
+    400: OpenApiResponse(description="A query parameter is unknown or its value names nothing."),
+    404: OpenApiResponse(description="Nothing the caller may see matches."),
+}
+
+
+def file_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+class IatiActivitiesExport(APIView):
+    """Partnerships, and accepted proposals as pipeline activities, as an IATI 2.03 activity
+    file. Anyone reads the partnerships; accepted proposals are shown to coordinators and to
+    the organizations they involve."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [XMLFileRenderer]
+    filterset_class = ActivityFilterSet
+    filter_backends = [DjangoFilterBackend]  # documents the parameters; the view applies them
+    queryset = Partnership.objects.none()
+
+    @extend_schema(
+        operation_id="v1_exports_iati_activities",
+        filters=True,
+        responses={(200, XML): OpenApiTypes.BINARY, **PROBLEMS},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        selection = activity_filter(request)
+        partnerships = list(selectors.activity_partnerships(selection=selection))
+        proposals = list(selectors.activity_proposals(user=request.user, selection=selection))
+        if not partnerships and not proposals:
+            raise NotFound("No partnership or accepted proposal you may see matches these filters.")
+        body = write_activities(
+            partnerships=partnerships, proposals=proposals, language=get_language() or "en"
+        )
+        return file_response(body, XML, "iati-activities.xml")
+
+
+class IatiOrganisationExport(APIView):
+    """One organization as an IATI 2.03 organisation file."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [XMLFileRenderer]
+    filterset_class = OrganisationFileFilterSet
+    filter_backends = [DjangoFilterBackend]
+    queryset = Organization.objects.none()
+
+    @extend_schema(
+        operation_id="v1_exports_iati_organisation",
+        filters=True,
+        responses={(200, XML): OpenApiTypes.BINARY, **PROBLEMS},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        refuse_unknown_parameters(request, parameter_names(OrganisationFileFilterSet))
+        form = OrganisationFileFilterSet(request.query_params).form
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        wanted = form.cleaned_data["organization"]
+        organization = selectors.visible_organizations(request.user).filter(pk=wanted.pk).first()
+        if organization is None:
+            raise NotFound("No organization you may see has this id.")
+        body = write_organisation(organization=organization, language=get_language() or "en")
+        return file_response(body, XML, f"iati-organisation-{organization.pk}.xml")

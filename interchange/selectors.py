@@ -1,0 +1,111 @@
+"""What each export reads: the rows a caller may see, with everything the writers use prefetched."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from matching.models import Partnership, ProgressReport, Proposal
+from registry.models import Need, Offer, Organization
+from registry.models.visibility import is_coordinator, member_organization_ids
+
+NEED_RELATIONS = [
+    "need__focus_areas",
+    "need__vulnerable_groups",
+    "need__sdg_targets",
+]
+LINE_RELATIONS = [
+    "lines__organization",
+    "lines__need_item__category",
+    "lines__commitment__need_item__category",
+]
+
+
+def visible_organizations(user) -> QuerySet[Organization]:
+    """Active organizations, plus the caller's own; every one for coordinators."""
+    queryset = Organization.objects.all()
+    if not is_coordinator(user):
+        queryset = queryset.filter(Q(is_active=True) | Q(pk__in=member_organization_ids(user)))
+    return queryset.order_by("name", "id")
+
+
+def visible_pipeline_proposals(user) -> QuerySet[Proposal]:
+    """Accepted proposals, for coordinators and the organizations they involve."""
+    queryset = Proposal.objects.filter(status=Proposal.Status.ACCEPTED)
+    if is_coordinator(user):
+        return queryset
+    own = member_organization_ids(user)
+    involved = Proposal.objects.filter(
+        Q(need__organization__in=own) | Q(lines__organization__in=own)
+    )
+    return queryset.filter(pk__in=involved.values("pk"))
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """The IATI activity export's filters; None means not filtered."""
+
+    partnership: Partnership | None = None
+    organization: Organization | None = None
+    area: str | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+
+
+def activity_partnerships(*, selection: ActivityFilter) -> QuerySet[Partnership]:
+    """Partnerships (public) matching the filters, prefetched for the activity writer."""
+    queryset = Partnership.objects.all()
+    if selection.partnership is not None:
+        queryset = queryset.filter(pk=selection.partnership.pk)
+    if selection.organization is not None:
+        queryset = queryset.filter(partners__organization=selection.organization).distinct()
+    if selection.area is not None:
+        queryset = queryset.filter(need__in=Need.objects.within(selection.area))
+    if selection.period_start is not None:
+        queryset = queryset.exclude(closed_at__date__lt=selection.period_start)
+    if selection.period_end is not None:
+        queryset = queryset.filter(formed_at__date__lte=selection.period_end)
+    approved = ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED)
+    return (
+        queryset.select_related("need__organization", "proposal")
+        .prefetch_related(
+            *NEED_RELATIONS,
+            "partners__organization",
+            *(f"proposal__{relation}" for relation in LINE_RELATIONS),
+            Prefetch("reports", queryset=approved, to_attr="approved_reports"),
+        )
+        .order_by("pk")
+    )
+
+
+def activity_proposals(*, user, selection: ActivityFilter) -> QuerySet[Proposal]:
+    """Accepted proposals the caller may see, matching the filters, prefetched for the writer."""
+    if selection.partnership is not None:
+        return Proposal.objects.none()
+    queryset = visible_pipeline_proposals(user)
+    if selection.organization is not None:
+        involving = Proposal.objects.filter(
+            Q(need__organization=selection.organization)
+            | Q(lines__organization=selection.organization)
+        )
+        queryset = queryset.filter(pk__in=involving.values("pk"))
+    if selection.area is not None:
+        queryset = queryset.filter(need__in=Need.objects.within(selection.area))
+    if selection.period_start is not None:
+        queryset = queryset.exclude(need__deadline__lt=selection.period_start)
+    if selection.period_end is not None:
+        queryset = queryset.filter(decided_at__date__lte=selection.period_end)
+    return (
+        queryset.select_related("need__organization")
+        .prefetch_related(*NEED_RELATIONS, *LINE_RELATIONS)
+        .order_by("pk")
+    )
+
+
+def offers_for_export(queryset: QuerySet[Offer]) -> QuerySet[Offer]:
+    """Offers with their organization, category and taxonomies read in a fixed number of queries."""
+    return queryset.select_related("organization", "category").prefetch_related(
+        "focus_areas", "vulnerable_groups"
+    )
