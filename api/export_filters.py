@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from api.filters import FilterSet, _area
 from interchange.selectors import ActivityFilter
 from matching.models import Partnership
-from registry.models import Organization
+from registry.models import Need, Organization
 
 # Read by the language middleware, not by a filter.
 ALWAYS_ALLOWED = frozenset({"lang"})
@@ -77,3 +77,29 @@ class OrganisationFileFilterSet(FilterSet):
     class Meta:
         model = Organization
         fields = ["organization"]
+
+
+class PartnershipExportFilterSet(FilterSet):
+    need = filters.ModelChoiceFilter(queryset=Need.objects.all(), help_text="Need id.")
+    status = filters.ChoiceFilter(
+        choices=Partnership.Status.choices, help_text="Partnership status."
+    )
+    report_overdue = filters.BooleanFilter(help_text="Reports are overdue: true or false.")
+    organization = filters.ModelChoiceFilter(
+        field_name="partners__organization",
+        queryset=Organization.objects.all(),
+        distinct=True,
+        help_text="Partnerships of this organization (its id).",
+    )
+    area = filters.CharFilter(
+        method="filter_area",
+        max_length=10,
+        help_text="Partnerships on needs in this area (a country includes its subdivisions).",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["need", "status", "report_overdue", "organization", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(need__in=Need.objects.within(_area(value)))

@@ -4,7 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import RegisterView, TokenView
-from api.views.exports import IatiActivitiesExport, IatiOrganisationExport
+from api.views.exports import (
+    HxlNeedsExport,
+    HxlOffersExport,
+    HxlPartnershipsExport,
+    IatiActivitiesExport,
+    IatiOrganisationExport,
+)
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
 from api.views.offers import OfferViewSet
@@ -38,6 +44,13 @@ urlpatterns = [
         "exports/iati-organisation/",
         IatiOrganisationExport.as_view(),
         name="export-iati-organisation",
+    ),
+    path("exports/hxl/offers/", HxlOffersExport.as_view(), name="export-hxl-offers"),
+    path("exports/hxl/needs/", HxlNeedsExport.as_view(), name="export-hxl-needs"),
+    path(
+        "exports/hxl/partnerships/",
+        HxlPartnershipsExport.as_view(),
+        name="export-hxl-partnerships",
     ),
     path("", include(router.urls)),
 ]

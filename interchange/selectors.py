@@ -109,3 +109,19 @@ def offers_for_export(queryset: QuerySet[Offer]) -> QuerySet[Offer]:
     return queryset.select_related("organization", "category").prefetch_related(
         "focus_areas", "vulnerable_groups"
     )
+
+
+def needs_for_export(queryset: QuerySet[Need]) -> QuerySet[Need]:
+    """Needs with their organization, taxonomies and items read in a fixed number of queries."""
+    return queryset.select_related("organization").prefetch_related(
+        "focus_areas", "vulnerable_groups", "items__category"
+    )
+
+
+def partnerships_for_export(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """Partnerships with their need, partners and commitments read in a fixed number of queries."""
+    return queryset.select_related("need", "proposal").prefetch_related(
+        "need__focus_areas",
+        "partners__organization",
+        *(f"proposal__{relation}" for relation in LINE_RELATIONS),
+    )

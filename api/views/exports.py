@@ -6,7 +6,7 @@ to a writer (interchange), answer its bytes.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -19,18 +19,23 @@ from rest_framework.views import APIView
 from api.export_filters import (
     ActivityFilterSet,
     OrganisationFileFilterSet,
+    PartnershipExportFilterSet,
     activity_filter,
     parameter_names,
     refuse_unknown_parameters,
 )
-from api.export_renderers import XMLFileRenderer
-from interchange import selectors
+from api.export_renderers import CSVFileRenderer, XMLFileRenderer
+from api.filters import NeedFilterSet, OfferFilterSet
+from interchange import hxl, selectors
 from interchange.iati.activities import write_activities
 from interchange.iati.organisations import write_organisation
 from matching.models import Partnership
-from registry.models import Organization
+from registry.models import Need, Offer, Organization
 
 XML = "application/xml"
+CSV = "text/csv"
+# Rows read from PostgreSQL at a time while a file streams out (prefetches run per chunk).
+CHUNK = 500
 PROBLEMS = {
     400: OpenApiResponse(description="A query parameter is unknown or its value names nothing."),
     404: OpenApiResponse(description="Nothing the caller may see matches."),
@@ -96,3 +101,80 @@ class IatiOrganisationExport(APIView):
             raise NotFound("No organization you may see has this id.")
         body = write_organisation(organization=organization, language=get_language() or "en")
         return file_response(body, XML, f"iati-organisation-{organization.pk}.xml")
+
+
+class HxlExport(APIView):
+    """A list as a HXL 3W CSV: the list's own filters, the rows the caller may see."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [CSVFileRenderer]
+    filter_backends = [DjangoFilterBackend]  # documents the parameters; the view applies them
+    filename = ""
+
+    def visible(self, request: Request):
+        raise NotImplementedError
+
+    def lines(self, rows):
+        raise NotImplementedError
+
+    def get(self, request: Request) -> StreamingHttpResponse:
+        refuse_unknown_parameters(request, parameter_names(self.filterset_class))
+        filterset = self.filterset_class(
+            request.query_params, queryset=self.visible(request), request=request
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        rows = filterset.qs.iterator(chunk_size=CHUNK)
+        response = StreamingHttpResponse(self.lines(rows), content_type=f"{CSV}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+CSV_RESPONSES = {(200, CSV): OpenApiTypes.BINARY, 400: PROBLEMS[400]}
+
+
+@extend_schema(filters=True, responses=CSV_RESPONSES)
+class HxlOffersExport(HxlExport):
+    """Offers as a HXL 3W CSV, one row per offer (published ones, and the caller's own)."""
+
+    filterset_class = OfferFilterSet
+    queryset = Offer.objects.none()
+    filename = "offers-hxl.csv"
+
+    def visible(self, request: Request):
+        visible = Offer.objects.visible_to(request.user).order_by("-created_at", "-id")
+        return selectors.offers_for_export(visible)
+
+    def lines(self, rows):
+        return hxl.offer_lines(rows)
+
+
+@extend_schema(filters=True, responses=CSV_RESPONSES)
+class HxlNeedsExport(HxlExport):
+    """Needs as a HXL 3W CSV, one row per resource a need asks for."""
+
+    filterset_class = NeedFilterSet
+    queryset = Need.objects.none()
+    filename = "needs-hxl.csv"
+
+    def visible(self, request: Request):
+        visible = Need.objects.visible_to(request.user).order_by("-priority", "deadline", "id")
+        return selectors.needs_for_export(visible)
+
+    def lines(self, rows):
+        return hxl.need_lines(rows)
+
+
+@extend_schema(filters=True, responses=CSV_RESPONSES)
+class HxlPartnershipsExport(HxlExport):
+    """Partnerships as a HXL 3W CSV, one row per partner and commitment."""
+
+    filterset_class = PartnershipExportFilterSet
+    queryset = Partnership.objects.none()
+    filename = "partnerships-hxl.csv"
+
+    def visible(self, request: Request):
+        return selectors.partnerships_for_export(Partnership.objects.order_by("-formed_at", "-id"))
+
+    def lines(self, rows):
+        return hxl.partnership_lines(rows)
