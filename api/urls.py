@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.views.auth import RegisterView, TokenView
 from api.views.exports import (
+    HsdsOrganizationsExport,
     HxlNeedsExport,
     HxlOffersExport,
     HxlPartnershipsExport,
@@ -51,6 +52,11 @@ urlpatterns = [
         "exports/hxl/partnerships/",
         HxlPartnershipsExport.as_view(),
         name="export-hxl-partnerships",
+    ),
+    path(
+        "exports/hsds/organizations/",
+        HsdsOrganizationsExport.as_view(),
+        name="export-hsds-organizations",
     ),
     path("", include(router.urls)),
 ]

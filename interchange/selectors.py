@@ -125,3 +125,11 @@ def partnerships_for_export(queryset: QuerySet[Partnership]) -> QuerySet[Partner
         "partners__organization",
         *(f"proposal__{relation}" for relation in LINE_RELATIONS),
     )
+
+
+def organizations_with_visible_offers(
+    queryset: QuerySet[Organization], *, user
+) -> QuerySet[Organization]:
+    """Organizations with the offers the caller may see as `visible_offers` (HSDS services)."""
+    offers = offers_for_export(Offer.objects.visible_to(user).order_by("-created_at", "-id"))
+    return queryset.prefetch_related(Prefetch("offers", queryset=offers, to_attr="visible_offers"))

@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.export_filters import (
@@ -25,8 +26,10 @@ from api.export_filters import (
     refuse_unknown_parameters,
 )
 from api.export_renderers import CSVFileRenderer, XMLFileRenderer
-from api.filters import NeedFilterSet, OfferFilterSet
-from interchange import hxl, selectors
+from api.filters import NeedFilterSet, OfferFilterSet, OrganizationFilterSet
+from api.pagination import PageNumberPagination
+from api.renderers import ORJSONRenderer
+from interchange import hsds, hxl, selectors
 from interchange.iati.activities import write_activities
 from interchange.iati.organisations import write_organisation
 from matching.models import Partnership
@@ -178,3 +181,38 @@ class HxlPartnershipsExport(HxlExport):
 
     def lines(self, rows):
         return hxl.partnership_lines(rows)
+
+
+@extend_schema(
+    filters=True,
+    responses={(200, "application/json"): OpenApiTypes.OBJECT, 400: PROBLEMS[400]},
+)
+class HsdsOrganizationsExport(APIView):
+    """Organizations as Open Referral HSDS 3.0 records, their offers as services, one page at a
+    time ({count, next, previous, results}). Ids are stable UUIDs derived from the registry's."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [ORJSONRenderer]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OrganizationFilterSet
+    queryset = Organization.objects.none()
+    pagination_class = PageNumberPagination
+
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        allowed = {paginator.page_query_param, paginator.page_size_query_param}
+        refuse_unknown_parameters(request, parameter_names(self.filterset_class) | allowed)
+        filterset = self.filterset_class(
+            request.query_params,
+            queryset=selectors.visible_organizations(request.user),
+            request=request,
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        organizations = selectors.organizations_with_visible_offers(filterset.qs, user=request.user)
+        page = paginator.paginate_queryset(organizations, request, view=self)
+        records = [
+            hsds.organization_record(organization, organization.visible_offers)
+            for organization in page
+        ]
+        return paginator.get_paginated_response(records)

@@ -55,6 +55,7 @@ def setting(settings):
         "partnership": partnership,
         "pipeline": pipeline,
         "company": company,
+        "laptops": laptops,
         "donor": donor,
         "need": need,
         "coordinator": coordinator,
