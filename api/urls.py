@@ -12,6 +12,7 @@ from api.views.exports import (
     IatiActivitiesExport,
     IatiOrganisationExport,
 )
+from api.views.list_exports import ListExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
 from api.views.offers import OfferViewSet
@@ -58,5 +59,6 @@ urlpatterns = [
         HsdsOrganizationsExport.as_view(),
         name="export-hsds-organizations",
     ),
+    path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
     path("", include(router.urls)),
 ]

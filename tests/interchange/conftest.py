@@ -56,6 +56,7 @@ def setting(settings):
         "pipeline": pipeline,
         "company": company,
         "laptops": laptops,
+        "grant": grant,
         "donor": donor,
         "need": need,
         "coordinator": coordinator,
