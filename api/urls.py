@@ -12,6 +12,7 @@ from api.views.exports import (
     IatiActivitiesExport,
     IatiOrganisationExport,
 )
+from api.views.imports import OfferImport, OfferImportTemplate
 from api.views.list_exports import ListExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
@@ -60,5 +61,7 @@ urlpatterns = [
         name="export-hsds-organizations",
     ),
     path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
+    path("imports/offers/", OfferImport.as_view(), name="import-offers"),
+    path("imports/offers/template/", OfferImportTemplate.as_view(), name="import-offers-template"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,299 @@
+"""Importing an organization's offers from a spreadsheet: a dry run first, then one transaction.
+
+Each row is keyed by the identifier the user gave it (`key`); importing the same file again
+finds its offers by those keys and changes nothing. Every row goes through the registry's own
+offer services (create_offer, update_offer), so an import obeys exactly the rules the API does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from interchange.imports.reading import Row
+from interchange.models import ImportKey
+from registry import services
+from registry.areas import GLOBAL, validate_area_code
+from registry.errors import Conflict, PermissionDenied, ValidationError
+from registry.models import Category, FocusArea, Offer, Organization, VulnerableGroup
+from registry.services.permissions import ensure_writer
+
+SHEET = "offers"
+COLUMNS = [
+    "key",
+    "title",
+    "description",
+    "category",
+    "quantity",
+    "currency",
+    "areas",
+    "focus_areas",
+    "vulnerable_groups",
+    "available_from",
+    "available_until",
+    "min_allocation",
+    "status",
+]
+REQUIRED = ("key", "title", "category", "quantity", "areas")
+STATUSES = (Offer.Status.DRAFT, Offer.Status.PUBLISHED, Offer.Status.PAUSED)
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+
+
+@dataclass
+class RowOutcome:
+    """What the import does (or would do) with one row, and why not when it cannot."""
+
+    row: int
+    key: str
+    outcome: str
+    errors: list[dict[str, str]] = field(default_factory=list)
+    offer: int | None = None
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    imported: bool
+    rows: list[RowOutcome]
+
+    def counts(self) -> dict[str, int]:
+        counted = dict.fromkeys((CREATE, UPDATE, UNCHANGED, ERROR), 0)
+        for row in self.rows:
+            counted[row.outcome] += 1
+        return counted
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def import_offers(
+    *, actor, organization: Organization, rows: list[Row], dry_run: bool
+) -> ImportReport:
+    """Create or update the organization's offers from `rows`, all or nothing.
+
+    A dry run does everything a real import does, inside a transaction that is rolled back,
+    so its outcomes are the real ones. A real import with any row in error imports nothing.
+    """
+    ensure_writer(actor, organization)
+    outcomes: list[RowOutcome] = []
+    with transaction.atomic():
+        seen: dict[str, int] = {}
+        for row in rows:
+            outcomes.append(_import_row(actor, organization, row, seen))
+        failed = any(outcome.outcome == ERROR for outcome in outcomes)
+        if dry_run or failed:
+            transaction.set_rollback(True)
+    return ImportReport(dry_run=dry_run, imported=not dry_run and not failed, rows=outcomes)
+
+
+def _import_row(actor, organization: Organization, row: Row, seen: dict[str, int]) -> RowOutcome:
+    key = row.cells.get("key", "")
+    outcome = RowOutcome(row=row.number, key=key, outcome=ERROR)
+    errors: list[_RowError] = [
+        _RowError(column, _("A formula: type the value itself.")) for column in row.formulas
+    ]
+    data: dict[str, Any] = {}
+    if not errors:
+        data, errors = _parse(row.cells)
+    if key and key in seen:
+        errors.append(_RowError("key", _("Row %(row)s has the same key.") % {"row": seen[key]}))
+    if key:
+        seen.setdefault(key, row.number)
+    if errors:
+        outcome.errors = [{"column": e.column, "reason": e.reason} for e in errors]
+        return outcome
+    existing = _keyed_offer(organization, key)
+    try:
+        with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
+            if existing is None:
+                offer = services.create_offer(actor=actor, organization=organization, data=data)
+                ImportKey.objects.create(
+                    organization=organization,
+                    kind=ImportKey.Kind.OFFER,
+                    key=key,
+                    object_id=offer.pk,
+                )
+                outcome.outcome = CREATE
+            elif _unchanged(existing, data):
+                offer, outcome.outcome = existing, UNCHANGED
+            else:
+                offer = services.update_offer(actor=actor, offer=existing, data=data)
+                outcome.outcome = UPDATE
+    except (ValidationError, DjangoValidationError) as error:
+        outcome.errors = [
+            {"column": column, "reason": " ".join(reasons)}
+            for column, reasons in _messages(error).items()
+        ]
+        return outcome
+    except (PermissionDenied, Conflict) as error:
+        outcome.errors = [{"column": "", "reason": str(error)}]
+        return outcome
+    outcome.offer = offer.pk
+    return outcome
+
+
+def _messages(error) -> dict[str, list[str]]:
+    if hasattr(error, "message_dict"):
+        return error.message_dict
+    return {"": list(error.messages)}
+
+
+def _keyed_offer(organization: Organization, key: str) -> Offer | None:
+    found = ImportKey.objects.filter(
+        organization=organization, kind=ImportKey.Kind.OFFER, key=key
+    ).first()
+    if found is None:
+        return None
+    return Offer.objects.filter(pk=found.object_id, organization=organization).first()
+
+
+def _unchanged(offer: Offer, data: dict[str, Any]) -> bool:
+    for name, value in data.items():
+        current = getattr(offer, name)
+        if name in ("focus_areas", "vulnerable_groups"):
+            if {row.pk for row in current.all()} != {row.pk for row in value}:
+                return False
+        elif name == "category":
+            if offer.category_id != value.pk:
+                return False
+        elif current != value:
+            return False
+    return True
+
+
+def _parse(cells: dict[str, str]) -> tuple[dict[str, Any], list[_RowError]]:
+    """The offer data of a row's cells, or the reason each bad cell is refused."""
+    errors: list[_RowError] = []
+    data: dict[str, Any] = {}
+    for column in REQUIRED:
+        if not cells.get(column):
+            errors.append(_RowError(column, _("Required.")))
+    parsers = {
+        "key": lambda text: _limited(text, 64),
+        "title": lambda text: _limited(text, 200),
+        "description": lambda text: _limited(text, 5000),
+        "category": _category,
+        "quantity": _decimal,
+        "currency": lambda text: text.upper(),
+        "areas": _areas,
+        "focus_areas": lambda text: _slugs(text, FocusArea, _("focus area")),
+        "vulnerable_groups": lambda text: _slugs(text, VulnerableGroup, _("vulnerable group")),
+        "available_from": _date,
+        "available_until": _date,
+        "min_allocation": _decimal,
+        "status": _status,
+    }
+    for column, parse in parsers.items():
+        text = cells.get(column, "")
+        if not text and column not in ("currency", "description"):
+            continue
+        try:
+            data[column] = parse(text)
+        except _RowError as error:
+            error.column = column
+            errors.append(error)
+    data.pop("key", None)
+    if data.get("description") == "":
+        data.pop("description")
+    return data, errors
+
+
+def _limited(text: str, most: int) -> str:
+    if len(text) > most:
+        raise _RowError("", _("At most %(most)s characters.") % {"most": most})
+    return text
+
+
+def _category(text: str) -> Category:
+    category = Category.objects.filter(pk=text.strip().lower()).first()
+    if category is None:
+        known = ", ".join(Category.objects.values_list("slug", flat=True))
+        raise _RowError(
+            "",
+            _("Unknown category %(value)s: use one of %(known)s.")
+            % {"value": text, "known": known},
+        )
+    return category
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise _RowError("", _("%(value)s is not a number.") % {"value": text}) from None
+    if not value.is_finite() or value <= 0:
+        raise _RowError("", _("Must be a number greater than zero."))
+    return value
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise _RowError("", _("%(value)s is not a date (YYYY-MM-DD).") % {"value": text}) from None
+
+
+def _areas(text: str) -> list[str]:
+    areas = []
+    for part in text.replace(",", ";").split(";"):
+        code = part.strip()
+        if not code:
+            continue
+        code = GLOBAL if code.lower() == GLOBAL else code.upper()
+        try:
+            validate_area_code(code)
+        except DjangoValidationError as error:
+            raise _RowError("", " ".join(error.messages)) from None
+        areas.append(code)
+    return areas
+
+
+def _slugs(text: str, model, label: str) -> list:
+    wanted = [part.strip().lower() for part in text.replace(",", ";").split(";") if part.strip()]
+    found = {row.pk: row for row in model.objects.filter(pk__in=wanted)}
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise _RowError(
+            "", _("Unknown %(label)s: %(values)s.") % {"label": label, "values": ", ".join(unknown)}
+        )
+    return [found[slug] for slug in wanted]
+
+
+def _status(text: str) -> str:
+    status = text.strip().lower()
+    if status not in STATUSES:
+        raise _RowError(
+            "", _("Status must be one of %(values)s.") % {"values": ", ".join(STATUSES)}
+        )
+    return status
+
+
+def template_rows() -> list[list[str]]:
+    """The template: the columns, then for each column the values it accepts."""
+    categories = "; ".join(Category.objects.values_list("slug", flat=True))
+    focus = "; ".join(FocusArea.objects.values_list("slug", flat=True))
+    groups = "; ".join(VulnerableGroup.objects.values_list("slug", flat=True))
+    allowed = {
+        "key": _("your own identifier of the row, unique in your organization"),
+        "title": _("required, at most 200 characters"),
+        "category": categories,
+        "quantity": _("a number greater than zero, in the category's unit"),
+        "currency": _("ISO 4217 code for money (USD, EUR, KES ...), empty otherwise"),
+        "areas": _("global, ISO 3166-1 (KE) or ISO 3166-2 (KE-30) codes, separated by ;"),
+        "focus_areas": focus,
+        "vulnerable_groups": groups,
+        "available_from": "YYYY-MM-DD",
+        "available_until": "YYYY-MM-DD",
+        "min_allocation": _("optional: the smallest useful piece"),
+        "status": "; ".join(STATUSES),
+    }
+    return [COLUMNS, [str(allowed.get(column, "")) for column in COLUMNS]]
