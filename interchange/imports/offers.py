@@ -69,6 +69,35 @@ class ImportReport:
         return counted
 
 
+@dataclass
+class _Context:
+    """What every row of one import looks up, read once: taxonomies and the keyed offers."""
+
+    categories: dict[str, Category]
+    focus_areas: dict[str, FocusArea]
+    groups: dict[str, VulnerableGroup]
+    keyed: dict[str, Offer]
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, organization: Organization) -> _Context:
+        keys = dict(
+            ImportKey.objects.filter(
+                organization=organization, kind=ImportKey.Kind.OFFER
+            ).values_list("object_id", "key")
+        )
+        offers = Offer.objects.filter(organization=organization, pk__in=list(keys))
+        return cls(
+            categories={row.pk: row for row in Category.objects.all()},
+            focus_areas={row.pk: row for row in FocusArea.objects.all()},
+            groups={row.pk: row for row in VulnerableGroup.objects.all()},
+            keyed={
+                keys[offer.pk]: offer
+                for offer in offers.prefetch_related("focus_areas", "vulnerable_groups")
+            },
+        )
+
+
 class _RowError(Exception):
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
@@ -86,16 +115,16 @@ def import_offers(
     ensure_writer(actor, organization)
     outcomes: list[RowOutcome] = []
     with transaction.atomic():
-        seen: dict[str, int] = {}
+        context = _Context.load(organization)
         for row in rows:
-            outcomes.append(_import_row(actor, organization, row, seen))
+            outcomes.append(_import_row(actor, organization, row, context))
         failed = any(outcome.outcome == ERROR for outcome in outcomes)
         if dry_run or failed:
             transaction.set_rollback(True)
     return ImportReport(dry_run=dry_run, imported=not dry_run and not failed, rows=outcomes)
 
 
-def _import_row(actor, organization: Organization, row: Row, seen: dict[str, int]) -> RowOutcome:
+def _import_row(actor, organization: Organization, row: Row, context: _Context) -> RowOutcome:
     key = row.cells.get("key", "")
     outcome = RowOutcome(row=row.number, key=key, outcome=ERROR)
     errors: list[_RowError] = [
@@ -103,7 +132,8 @@ def _import_row(actor, organization: Organization, row: Row, seen: dict[str, int
     ]
     data: dict[str, Any] = {}
     if not errors:
-        data, errors = _parse(row.cells)
+        data, errors = _parse(row.cells, context)
+    seen = context.seen
     if key and key in seen:
         errors.append(_RowError("key", _("Row %(row)s has the same key.") % {"row": seen[key]}))
     if key:
@@ -111,7 +141,10 @@ def _import_row(actor, organization: Organization, row: Row, seen: dict[str, int
     if errors:
         outcome.errors = [{"column": e.column, "reason": e.reason} for e in errors]
         return outcome
-    existing = _keyed_offer(organization, key)
+    existing = context.keyed.get(key)
+    if existing is not None and _unchanged(existing, data):
+        outcome.outcome, outcome.offer = UNCHANGED, existing.pk
+        return outcome
     try:
         with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
             if existing is None:
@@ -123,8 +156,6 @@ def _import_row(actor, organization: Organization, row: Row, seen: dict[str, int
                     object_id=offer.pk,
                 )
                 outcome.outcome = CREATE
-            elif _unchanged(existing, data):
-                offer, outcome.outcome = existing, UNCHANGED
             else:
                 offer = services.update_offer(actor=actor, offer=existing, data=data)
                 outcome.outcome = UPDATE
@@ -147,15 +178,6 @@ def _messages(error) -> dict[str, list[str]]:
     return {"": list(error.messages)}
 
 
-def _keyed_offer(organization: Organization, key: str) -> Offer | None:
-    found = ImportKey.objects.filter(
-        organization=organization, kind=ImportKey.Kind.OFFER, key=key
-    ).first()
-    if found is None:
-        return None
-    return Offer.objects.filter(pk=found.object_id, organization=organization).first()
-
-
 def _unchanged(offer: Offer, data: dict[str, Any]) -> bool:
     for name, value in data.items():
         current = getattr(offer, name)
@@ -170,7 +192,7 @@ def _unchanged(offer: Offer, data: dict[str, Any]) -> bool:
     return True
 
 
-def _parse(cells: dict[str, str]) -> tuple[dict[str, Any], list[_RowError]]:
+def _parse(cells: dict[str, str], context: _Context) -> tuple[dict[str, Any], list[_RowError]]:
     """The offer data of a row's cells, or the reason each bad cell is refused."""
     errors: list[_RowError] = []
     data: dict[str, Any] = {}
@@ -181,12 +203,12 @@ def _parse(cells: dict[str, str]) -> tuple[dict[str, Any], list[_RowError]]:
         "key": lambda text: _limited(text, 64),
         "title": lambda text: _limited(text, 200),
         "description": lambda text: _limited(text, 5000),
-        "category": _category,
+        "category": lambda text: _category(text, context.categories),
         "quantity": _decimal,
         "currency": lambda text: text.upper(),
         "areas": _areas,
-        "focus_areas": lambda text: _slugs(text, FocusArea, _("focus area")),
-        "vulnerable_groups": lambda text: _slugs(text, VulnerableGroup, _("vulnerable group")),
+        "focus_areas": lambda text: _slugs(text, context.focus_areas, _("focus area")),
+        "vulnerable_groups": lambda text: _slugs(text, context.groups, _("vulnerable group")),
         "available_from": _date,
         "available_until": _date,
         "min_allocation": _decimal,
@@ -213,10 +235,10 @@ def _limited(text: str, most: int) -> str:
     return text
 
 
-def _category(text: str) -> Category:
-    category = Category.objects.filter(pk=text.strip().lower()).first()
+def _category(text: str, categories: dict[str, Category]) -> Category:
+    category = categories.get(text.strip().lower())
     if category is None:
-        known = ", ".join(Category.objects.values_list("slug", flat=True))
+        known = ", ".join(sorted(categories))
         raise _RowError(
             "",
             _("Unknown category %(value)s: use one of %(known)s.")
@@ -257,9 +279,8 @@ def _areas(text: str) -> list[str]:
     return areas
 
 
-def _slugs(text: str, model, label: str) -> list:
+def _slugs(text: str, found: dict, label: str) -> list:
     wanted = [part.strip().lower() for part in text.replace(",", ";").split(";") if part.strip()]
-    found = {row.pk: row for row in model.objects.filter(pk__in=wanted)}
     unknown = [slug for slug in wanted if slug not in found]
     if unknown:
         raise _RowError(
