@@ -1,4 +1,5 @@
-"""What each export reads: the rows a caller may see, with everything the writers use prefetched."""
+"""What each export reads, with everything the writers use prefetched. Which rows a caller may
+see is the caller's business (the API scopes each list); these narrow and prefetch."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from matching.models import Partnership, ProgressReport, Proposal
 from registry.models import Need, Offer, Organization
-from registry.models.visibility import is_coordinator, member_organization_ids
 
 NEED_RELATIONS = [
     "need__focus_areas",
@@ -21,26 +21,6 @@ LINE_RELATIONS = [
     "lines__need_item__category",
     "lines__commitment__need_item__category",
 ]
-
-
-def visible_organizations(user) -> QuerySet[Organization]:
-    """Active organizations, plus the caller's own; every one for coordinators."""
-    queryset = Organization.objects.all()
-    if not is_coordinator(user):
-        queryset = queryset.filter(Q(is_active=True) | Q(pk__in=member_organization_ids(user)))
-    return queryset.order_by("name", "id")
-
-
-def visible_pipeline_proposals(user) -> QuerySet[Proposal]:
-    """Accepted proposals, for coordinators and the organizations they involve."""
-    queryset = Proposal.objects.filter(status=Proposal.Status.ACCEPTED)
-    if is_coordinator(user):
-        return queryset
-    own = member_organization_ids(user)
-    involved = Proposal.objects.filter(
-        Q(need__organization__in=own) | Q(lines__organization__in=own)
-    )
-    return queryset.filter(pk__in=involved.values("pk"))
 
 
 @dataclass(frozen=True)
@@ -80,11 +60,14 @@ def activity_partnerships(*, selection: ActivityFilter) -> QuerySet[Partnership]
     )
 
 
-def activity_proposals(*, user, selection: ActivityFilter) -> QuerySet[Proposal]:
-    """Accepted proposals the caller may see, matching the filters, prefetched for the writer."""
+def activity_proposals(
+    *, queryset: QuerySet[Proposal], selection: ActivityFilter
+) -> QuerySet[Proposal]:
+    """The accepted proposals of `queryset` (those the caller may see) matching the filters,
+    prefetched for the writer."""
     if selection.partnership is not None:
         return Proposal.objects.none()
-    queryset = visible_pipeline_proposals(user)
+    queryset = queryset.filter(status=Proposal.Status.ACCEPTED)
     if selection.organization is not None:
         involving = Proposal.objects.filter(
             Q(need__organization=selection.organization)

@@ -29,10 +29,11 @@ from api.export_renderers import CSVFileRenderer, XMLFileRenderer
 from api.filters import NeedFilterSet, OfferFilterSet, OrganizationFilterSet
 from api.pagination import PageNumberPagination
 from api.renderers import ORJSONRenderer
+from api.views.list_exports import visible_rows
 from interchange import hsds, hxl, selectors
 from interchange.iati.activities import write_activities
 from interchange.iati.organisations import write_organisation
-from matching.models import Partnership
+from matching.models import Partnership, Proposal
 from registry.models import Need, Offer, Organization
 
 XML = "application/xml"
@@ -70,7 +71,8 @@ class IatiActivitiesExport(APIView):
     def get(self, request: Request) -> HttpResponse:
         selection = activity_filter(request)
         partnerships = list(selectors.activity_partnerships(selection=selection))
-        proposals = list(selectors.activity_proposals(user=request.user, selection=selection))
+        accepted = visible_rows("proposals", request).filter(status=Proposal.Status.ACCEPTED)
+        proposals = list(selectors.activity_proposals(queryset=accepted, selection=selection))
         if not partnerships and not proposals:
             raise NotFound("No partnership or accepted proposal you may see matches these filters.")
         body = write_activities(
@@ -99,7 +101,7 @@ class IatiOrganisationExport(APIView):
         if not form.is_valid():
             raise ValidationError(form.errors)
         wanted = form.cleaned_data["organization"]
-        organization = selectors.visible_organizations(request.user).filter(pk=wanted.pk).first()
+        organization = visible_rows("organizations", request).filter(pk=wanted.pk).first()
         if organization is None:
             raise NotFound("No organization you may see has this id.")
         body = write_organisation(organization=organization, language=get_language() or "en")
@@ -204,7 +206,7 @@ class HsdsOrganizationsExport(APIView):
         refuse_unknown_parameters(request, parameter_names(self.filterset_class) | allowed)
         filterset = self.filterset_class(
             request.query_params,
-            queryset=selectors.visible_organizations(request.user),
+            queryset=visible_rows("organizations", request).order_by("name", "id"),
             request=request,
         )
         if not filterset.is_valid():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -39,7 +40,7 @@ ROW_LIMIT = 100_000
 CHUNK = 500
 
 
-def list_view(name: str, request: Request):
+def list_view(name: str, request: Request, *, check: bool = True):
     """The list's viewset, set up for this request as DRF would for `GET <list>/`."""
     viewset = LISTS.get(name)
     if viewset is None:
@@ -47,8 +48,19 @@ def list_view(name: str, request: Request):
     view = viewset()
     view.request, view.args, view.kwargs = request, (), {}
     view.action, view.format_kwarg, view.headers = "list", None, {}
-    view.check_permissions(request)
+    if check:
+        view.check_permissions(request)
     return view
+
+
+def visible_rows(name: str, request: Request) -> QuerySet:
+    """The rows of the list `name` that the caller may see, by the list's own rule (none when
+    the list is closed to the caller), as a plain queryset of its model."""
+    view = list_view(name, request, check=False)
+    queryset = view.get_queryset()
+    if not all(permission.has_permission(request, view) for permission in view.get_permissions()):
+        return queryset.model.objects.none()
+    return queryset.model.objects.filter(pk__in=queryset.values("pk"))
 
 
 def _parameters(view) -> set[str]:

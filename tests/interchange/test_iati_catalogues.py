@@ -34,7 +34,9 @@ def export_everything(coordinator) -> bytes:
     selection = ActivityFilter()
     return write_activities(
         partnerships=selectors.activity_partnerships(selection=selection),
-        proposals=selectors.activity_proposals(user=coordinator, selection=selection),
+        proposals=selectors.activity_proposals(
+            queryset=Proposal.objects.all(), selection=selection
+        ),
         language="en",
     )
 
