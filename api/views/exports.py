@@ -6,7 +6,7 @@ to a writer (interchange), answer its bytes.
 
 from __future__ import annotations
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +38,7 @@ from registry.models import Need, Offer, Organization
 
 XML = "application/xml"
 CSV = "text/csv"
-# Rows read from PostgreSQL at a time while a file streams out (prefetches run per chunk).
+# Rows read from PostgreSQL at a time while a file is written (prefetches run per chunk).
 CHUNK = 500
 PROBLEMS = {
     400: OpenApiResponse(description="A query parameter is unknown or its value names nothing."),
@@ -122,7 +122,7 @@ class HxlExport(APIView):
     def lines(self, rows):
         raise NotImplementedError
 
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: Request) -> HttpResponse:
         refuse_unknown_parameters(request, parameter_names(self.filterset_class))
         filterset = self.filterset_class(
             request.query_params, queryset=self.visible(request), request=request
@@ -130,7 +130,7 @@ class HxlExport(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         rows = filterset.qs.iterator(chunk_size=CHUNK)
-        response = StreamingHttpResponse(self.lines(rows), content_type=f"{CSV}; charset=utf-8")
+        response = HttpResponse("".join(self.lines(rows)), content_type=f"{CSV}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         return response
 

@@ -6,7 +6,12 @@ import io
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from openpyxl import Workbook
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -20,12 +25,17 @@ from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body
 from api.renderers import ORJSONRenderer
 from interchange.imports import offers as offer_import
-from interchange.imports.reading import UnreadableFile, read_table
+from interchange.imports.reading import MAX_BYTES, UnreadableFile, read_table
 from registry.models import Organization
 
 
+@extend_schema_field({"type": "string", "format": "binary", "maxLength": MAX_BYTES})
+class SpreadsheetField(serializers.FileField):
+    """An uploaded spreadsheet; its size is bounded by the request body limit and MAX_BYTES."""
+
+
 class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A .csv or .xlsx file (sheet `offers`).")
+    file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `offers`).")
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), help_text="The organization whose offers these are."
     )

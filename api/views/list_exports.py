@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -152,8 +152,8 @@ class ListExport(APIView):
             response = HttpResponse(body, content_type=XLSXFileRenderer.media_type)
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
             return response
-        response = StreamingHttpResponse(
-            csv_lines(columns, rows, tags=False), content_type="text/csv; charset=utf-8"
+        response = HttpResponse(
+            "".join(csv_lines(columns, rows, tags=False)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

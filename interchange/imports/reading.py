@@ -40,12 +40,18 @@ def read_table(*, content: bytes, filename: str, sheet: str, columns: list[str])
             % {"size": len(content), "limit": MAX_BYTES}
         )
     name = filename.lower()
-    if name.endswith(".csv"):
-        lines = _csv_lines(content)
-    elif name.endswith(".xlsx"):
-        lines = _xlsx_lines(content, sheet)
-    else:
+    if not name.endswith((".csv", ".xlsx")):
         raise UnreadableFile(_("Send a .csv or .xlsx file."))
+    try:
+        lines = iter(
+            list(_csv_lines(content) if name.endswith(".csv") else _xlsx_lines(content, sheet))
+        )
+    except UnreadableFile:
+        raise
+    except Exception as error:  # a malformed file fails in the parser in many ways
+        raise UnreadableFile(
+            _("The file cannot be read as %(type)s.") % {"type": name.rsplit(".", 1)[-1].upper()}
+        ) from error
     header = next(lines, None)
     if header is None:
         raise UnreadableFile(_("The file is empty."))
@@ -81,7 +87,7 @@ def _csv_lines(content: bytes):
 def _xlsx_lines(content: bytes, sheet: str):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except zipfile.BadZipFile as error:
         raise UnreadableFile(_("The file is not an XLSX workbook.")) from error
     if sheet not in workbook.sheetnames:
         raise UnreadableFile(

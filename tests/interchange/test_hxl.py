@@ -22,7 +22,7 @@ def read_hxl(client, path: str, **query) -> list[dict[str, str | None]]:
     response = client.get(f"/api/v1/exports/hxl/{path}/", query)
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content)
+    body = response.content
     source = hxl.data(io.BytesIO(body), InputOptions(allow_local=True))
     tags = [column.display_tag for column in source.columns]
     assert all(tag and tag.startswith("#") for tag in tags)

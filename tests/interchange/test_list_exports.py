@@ -20,7 +20,7 @@ def csv_rows(client, name: str, **query) -> list[dict[str, str]]:
     response = client.get(f"/api/v1/exports/lists/{name}/", query)
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = response.content.decode("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -173,3 +173,21 @@ def test_the_template_lists_the_columns_and_the_values_they_accept(api):
     assert [cell for cell in next(sheets["offers"].iter_rows(values_only=True))] == COLUMNS
     allowed = dict(sheets["allowed values"].iter_rows(values_only=True))
     assert "laptops" in allowed["category"] and "published" in allowed["status"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("pledges.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("pledges.xlsx", b"plain text"),
+        ("pledges.csv", b"key,title\x00\r\nP-1,x\r\n"),
+        ("pledges.csv", "key,title\r\nP-1,caf\xe9\r\n".encode("latin-1")),
+        ("pledges.pdf", b"%PDF-1.7"),
+        ("pledges.csv", b"key,colour\r\nP-1,blue\r\n"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_400_problem_and_writes_nothing(ngo, editor, name, content):
+    response = upload(editor, SimpleUploadedFile(name, content), ngo)
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == "file"
+    assert Offer.objects.count() == 0
