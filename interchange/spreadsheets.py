@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Google
 # Sheets (OWASP "CSV injection"); a leading apostrophe makes it text again.
@@ -79,4 +80,5 @@ def _xlsx_cell(value: Any) -> Any:
         return value
     if isinstance(value, int | float | Decimal):
         return value
-    return cell(value)
+    # XLSX cannot hold control characters; the rest of the text is kept.
+    return ILLEGAL_CHARACTERS_RE.sub("", cell(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from lxml import etree
@@ -11,6 +12,13 @@ from interchange.iati.publisher import Publisher, organization_ref
 from registry.models import Organization
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Characters XML 1.0 cannot carry (control characters but tab and line ends, lone surrogates,
+# U+FFFE/U+FFFF): left out of the text rather than failing the whole file.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value) -> str:
+    return NOT_XML.sub("", str(value))
 
 
 def child(
@@ -20,9 +28,9 @@ def child(
     element = etree.SubElement(parent, tag)
     for name, value in attributes.items():
         if value is not None:
-            element.set(name.replace("_", "-"), str(value))
+            element.set(name.replace("_", "-"), xml_text(value))
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

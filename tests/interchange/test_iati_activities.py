@@ -129,3 +129,11 @@ def test_an_organisation_file_is_valid_and_hides_inactive_organizations(setting,
     assert hidden.status_code == 404
     assert api.get("/api/v1/exports/iati-organisation/").status_code == 400
     assert Proposal.objects.filter(status=Proposal.Status.ACCEPTED).exists()
+
+
+def test_control_characters_that_xml_cannot_carry_are_left_out_of_the_file(setting, api):
+    need = setting["need"]
+    need.title = "Labs\x0b for\x01 schools"
+    need.save(update_fields=["title"])
+    tree = activities(api, partnership=setting["partnership"].pk)
+    assert tree.xpath("//iati-activity/title/narrative/text()") == ["Labs for schools"]

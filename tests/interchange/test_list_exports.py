@@ -98,3 +98,9 @@ def test_formulas_are_defused_in_csv_and_xlsx(setting, api):
         for cell in row
         if cell.data_type == "f"
     ]
+
+
+def test_control_characters_are_left_out_of_xlsx_cells(setting, api):
+    OfferFactory(organization=setting["company"], title="Tablets\x0b for\x01 schools")
+    titles = {row["title"] for row in xlsx_rows(api, "offers")}
+    assert "Tablets for schools" in titles
