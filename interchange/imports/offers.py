@@ -7,19 +7,17 @@ offer services (create_offer, update_offer), so an import obeys exactly the rule
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from interchange.imports.offer_rows import STATUSES, RowError, parse_row
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry import services
-from registry.areas import GLOBAL, validate_area_code
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Category, FocusArea, Offer, Organization, VulnerableGroup
 from registry.services.permissions import ensure_writer
@@ -40,8 +38,6 @@ COLUMNS = [
     "min_allocation",
     "status",
 ]
-REQUIRED = ("key", "title", "category", "quantity", "areas")
-STATUSES = (Offer.Status.DRAFT, Offer.Status.PUBLISHED, Offer.Status.PAUSED)
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
 
@@ -98,12 +94,6 @@ class _Context:
         )
 
 
-class _RowError(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
 def import_offers(
     *, actor, organization: Organization, rows: list[Row], dry_run: bool
 ) -> ImportReport:
@@ -127,15 +117,15 @@ def import_offers(
 def _import_row(actor, organization: Organization, row: Row, context: _Context) -> RowOutcome:
     key = row.cells.get("key", "")
     outcome = RowOutcome(row=row.number, key=key, outcome=ERROR)
-    errors: list[_RowError] = [
-        _RowError(column, _("A formula: type the value itself.")) for column in row.formulas
+    errors: list[RowError] = [
+        RowError(column, _("A formula: type the value itself.")) for column in row.formulas
     ]
     data: dict[str, Any] = {}
     if not errors:
-        data, errors = _parse(row.cells, context)
+        data, errors = parse_row(row.cells, context)
     seen = context.seen
     if key and key in seen:
-        errors.append(_RowError("key", _("Row %(row)s has the same key.") % {"row": seen[key]}))
+        errors.append(RowError("key", _("Row %(row)s has the same key.") % {"row": seen[key]}))
     if key:
         seen.setdefault(key, row.number)
     if errors:
@@ -190,112 +180,6 @@ def _unchanged(offer: Offer, data: dict[str, Any]) -> bool:
         elif current != value:
             return False
     return True
-
-
-def _parse(cells: dict[str, str], context: _Context) -> tuple[dict[str, Any], list[_RowError]]:
-    """The offer data of a row's cells, or the reason each bad cell is refused."""
-    errors: list[_RowError] = []
-    data: dict[str, Any] = {}
-    for column in REQUIRED:
-        if not cells.get(column):
-            errors.append(_RowError(column, _("Required.")))
-    parsers = {
-        "key": lambda text: _limited(text, 64),
-        "title": lambda text: _limited(text, 200),
-        "description": lambda text: _limited(text, 5000),
-        "category": lambda text: _category(text, context.categories),
-        "quantity": _decimal,
-        "currency": lambda text: text.upper(),
-        "areas": _areas,
-        "focus_areas": lambda text: _slugs(text, context.focus_areas, _("focus area")),
-        "vulnerable_groups": lambda text: _slugs(text, context.groups, _("vulnerable group")),
-        "available_from": _date,
-        "available_until": _date,
-        "min_allocation": _decimal,
-        "status": _status,
-    }
-    for column, parse in parsers.items():
-        text = cells.get(column, "")
-        if not text and column not in ("currency", "description"):
-            continue
-        try:
-            data[column] = parse(text)
-        except _RowError as error:
-            error.column = column
-            errors.append(error)
-    data.pop("key", None)
-    if data.get("description") == "":
-        data.pop("description")
-    return data, errors
-
-
-def _limited(text: str, most: int) -> str:
-    if len(text) > most:
-        raise _RowError("", _("At most %(most)s characters.") % {"most": most})
-    return text
-
-
-def _category(text: str, categories: dict[str, Category]) -> Category:
-    category = categories.get(text.strip().lower())
-    if category is None:
-        known = ", ".join(sorted(categories))
-        raise _RowError(
-            "",
-            _("Unknown category %(value)s: use one of %(known)s.")
-            % {"value": text, "known": known},
-        )
-    return category
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise _RowError("", _("%(value)s is not a number.") % {"value": text}) from None
-    if not value.is_finite() or value <= 0:
-        raise _RowError("", _("Must be a number greater than zero."))
-    return value
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise _RowError("", _("%(value)s is not a date (YYYY-MM-DD).") % {"value": text}) from None
-
-
-def _areas(text: str) -> list[str]:
-    areas = []
-    for part in text.replace(",", ";").split(";"):
-        code = part.strip()
-        if not code:
-            continue
-        code = GLOBAL if code.lower() == GLOBAL else code.upper()
-        try:
-            validate_area_code(code)
-        except DjangoValidationError as error:
-            raise _RowError("", " ".join(error.messages)) from None
-        areas.append(code)
-    return areas
-
-
-def _slugs(text: str, found: dict, label: str) -> list:
-    wanted = [part.strip().lower() for part in text.replace(",", ";").split(";") if part.strip()]
-    unknown = [slug for slug in wanted if slug not in found]
-    if unknown:
-        raise _RowError(
-            "", _("Unknown %(label)s: %(values)s.") % {"label": label, "values": ", ".join(unknown)}
-        )
-    return [found[slug] for slug in wanted]
-
-
-def _status(text: str) -> str:
-    status = text.strip().lower()
-    if status not in STATUSES:
-        raise _RowError(
-            "", _("Status must be one of %(values)s.") % {"values": ", ".join(STATUSES)}
-        )
-    return status
 
 
 def template_rows() -> list[list[str]]:
