@@ -10,6 +10,16 @@ from api.views.auth import (
     RegisterView,
     TokenView,
 )
+from api.views.exports import (
+    HsdsOrganizationsExport,
+    HxlNeedsExport,
+    HxlOffersExport,
+    HxlPartnershipsExport,
+    IatiActivitiesExport,
+    IatiOrganisationExport,
+)
+from api.views.imports import OfferImport, OfferImportTemplate
+from api.views.list_exports import ListExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
 from api.views.offers import OfferViewSet
@@ -41,5 +51,26 @@ urlpatterns = [
     path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     path("auth/password/", PasswordChangeView.as_view(), name="auth-password"),
     path("stats/coverage/", CoverageView.as_view(), name="stats-coverage"),
+    path("exports/iati-activities/", IatiActivitiesExport.as_view(), name="export-iati-activities"),
+    path(
+        "exports/iati-organisation/",
+        IatiOrganisationExport.as_view(),
+        name="export-iati-organisation",
+    ),
+    path("exports/hxl/offers/", HxlOffersExport.as_view(), name="export-hxl-offers"),
+    path("exports/hxl/needs/", HxlNeedsExport.as_view(), name="export-hxl-needs"),
+    path(
+        "exports/hxl/partnerships/",
+        HxlPartnershipsExport.as_view(),
+        name="export-hxl-partnerships",
+    ),
+    path(
+        "exports/hsds/organizations/",
+        HsdsOrganizationsExport.as_view(),
+        name="export-hsds-organizations",
+    ),
+    path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
+    path("imports/offers/", OfferImport.as_view(), name="import-offers"),
+    path("imports/offers/template/", OfferImportTemplate.as_view(), name="import-offers-template"),
     path("", include(router.urls)),
 ]

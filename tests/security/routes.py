@@ -111,6 +111,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/v1/auth/password/", "post"): Operation(
         body={"current_password": PASSWORD, "new_password": "another-horse-battery-2"}
     ),
+    ("/api/v1/exports/iati-activities/", "get"): Operation(),
+    ("/api/v1/exports/iati-organisation/", "get"): Operation(),  # no organization: 400
+    ("/api/v1/exports/hxl/offers/", "get"): Operation(),
+    ("/api/v1/exports/hxl/needs/", "get"): Operation(),
+    ("/api/v1/exports/hxl/partnerships/", "get"): Operation(),
+    ("/api/v1/exports/hsds/organizations/", "get"): Operation(),
+    ("/api/v1/exports/lists/{name}/", "get"): Operation(
+        targets={"public": "offers", "private": "match-runs"}
+    ),
+    ("/api/v1/imports/offers/", "post"): Operation(body={}),  # JSON: multipart only, 415
+    ("/api/v1/imports/offers/template/", "get"): Operation(),
     ("/api/v1/match-runs/", "get"): Operation(),
     ("/api/v1/match-runs/", "post"): Operation(body={"parameters": {"seed": 7}}),
     ("/api/v1/match-runs/{id}/", "get"): Operation(targets=RUN, listed_in="/api/v1/match-runs/"),
@@ -226,7 +237,7 @@ def url_of(world: World, path: str, method: str, target: str) -> str:
         )
     if "{user_id}" in path:
         return path.replace("{id}", str(record.pk)).replace("{user_id}", str(world["leaver"].pk))
-    for placeholder in ("{id}", "{slug}", "{code}"):
+    for placeholder in ("{id}", "{slug}", "{code}", "{name}"):
         path = path.replace(placeholder, str(record.pk) if record is not None else name)
     return path
 

@@ -40,6 +40,15 @@ PUBLIC: dict[str, set[str]] = {
     "api/v1/taxonomy/vulnerable-groups/<pk>/": {"GET"},
     "api/v1/taxonomy/sdg-targets/": {"GET"},
     "api/v1/taxonomy/sdg-targets/<pk>/": {"GET"},
+    # exports in open standards and spreadsheets: each shows what the caller may see
+    "api/v1/exports/iati-activities/": {"GET"},
+    "api/v1/exports/iati-organisation/": {"GET"},
+    "api/v1/exports/hxl/offers/": {"GET"},
+    "api/v1/exports/hxl/needs/": {"GET"},
+    "api/v1/exports/hxl/partnerships/": {"GET"},
+    "api/v1/exports/hsds/organizations/": {"GET"},
+    "api/v1/exports/lists/<str:name>/": {"GET"},  # the list's own permissions are checked
+    "api/v1/imports/offers/template/": {"GET"},
     # the OpenAPI schema and its docs page
     "api/schema/": {"GET"},
     "api/docs/": {"GET"},

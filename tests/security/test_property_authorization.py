@@ -64,7 +64,10 @@ def _read_only_properties(schema: dict, operation: dict, path: str) -> dict:
         return {}
     response = _component(schema, content["schema"])
     response = _component(schema, response.get("items", response))
-    request_body = operation["requestBody"]["content"]["application/json"]["schema"]
+    json_body = operation["requestBody"]["content"].get("application/json")
+    if json_body is None:  # a file upload (multipart only) has no JSON fields to forge
+        return {}
+    request_body = json_body["schema"]
     writable = set(_component(schema, request_body).get("properties", {}))
     forged = {}
     for name, spec in response.get("properties", {}).items():

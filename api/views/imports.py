@@ -1,0 +1,186 @@
+"""Bulk import of offers from a spreadsheet: `?dry_run=1` shows each row's outcome first."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from openpyxl import Workbook
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.export_filters import refuse_unknown_parameters
+from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
+from api.problems import PROBLEM_CONTENT_TYPE, problem_body
+from api.renderers import ORJSONRenderer
+from interchange.imports import offers as offer_import
+from interchange.imports.reading import UnreadableFile, read_table
+from registry.models import Organization
+
+# What the default request body limit (MAX_REQUEST_BYTES, 256 KB) lets through; the reader
+# refuses more than MAX_BYTES whatever that limit is raised to.
+DOCUMENTED_FILE_BYTES = 256 * 1024
+
+
+@extend_schema_field({"type": "string", "format": "binary", "maxLength": DOCUMENTED_FILE_BYTES})
+class SpreadsheetField(serializers.FileField):
+    """An uploaded spreadsheet; its size is bounded by the request body limit and MAX_BYTES."""
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `offers`).")
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), help_text="The organization whose offers these are."
+    )
+
+
+class RowErrorSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="The column at fault (empty: the whole row).")
+    reason = serializers.CharField(help_text="Why the cell is refused, in words.")
+
+
+class RowOutcomeSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's number in the spreadsheet.")
+    key = serializers.CharField(help_text="The key the row gives.")
+    outcome = serializers.ChoiceField(
+        choices=["create", "update", "unchanged", "error"], help_text="What happens to the row."
+    )
+    errors = RowErrorSerializer(many=True, help_text="The row's errors.")
+    offer = serializers.IntegerField(
+        allow_null=True, help_text="The offer's id (null in a dry run of a new row)."
+    )
+
+
+class ImportReportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(help_text="Nothing was written: this shows what would be.")
+    imported = serializers.BooleanField(help_text="The rows were written (all of them).")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Rows per outcome.")
+    rows = RowOutcomeSerializer(many=True, help_text="Each row's outcome.")
+
+
+def _report_data(report: offer_import.ImportReport) -> dict:
+    data = ImportReportSerializer(
+        {
+            "dry_run": report.dry_run,
+            "imported": report.imported,
+            "counts": report.counts(),
+            "rows": [
+                {**vars(row), "offer": None if report.dry_run else row.offer} for row in report.rows
+            ],
+        }
+    ).data
+    return dict(data)
+
+
+class OfferImport(APIView):
+    """Import offers of one organization from CSV or XLSX. With `?dry_run=1` nothing is written
+    and each row's outcome (create, update, unchanged, error) is shown; without it, every row is
+    written in one transaction, or none when any row has an error. Rows are keyed by `key`:
+    the same file imported twice changes nothing the second time."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    renderer_classes = [ORJSONRenderer]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        parameters=[
+            OpenApiParameter(
+                "dry_run", str, enum=["0", "1"], description="1: show the outcome, write nothing."
+            )
+        ],
+        responses={
+            200: ImportReportSerializer,
+            201: ImportReportSerializer,
+            400: OpenApiResponse(description="The file cannot be read, or rows have errors."),
+            403: OpenApiResponse(description="Not a writer of the organization."),
+            413: OpenApiResponse(description="The file is too large."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        refuse_unknown_parameters(request, {"dry_run"})
+        dry_run = request.query_params.get("dry_run", "0")
+        if dry_run not in ("0", "1"):
+            raise serializers.ValidationError({"dry_run": ["Use 1 for a dry run, 0 to import."]})
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file, organization = upload.validated_data["file"], upload.validated_data["organization"]
+        try:
+            rows = read_table(
+                content=file.read(),
+                filename=file.name,
+                sheet=offer_import.SHEET,
+                columns=offer_import.COLUMNS,
+            )
+        except UnreadableFile as error:
+            raise serializers.ValidationError({"file": [str(error)]}) from error
+        report = offer_import.import_offers(
+            actor=request.user, organization=organization, rows=rows, dry_run=dry_run == "1"
+        )
+        data = _report_data(report)
+        if report.dry_run:
+            return Response(data)
+        if report.imported:
+            return Response(data, status=status.HTTP_201_CREATED)
+        failed = data["counts"]["error"]
+        body = problem_body(
+            400,
+            None,
+            f"{failed} row(s) have errors; nothing was imported.",
+            [
+                {
+                    "field": f"row {row['row']}: {error['column']}",
+                    "code": "invalid",
+                    "detail": error["reason"],
+                }
+                for row in data["rows"]
+                for error in row["errors"]
+            ],
+        )
+        return Response({**body, **data}, status=400, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class OfferImportTemplate(APIView):
+    """The offers template: the columns (CSV), or with `?format=xlsx` a workbook whose second
+    sheet gives the values each column accepts."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [CSVFileRenderer, XLSXFileRenderer]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], default="csv")],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSXFileRenderer.media_type): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        refuse_unknown_parameters(request, {"format"})
+        columns, allowed = offer_import.template_rows()
+        if request.accepted_renderer.format == "xlsx":
+            workbook = Workbook()
+            sheet = workbook.active
+            sheet.title = offer_import.SHEET
+            sheet.append(columns)
+            values = workbook.create_sheet("allowed values")
+            for column, accepted in zip(columns, allowed, strict=True):
+                values.append([column, accepted])
+            output = io.BytesIO()
+            workbook.save(output)
+            response = HttpResponse(output.getvalue(), content_type=XLSXFileRenderer.media_type)
+            response["Content-Disposition"] = 'attachment; filename="offers-template.xlsx"'
+            return response
+        response = HttpResponse(",".join(columns) + "\r\n", content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="offers-template.csv"'
+        return response

@@ -1,0 +1,83 @@
+"""Partnerships made the way users make them: a matching run, acceptance, every partner's
+confirmation, and approved progress reports."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from decimal import Decimal
+
+import psycopg
+from django.db import connection
+
+from bench.generator import generate
+from bench.load import load
+from matching.models import MatchRun, Partnership, Proposal
+from matching.services import reports, review, runs
+from registry.errors import Conflict, PermissionDenied
+from registry.models import Membership
+
+
+def writer_of(organization_id: int):
+    membership = (
+        Membership.objects.filter(organization_id=organization_id, role__in=Membership.WRITERS)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user
+
+
+def load_generated_catalogue(*, seed: int, scale: float) -> None:
+    """bench.generator's synthetic catalogue, copied into the test's own transaction."""
+    connection.ensure_connection()
+    raw: psycopg.Connection = connection.connection
+    load(raw, generate("S", supply=0.8, seed=seed, scale=scale), commit=False)
+    with raw.cursor() as cursor:  # bench.load turns triggers off for its COPY; back on
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def form_partnerships(*, coordinator, leave_in_pipeline: int = 3) -> list[Proposal]:
+    """Run matching, accept every proposal that still fits, and have every partner confirm all
+    but each `leave_in_pipeline`-th accepted one (those stay accepted: pipeline activities)."""
+    run = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    assert run.status == MatchRun.Status.SUCCEEDED, run.error
+    accepted = []
+    for proposal in Proposal.objects.filter(run=run).order_by("pk"):
+        try:
+            review.accept_proposal(actor=coordinator, proposal_id=proposal.pk)
+        except Conflict:
+            continue
+        accepted.append(proposal)
+    for position, proposal in enumerate(accepted, start=1):
+        if position % leave_in_pipeline == 0:
+            continue
+        organizations = sorted(set(proposal.lines.values_list("organization_id", flat=True)))
+        for organization_id in organizations:
+            review.confirm_lines(actor=writer_of(organization_id), proposal_id=proposal.pk)
+        # The need's own organization consents, where the workflow asks it to.
+        with contextlib.suppress(Conflict, PermissionDenied):
+            review.confirm_lines(
+                actor=writer_of(proposal.need.organization_id), proposal_id=proposal.pk
+            )
+    return accepted
+
+
+def approve_reports(*, coordinator, partnership: Partnership, values: list[str]) -> None:
+    """A partner files one report a quarter with a value disaggregated by sex; all approved."""
+    partner = partnership.partners.order_by("pk").first()
+    start = partnership.formed_at.date()
+    for quarter, value in enumerate(values, start=1):
+        report = reports.file_report(
+            actor=writer_of(partner.organization_id),
+            partnership=partnership,
+            data={
+                "period_end": start + datetime.timedelta(days=91 * quarter),
+                "indicator_value": Decimal(value),
+                "disaggregation": {"sex": {"female": value, "male": value}},
+                "narrative": f"Quarter {quarter}.",
+                "organization": partner.organization_id,
+            },
+            submit=True,
+        )
+        reports.review_report(actor=coordinator, report=report, approve=True)

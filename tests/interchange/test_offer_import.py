@@ -1,0 +1,193 @@
+"""Bulk import of offers from CSV and XLSX: dry run, row errors, one transaction, idempotent."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from interchange.imports.offers import COLUMNS
+from interchange.models import ImportKey
+from registry.models import Membership, Offer
+from tests.conftest import client_for, member
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/imports/offers/"
+HEADER = "key,title,category,quantity,currency,areas,focus_areas,status"
+GOOD = [
+    "P-1,Laptops for libraries,laptops,40,,KE-30; UG,devices,published",
+    "P-2,Grant for digital skills,grant,25000,USD,KE,digital-skills,draft",
+    "P-3,Trainer days,trainer-days,60,,global,,published",
+]
+
+
+def csv_file(*lines: str, name: str = "pledges.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\r\n".join([HEADER, *lines]) + "\r\n").encode())
+
+
+def xlsx_file(rows: list[list], sheet: str = "offers") -> SimpleUploadedFile:
+    workbook = Workbook()
+    workbook.active.title = sheet
+    workbook.active.append(HEADER.split(","))
+    for row in rows:
+        workbook.active.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return SimpleUploadedFile("pledges.xlsx", output.getvalue())
+
+
+def upload(client, file, organization, dry_run: bool = False):
+    query = "?dry_run=1" if dry_run else ""
+    return client.post(
+        URL + query, {"file": file, "organization": organization.pk}, format="multipart"
+    )
+
+
+@pytest.fixture
+def editor(ngo):
+    return client_for(member(ngo, Membership.Role.EDITOR))
+
+
+def test_a_dry_run_shows_each_rows_outcome_and_writes_nothing(ngo, editor):
+    response = upload(editor, csv_file(*GOOD), ngo, dry_run=True)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["dry_run"] is True and body["imported"] is False
+    assert [(row["row"], row["key"], row["outcome"]) for row in body["rows"]] == [
+        (2, "P-1", "create"),
+        (3, "P-2", "create"),
+        (4, "P-3", "create"),
+    ]
+    assert Offer.objects.count() == 0 and ImportKey.objects.count() == 0
+
+
+def test_an_import_creates_the_offers_and_the_same_file_again_changes_nothing(ngo, editor):
+    first = upload(editor, csv_file(*GOOD), ngo)
+    assert first.status_code == 201, first.json()
+    assert first.json()["counts"] == {"create": 3, "update": 0, "unchanged": 0, "error": 0}
+    laptops = Offer.objects.get(title="Laptops for libraries")
+    assert laptops.areas == ["KE-30", "UG"] and laptops.status == "published"
+    assert laptops.organization == ngo and laptops.quantity == Decimal(40)
+    assert Offer.objects.get(title="Grant for digital skills").currency == "USD"
+    stamps = dict(Offer.objects.values_list("pk", "updated_at"))
+    again = upload(editor, csv_file(*GOOD), ngo)
+    assert again.status_code == 201
+    assert again.json()["counts"] == {"create": 0, "update": 0, "unchanged": 3, "error": 0}
+    assert dict(Offer.objects.values_list("pk", "updated_at")) == stamps
+
+
+def test_a_changed_row_updates_the_offer_its_key_names(ngo, editor):
+    upload(editor, csv_file(*GOOD), ngo)
+    changed = GOOD[0].replace(",40,", ",55,")
+    response = upload(editor, csv_file(changed, *GOOD[1:]), ngo)
+    assert [row["outcome"] for row in response.json()["rows"]] == [
+        "update",
+        "unchanged",
+        "unchanged",
+    ]
+    assert Offer.objects.get(title="Laptops for libraries").quantity == Decimal(55)
+    assert Offer.objects.count() == 3
+
+
+def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothing(ngo, editor):
+    lines = [
+        GOOD[0],
+        "B-1,Bad area,laptops,10,,XX-99,,draft",
+        "B-2,Unknown category,spaceships,10,,KE,,draft",
+        "B-3,Negative,laptops,-5,,KE,,draft",
+        "B-4,No currency,grant,1000,,KE,,draft",
+        "P-1,Same key again,laptops,10,,KE,,draft",
+        'B-5,=HYPERLINK("http://x.example"),laptops,10,,KE,,draft',
+        "B-6,Unknown focus,laptops,10,,KE,teleportation,draft",
+    ]
+    response = upload(editor, csv_file(*lines), ngo)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["imported"] is False
+    errors = {(row["row"], error["column"]) for row in body["rows"] for error in row["errors"]}
+    assert errors == {
+        (3, "areas"),
+        (4, "category"),
+        (5, "quantity"),
+        (6, "currency"),
+        (7, "key"),
+        (8, "title"),
+        (9, "focus_areas"),
+    }
+    reasons = {row["row"]: row["errors"][0]["reason"] for row in body["rows"] if row["errors"]}
+    assert "XX-99" in reasons[3] and "spaceships" in reasons[4]
+    assert "row 2" in reasons[7].lower()
+    assert body["rows"][0]["outcome"] == "create"  # valid, but nothing is written
+    assert Offer.objects.count() == 0 and ImportKey.objects.count() == 0
+    assert any(error["field"] == "row 3: areas" for error in body["errors"])
+
+
+def test_an_xlsx_workbook_imports_like_a_csv_file(ngo, editor):
+    rows = [line.split(",") for line in GOOD]
+    rows[0][3] = 40  # a number cell
+    response = upload(editor, xlsx_file(rows), ngo)
+    assert response.status_code == 201, response.json()
+    assert Offer.objects.count() == 3
+    again = upload(editor, xlsx_file(rows), ngo)
+    assert again.json()["counts"]["unchanged"] == 3
+
+
+def test_an_xlsx_formula_or_a_wrong_sheet_is_refused(ngo, editor):
+    rows = [line.split(",") for line in GOOD]
+    rows[1][3] = "=20000+5000"
+    response = upload(editor, xlsx_file(rows), ngo)
+    assert response.status_code == 400
+    (bad,) = [row for row in response.json()["rows"] if row["errors"]]
+    assert bad["row"] == 3 and bad["errors"][0]["column"] == "quantity"
+    wrong = upload(editor, xlsx_file(rows, sheet="Sheet1"), ngo)
+    assert wrong.status_code == 400
+    assert "offers" in wrong.json()["detail"]
+    assert Offer.objects.count() == 0
+
+
+def test_a_ten_megabyte_file_is_refused_before_it_is_read(ngo, editor):
+    big = csv_file(*GOOD, *(["X-1,x,laptops,1,,KE,,draft"] * 400_000))
+    assert big.size > 10 * 1024 * 1024
+    response = upload(editor, big, ngo)
+    assert response.status_code == 413
+    assert Offer.objects.count() == 0
+
+
+def test_only_the_organizations_writers_import(ngo, other_editor, ngo_viewer, api):
+    for client in (client_for(other_editor), client_for(ngo_viewer)):
+        assert upload(client, csv_file(*GOOD), ngo).status_code == 403
+    assert upload(api, csv_file(*GOOD), ngo).status_code == 401
+    assert Offer.objects.count() == 0
+
+
+def test_the_template_lists_the_columns_and_the_values_they_accept(api):
+    response = api.get(URL + "template/")
+    assert response.status_code == 200
+    assert response.content.decode().strip() == ",".join(COLUMNS)
+    workbook = api.get(URL + "template/", {"format": "xlsx"})
+    sheets = load_workbook(io.BytesIO(workbook.content), read_only=True)
+    assert [cell for cell in next(sheets["offers"].iter_rows(values_only=True))] == COLUMNS
+    allowed = dict(sheets["allowed values"].iter_rows(values_only=True))
+    assert "laptops" in allowed["category"] and "published" in allowed["status"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("pledges.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("pledges.xlsx", b"plain text"),
+        ("pledges.csv", b"key,title\x00\r\nP-1,x\r\n"),
+        ("pledges.csv", "key,title\r\nP-1,caf\xe9\r\n".encode("latin-1")),
+        ("pledges.pdf", b"%PDF-1.7"),
+        ("pledges.csv", b"key,colour\r\nP-1,blue\r\n"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_400_problem_and_writes_nothing(ngo, editor, name, content):
+    response = upload(editor, SimpleUploadedFile(name, content), ngo)
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == "file"
+    assert Offer.objects.count() == 0
