@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "registry",
     "matching",
     "api",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context.console",
             ],
         },
     },
@@ -180,7 +182,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "api.problems.lockout_response"
+AXES_LOCKOUT_CALLABLE = "config.errors.lockout_response"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -258,6 +260,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# --- The console (web/): sign-in pages and where they lead. ---
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:console"
+LOGOUT_REDIRECT_URL = "web:home"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

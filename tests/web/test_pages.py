@@ -1,0 +1,175 @@
+"""The console's pages without a browser: permissions, refusals that change nothing, error pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from matching.models import MatchRun, Proposal, ProposalLine
+from registry.models import Offer
+from tests.factories import OfferFactory, OrganizationFactory, UserFactory
+from tests.web.scenario import PASSWORD, build_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    return build_scenario()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_public_pages_answer_without_sign_in(catalogue):
+    client = Client()
+    for path in ("/", "/needs/", "/offers/", "/partnerships/", "/accounts/login/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b'<html lang="en"' in response.content
+    assert catalogue.need.title.encode() in client.get("/needs/").content
+
+
+def test_a_console_page_sends_an_anonymous_visitor_to_sign_in(catalogue):
+    response = Client().get("/console/review/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_a_member_may_not_open_the_review_queue(catalogue):
+    response = signed_in(catalogue.ngo_editor).get("/console/review/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    assert b"You may not open this page" in response.content
+
+
+def test_a_missing_page_is_html_and_a_missing_api_resource_is_problem_details():
+    page = Client().get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+    api = Client().get("/api/v1/no-such-resource/")
+    assert api.status_code == 404
+    assert api["Content-Type"] == "application/problem+json"
+
+
+def test_the_queue_lists_waiting_proposals_with_partners_and_verification(catalogue):
+    response = signed_in(catalogue.coordinator).get("/console/review/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert catalogue.need.title in body
+    assert "Digital Bridges" in body and "Kilimo Telecom" in body
+    assert "not verified" in body  # Kilimo Telecom
+
+
+def test_the_queue_filters_by_area_and_category_and_refuses_a_bad_area(catalogue):
+    client = signed_in(catalogue.coordinator)
+    title = catalogue.need.title
+    assert title in client.get("/console/review/?area=KE").content.decode()
+    assert title not in client.get("/console/review/?area=UG").content.decode()
+    assert title in client.get("/console/review/?category=laptops").content.decode()
+    assert title not in client.get("/console/review/?category=tablets").content.decode()
+    assert title in client.get("/console/review/?q=computer+OR+devices").content.decode()
+    refused = client.get("/console/review/?area=not-an-area")
+    assert refused.status_code == 400
+    assert b'href="#id_area"' in refused.content
+
+
+def test_rejecting_without_a_reason_is_refused_and_changes_nothing(catalogue):
+    client = signed_in(catalogue.coordinator)
+    response = client.post(f"/console/proposals/{catalogue.proposal.pk}/reject/", {"reason": " "})
+    assert response.status_code == 400
+    assert b'href="#id_reason"' in response.content
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED
+
+
+def test_a_coordinator_rejects_with_a_reason(catalogue):
+    client = signed_in(catalogue.coordinator)
+    url = f"/console/proposals/{catalogue.proposal.pk}/reject/"
+    response = client.post(url, {"reason": "The ministry asked for tablets."})
+    assert response.status_code == 302
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.REJECTED
+    assert catalogue.proposal.reason == "The ministry asked for tablets."
+
+
+def test_a_partner_may_not_accept_and_a_stranger_cannot_see_the_proposal(catalogue):
+    url = f"/console/proposals/{catalogue.proposal.pk}/"
+    assert signed_in(catalogue.ngo_editor).post(url + "accept/").status_code == 403
+    stranger = UserFactory(username="stranger")
+    assert signed_in(stranger).get(url).status_code == 404
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED
+
+
+def test_accepting_capacity_already_taken_is_refused_on_the_page(catalogue):
+    Offer.objects.filter(pk=catalogue.laptops.pk).update(quantity=10)
+    client = signed_in(catalogue.coordinator)
+    response = client.post(f"/console/proposals/{catalogue.proposal.pk}/accept/")
+    assert response.status_code == 409
+    assert b"has" in response.content and b"There is a problem" in response.content
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED
+
+
+def test_confirming_before_acceptance_is_refused(catalogue):
+    client = signed_in(catalogue.ngo_editor)
+    response = client.post(f"/console/proposals/{catalogue.proposal.pk}/confirm/")
+    assert response.status_code == 409
+    assert not ProposalLine.objects.filter(confirmation="confirmed").exists()
+
+
+def test_a_coordinator_starts_a_run_from_the_runs_page(catalogue):
+    client = signed_in(catalogue.coordinator)
+    before = MatchRun.objects.count()
+    response = client.post("/console/runs/")
+    run = MatchRun.objects.order_by("-pk").first()
+    assert MatchRun.objects.count() == before + 1
+    assert run.trigger == MatchRun.Trigger.MANUAL and run.requested_by == catalogue.coordinator
+    assert response["Location"] == f"/console/runs/{run.pk}/"
+    page = client.get(response["Location"])
+    assert b"data-poll" in page.content
+    assert signed_in(catalogue.ngo_editor).post("/console/runs/").status_code == 403
+
+
+def test_a_member_publishes_and_withdraws_only_its_own_offers(catalogue):
+    draft = OfferFactory(organization=catalogue.laptops.organization, status=Offer.Status.DRAFT)
+    client = signed_in(catalogue.ngo_editor)
+    assert client.post(f"/console/offers/{draft.pk}/publish/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Offer.Status.PUBLISHED
+    assert client.post(f"/console/offers/{draft.pk}/withdraw/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Offer.Status.WITHDRAWN
+    foreign = OfferFactory(organization=OrganizationFactory(), status=Offer.Status.DRAFT)
+    assert client.post(f"/console/offers/{foreign.pk}/publish/").status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == Offer.Status.DRAFT
+
+
+def test_registering_signs_the_person_in_and_a_taken_username_is_refused(catalogue):
+    client = Client()
+    response = client.post(
+        "/accounts/register/",
+        {"username": "amina", "email": "amina@example.org", "password": "a long passphrase 42"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/console/"
+    assert client.get("/console/").status_code == 200
+    again = Client().post(
+        "/accounts/register/",
+        {"username": "AMINA", "email": "x@example.org", "password": "a long passphrase 42"},
+    )
+    assert again.status_code == 400
+    assert b'href="#id_username"' in again.content
+
+
+def test_signing_in_and_out_through_the_pages(catalogue):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/console/"
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/console/").status_code == 302

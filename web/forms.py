@@ -1,0 +1,137 @@
+"""Console forms: each renders with the design system's classes and links its errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Proposal
+from registry.models import Category
+
+WIDGET_CLASSES = {
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+}
+
+
+class DesignSystemForm:
+    """Adds the design system's classes and, once bound, the error state and its description."""
+
+    def style_fields(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = WIDGET_CLASSES.get(type(widget), "govuk-input")
+            described = []
+            if field.help_text:
+                described.append(f"id_{name}-hint")
+            if self.is_bound and self.errors.get(name):
+                css += f" {css}--error"
+                described.append(f"id_{name}-error")
+            widget.attrs["class"] = css
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.style_fields()
+
+
+class SignInForm(DesignSystemForm, AuthenticationForm):
+    """Django's sign-in (username, password), styled."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class RegisterForm(DesignSystemForm, forms.Form):
+    """A new account: a username, an address to reach the person, a password."""
+
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and . @ + - _ only."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in a username.")},
+    )
+    email = forms.EmailField(label=_("Email address"))
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 8 characters, not a common password."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].widget.attrs["autocomplete"] = "new-password"
+        self.style_fields()
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken; choose another."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            user = get_user_model()(
+                username=cleaned.get("username", ""), email=cleaned.get("email", "")
+            )
+            try:
+                validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class ReasonForm(DesignSystemForm, forms.Form):
+    """Why a proposal is rejected (required) or lines declined (optional)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, required: bool = True, label=None, help_text="", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = required
+        field.error_messages["required"] = _("Say why the proposal is rejected.")
+        if label:
+            field.label = label
+        field.help_text = help_text
+        self.style_fields()
+
+
+class QueueFilterForm(DesignSystemForm, forms.Form):
+    """The review queue's filters; every one optional."""
+
+    q = forms.CharField(label=_("Search needs"), required=False, max_length=200)
+    area = forms.RegexField(
+        label=_("Area"),
+        required=False,
+        regex=r"^(global|[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?)$",
+        max_length=6,
+        help_text=_("A country code (KE) or a subdivision (KE-30)."),
+        error_messages={"invalid": _("Enter an area code such as KE or KE-30.")},
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Proposal.Status.choices],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.order_by("name").values_list("slug", "name")
+        self.fields["category"].choices = [("", _("Any category")), *categories]
+        self.style_fields()

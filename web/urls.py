@@ -1,0 +1,31 @@
+"""The console's and the public pages' addresses."""
+
+from django.urls import path
+
+from web.views import accounts, members, public, review, runs
+
+app_name = "web"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("needs/", public.needs, name="needs"),
+    path("offers/", public.offers, name="offers"),
+    path("partnerships/", public.partnerships, name="partnerships"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/register/", accounts.register, name="register"),
+    path("console/", members.home, name="console"),
+    path("console/review/", review.queue, name="queue"),
+    path("console/proposals/<int:proposal_id>/", review.proposal, name="proposal"),
+    path("console/proposals/<int:proposal_id>/accept/", review.accept, name="accept"),
+    path("console/proposals/<int:proposal_id>/reject/", review.reject, name="reject"),
+    path("console/proposals/<int:proposal_id>/confirm/", review.confirm, name="confirm"),
+    path("console/proposals/<int:proposal_id>/decline/", review.decline, name="decline"),
+    path("console/runs/", runs.run_list, name="runs"),
+    path("console/runs/<int:run_id>/", runs.run_detail, name="run"),
+    path("console/my-proposals/", members.my_proposals, name="my-proposals"),
+    path("console/offers/", members.my_offers, name="my-offers"),
+    path("console/offers/<int:offer_id>/publish/", members.publish_offer, name="publish-offer"),
+    path("console/offers/<int:offer_id>/withdraw/", members.withdraw_offer, name="withdraw-offer"),
+    path("console/needs/", members.my_needs, name="my-needs"),
+]

@@ -1,0 +1,44 @@
+"""What anyone may read without signing in: published needs, offers and partnerships."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import render
+
+from matching.models import Partnership
+from registry.models import Need, Offer
+from web.paging import page_of
+
+
+def home(request):
+    return render(request, "web/home.html")
+
+
+def needs(request):
+    rows = (
+        Need.objects.visible_to(AnonymousUser())
+        .select_related("organization")
+        .order_by("-priority", "-created_at", "-id")
+    )
+    page, query = page_of(request, rows)
+    return render(request, "web/public/needs.html", {"page": page, "query": query})
+
+
+def offers(request):
+    rows = (
+        Offer.objects.visible_to(AnonymousUser())
+        .select_related("organization", "category")
+        .order_by("-created_at", "-id")
+    )
+    page, query = page_of(request, rows)
+    return render(request, "web/public/offers.html", {"page": page, "query": query})
+
+
+def partnerships(request):
+    rows = (
+        Partnership.objects.select_related("need", "need__organization")
+        .prefetch_related("partners__organization")
+        .order_by("-formed_at", "-id")
+    )
+    page, query = page_of(request, rows)
+    return render(request, "web/public/partnerships.html", {"page": page, "query": query})
