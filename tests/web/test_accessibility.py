@@ -1,0 +1,96 @@
+"""axe-core in Chromium: no WCAG 2.2 A/AA violation on any page, for any role, errors included."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import axe_violations, sign_in
+from tests.web.scenario import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def assert_accessible(page, pages: list[str]) -> None:
+    found = {}
+    for path in pages:
+        response = page.goto(path)
+        assert response.status < 500, path
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
+
+
+def test_the_public_pages_have_no_accessibility_violation(page, scenario):
+    assert_accessible(
+        page,
+        ["/", "/needs/", "/offers/", "/partnerships/", "/accounts/register/", "/no-such-page/"],
+    )
+
+
+def test_sign_in_and_register_errors_are_linked_and_accessible(page, scenario):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert summary.evaluate("node => node === document.activeElement")
+    assert axe_violations(page) == []
+    page.goto("/accounts/register/")
+    page.get_by_role("button", name="Create account").click()
+    assert page.locator(".govuk-error-summary a[href='#id_username']").is_visible()
+    assert page.get_by_label("Username").get_attribute("aria-describedby") == (
+        "id_username-hint id_username-error"
+    )
+    assert axe_violations(page) == []
+
+
+def test_the_coordinators_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "coordinator", PASSWORD)
+    proposal = f"/console/proposals/{scenario.proposal.pk}/"
+    assert_accessible(
+        page,
+        [
+            "/console/",
+            "/console/review/",
+            "/console/review/?area=nowhere",
+            proposal,
+            "/console/runs/",
+        ],
+    )
+    page.goto(proposal)
+    page.get_by_role("button", name="Reject proposal").click()
+    assert page.locator(".govuk-error-summary a[href='#id_reason']").is_visible()
+    assert axe_violations(page) == []
+    page.goto("/console/runs/")
+    page.get_by_role("button", name="Start a matching run").click()
+    page.wait_for_url("**/console/runs/*/")
+    assert axe_violations(page) == []
+
+
+def test_the_partners_and_governments_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "ngo.editor", PASSWORD)
+    assert_accessible(
+        page,
+        [
+            "/console/",
+            "/console/my-proposals/",
+            "/console/offers/",
+            f"/console/proposals/{scenario.proposal.pk}/",
+            "/console/review/",
+        ],
+    )
+    page.context.clear_cookies()
+    sign_in(page, "gov.officer", PASSWORD)
+    assert_accessible(
+        page, ["/console/", "/console/needs/", f"/console/proposals/{scenario.proposal.pk}/"]
+    )
+
+
+def test_the_checker_reports_a_violation_when_a_page_has_one(page, scenario):
+    page.goto("/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')"
+    )
+    assert "label" in {violation["rule"] for violation in axe_violations(page)}
