@@ -58,7 +58,7 @@ def build_scenario() -> Scenario:
     company = OrganizationFactory(name="Kilimo Telecom", kind=Organization.Kind.COMPANY)
     need = NeedFactory(
         organization=government,
-        title="Devices and teachers for rural schools in Nakuru",
+        title="Devices and teachers for rural schools in Nandi",
         area="KE-32",
         population=12000,
         indicator_name="Schools with a working computer lab",
