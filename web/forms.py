@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal
-from registry.models import Category
+from registry.models import Category, SdgTarget, VulnerableGroup
 
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -124,6 +124,19 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
         error_messages={"invalid": _("Enter an area code such as KE or KE-30.")},
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
+    group = forms.ChoiceField(label=_("Vulnerable group"), required=False)
+    sdg = forms.ChoiceField(label=_("SDG target"), required=False)
+    min_score = forms.DecimalField(
+        label=_("Score at least"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        decimal_places=2,
+        help_text=_("From 0 to 1."),
+    )
+    min_days = forms.IntegerField(
+        label=_("Waiting at least (days)"), required=False, min_value=0, max_value=3650
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -134,4 +147,8 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
         super().__init__(*args, **kwargs)
         categories = Category.objects.order_by("name").values_list("slug", "name")
         self.fields["category"].choices = [("", _("Any category")), *categories]
+        groups = VulnerableGroup.objects.order_by("name").values_list("slug", "name")
+        self.fields["group"].choices = [("", _("Any group")), *groups]
+        targets = SdgTarget.objects.order_by("goal", "position").values_list("code", flat=True)
+        self.fields["sdg"].choices = [("", _("Any target")), *((code, code) for code in targets)]
         self.style_fields()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal, ProposalLine, StateChange
@@ -37,6 +39,15 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Pro
                 "proposal_id"
             )
         )
+    if filters.get("group"):
+        proposals = proposals.filter(need__vulnerable_groups=filters["group"])
+    if filters.get("sdg"):
+        proposals = proposals.filter(need__sdg_targets=filters["sdg"])
+    if filters.get("min_score") is not None:
+        proposals = proposals.filter(score__gte=filters["min_score"])
+    if filters.get("min_days"):
+        waited_since = timezone.now() - datetime.timedelta(days=filters["min_days"])
+        proposals = proposals.filter(created_at__lte=waited_since)
     if filters.get("q"):
         query = SearchQuery(filters["q"], search_type="websearch", config="english")
         proposals = proposals.filter(need__search=query)

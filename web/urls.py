@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import accounts, members, public, review, runs
+from web.views import accounts, members, organizations, public, review, runs
 
 app_name = "web"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("console/proposals/<int:proposal_id>/decline/", review.decline, name="decline"),
     path("console/runs/", runs.run_list, name="runs"),
     path("console/runs/<int:run_id>/", runs.run_detail, name="run"),
+    path("console/organizations/", organizations.to_verify, name="to-verify"),
+    path(
+        "console/organizations/<int:organization_id>/verify/",
+        organizations.verify,
+        name="verify",
+    ),
     path("console/my-proposals/", members.my_proposals, name="my-proposals"),
     path("console/offers/", members.my_offers, name="my-offers"),
     path("console/offers/<int:offer_id>/publish/", members.publish_offer, name="publish-offer"),

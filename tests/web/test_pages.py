@@ -173,3 +173,33 @@ def test_signing_in_and_out_through_the_pages(catalogue):
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/console/").status_code == 302
+
+
+def test_the_queue_filters_by_group_score_and_waiting_time(catalogue):
+    client = signed_in(catalogue.coordinator)
+    title = catalogue.need.title
+    assert title in client.get("/console/review/?group=youth").content.decode()
+    assert title not in client.get("/console/review/?group=older-persons").content.decode()
+    assert title in client.get("/console/review/?min_score=0.7").content.decode()
+    assert title not in client.get("/console/review/?min_score=0.8").content.decode()
+    assert title in client.get("/console/review/?min_days=0").content.decode()
+    assert title not in client.get("/console/review/?min_days=2").content.decode()
+    assert client.get("/console/review/?min_score=2").status_code == 400
+
+
+def test_a_coordinator_verifies_an_organization_and_a_member_may_not(catalogue):
+    company = catalogue.trainers.organization
+    assert (
+        signed_in(catalogue.ngo_editor)
+        .post(f"/console/organizations/{company.pk}/verify/")
+        .status_code
+        == 403
+    )
+    client = signed_in(catalogue.coordinator)
+    assert company.name in client.get("/console/organizations/").content.decode()
+    assert client.post(f"/console/organizations/{company.pk}/verify/").status_code == 302
+    company.refresh_from_db()
+    assert company.verified_by == catalogue.coordinator
+    assert (
+        "Every organization is verified." in client.get("/console/organizations/").content.decode()
+    )
