@@ -25,11 +25,12 @@ class DesignSystemForm:
             widget = field.widget
             css = WIDGET_CLASSES.get(type(widget), "govuk-input")
             described = []
+            field_id = self[name].auto_id
             if field.help_text:
-                described.append(f"id_{name}-hint")
+                described.append(f"{field_id}-hint")
             if self.is_bound and self.errors.get(name):
                 css += f" {css}--error"
-                described.append(f"id_{name}-error")
+                described.append(f"{field_id}-error")
             widget.attrs["class"] = css
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
@@ -151,4 +152,39 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
         self.fields["group"].choices = [("", _("Any group")), *groups]
         targets = SdgTarget.objects.order_by("goal", "position").values_list("code", flat=True)
         self.fields["sdg"].choices = [("", _("Any target")), *((code, code) for code in targets)]
+        self.style_fields()
+
+
+class ReportForm(DesignSystemForm, forms.Form):
+    """A partner's progress report on the need's indicator."""
+
+    period_end = forms.DateField(
+        label=_("End of the period reported"),
+        help_text=_("For example 2027-03-31."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    indicator_value = forms.DecimalField(
+        label=_("Indicator value at the end of the period"), max_digits=16, decimal_places=4
+    )
+    narrative = forms.CharField(
+        label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ReturnReportForm(DesignSystemForm, forms.Form):
+    """What a partner must change in a returned report."""
+
+    comment = forms.CharField(
+        label=_("What to change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what to change when returning a report.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.style_fields()

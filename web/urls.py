@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import accounts, members, organizations, public, review, runs
+from web.views import accounts, members, organizations, partnerships, public, review, runs
 
 app_name = "web"
 
@@ -11,6 +11,22 @@ urlpatterns = [
     path("needs/", public.needs, name="needs"),
     path("offers/", public.offers, name="offers"),
     path("partnerships/", public.partnerships, name="partnerships"),
+    path("partnerships/<int:partnership_id>/", partnerships.detail, name="partnership"),
+    path(
+        "partnerships/<int:partnership_id>/reports/",
+        partnerships.file_report,
+        name="file-report",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/reports/<int:report_id>/approve/",
+        partnerships.approve_report,
+        name="approve-report",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/reports/<int:report_id>/return/",
+        partnerships.return_report,
+        name="return-report",
+    ),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),

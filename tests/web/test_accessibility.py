@@ -94,3 +94,28 @@ def test_the_checker_reports_a_violation_when_a_page_has_one(page, scenario):
         "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')"
     )
     assert "label" in {violation["rule"] for violation in axe_violations(page)}
+
+
+def test_a_partnership_page_with_report_errors_has_no_accessibility_violation(page, scenario):
+    from matching.models import Partnership
+    from matching.services.review import accept_proposal, confirm_lines
+
+    accept_proposal(actor=scenario.coordinator, proposal_id=scenario.proposal.pk)
+    for partner in (scenario.ngo_editor, scenario.company_editor):
+        confirm_lines(actor=partner, proposal_id=scenario.proposal.pk)
+    partnership = Partnership.objects.get(proposal=scenario.proposal)
+    sign_in(page, "ngo.editor", PASSWORD)
+    page.goto(f"/partnerships/{partnership.pk}/")
+    page.get_by_role("button", name="Submit report").click()
+    assert page.locator(".govuk-error-summary a[href='#id_narrative']").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("End of the period reported").fill("2027-03-31")
+    page.get_by_label("Indicator value at the end of the period").fill("22")
+    page.get_by_label("What was done").fill("Eight labs.")
+    page.get_by_role("button", name="Submit report").click()
+    page.context.clear_cookies()
+    sign_in(page, "coordinator", PASSWORD)
+    page.goto(f"/partnerships/{partnership.pk}/")
+    page.get_by_role("button", name="Return report").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []

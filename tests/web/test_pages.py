@@ -203,3 +203,43 @@ def test_a_coordinator_verifies_an_organization_and_a_member_may_not(catalogue):
     assert (
         "Every organization is verified." in client.get("/console/organizations/").content.decode()
     )
+
+
+def formed(catalogue):
+    from matching.models import Partnership
+    from matching.services.review import accept_proposal, confirm_lines
+
+    accept_proposal(actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk)
+    for partner in (catalogue.ngo_editor, catalogue.company_editor):
+        confirm_lines(actor=partner, proposal_id=catalogue.proposal.pk)
+    return Partnership.objects.get(proposal=catalogue.proposal)
+
+
+def test_a_partner_files_a_report_and_a_coordinator_approves_it(catalogue):
+    from matching.models import ProgressReport
+
+    partnership = formed(catalogue)
+    url = f"/partnerships/{partnership.pk}/"
+    partner = signed_in(catalogue.ngo_editor)
+    empty = partner.post(url + "reports/", {"period_end": "", "narrative": ""})
+    assert empty.status_code == 400
+    assert b'href="#id_period_end"' in empty.content and b'href="#id_narrative"' in empty.content
+    assert not ProgressReport.objects.exists()
+    report = {"period_end": "2027-03-31", "indicator_value": "22", "narrative": "Eight labs."}
+    assert partner.post(url + "reports/", report).status_code == 302
+    filed = ProgressReport.objects.get()
+    assert filed.status == ProgressReport.Status.SUBMITTED
+    assert Client().get(url).content.count(b"Eight labs.") == 0  # not approved yet
+    stranger = signed_in(UserFactory(username="stranger"))
+    assert stranger.post(url + "reports/", report).status_code == 403
+    assert partner.post(url + f"reports/{filed.pk}/approve/").status_code == 403
+    coordinator = signed_in(catalogue.coordinator)
+    refused = coordinator.post(
+        url + f"reports/{filed.pk}/return/", {f"report-{filed.pk}-comment": ""}
+    )
+    assert refused.status_code == 400
+    assert f'href="#id_report-{filed.pk}-comment"'.encode() in refused.content
+    assert coordinator.post(url + f"reports/{filed.pk}/approve/").status_code == 302
+    filed.refresh_from_db()
+    assert filed.status == ProgressReport.Status.APPROVED
+    assert b"Eight labs." in Client().get(url).content

@@ -33,7 +33,7 @@ def tab_to(page, target: str, limit: int = 60) -> list[str]:
     raise AssertionError(f"{target} never took the focus; stops: {stops}")
 
 
-def test_a_coordinator_accepts_and_the_partners_confirm_through_the_pages(page, scenario):
+def test_accept_confirm_report_and_approve_through_the_pages(page, scenario):
     sign_in(page, "coordinator", PASSWORD)
     page.get_by_role("link", name="Review", exact=True).click()
     page.get_by_role("link", name=scenario.need.title).click()
@@ -53,7 +53,27 @@ def test_a_coordinator_accepts_and_the_partners_confirm_through_the_pages(page, 
     assert scenario.proposal.status == Proposal.Status.FORMED
     assert Partnership.objects.filter(proposal=scenario.proposal).exists()
     page.goto("/partnerships/")
-    assert page.get_by_text(scenario.need.title).is_visible()
+    page.get_by_role("link", name=scenario.need.title).click()
+    assert page.get_by_text("No report yet.").is_visible()
+
+    sign_in(page, "ngo.editor", PASSWORD)
+    page.goto("/partnerships/")
+    page.get_by_role("link", name=scenario.need.title).click()
+    page.get_by_label("End of the period reported").fill("2027-03-31")
+    page.get_by_label("Indicator value at the end of the period").fill("22")
+    page.get_by_label("What was done").fill("Eight school labs equipped; 40 teachers trained.")
+    page.get_by_role("button", name="Submit report").click()
+    assert page.get_by_text("Your report is submitted for review.").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "coordinator", PASSWORD)
+    page.goto("/partnerships/")
+    page.get_by_role("link", name=scenario.need.title).click()
+    page.get_by_role("button", name="Approve report").click()
+    assert page.get_by_text("The report is approved.").is_visible()
+    page.context.clear_cookies()
+    page.reload()
+    assert page.get_by_text("Eight school labs equipped; 40 teachers trained.").is_visible()
 
 
 def test_a_coordinator_accepts_a_coalition_by_keyboard(page, scenario):
