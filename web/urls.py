@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import accounts, members, organizations, partnerships, public, review, runs
+from web.views import accounts, members, needs, organizations, partnerships, public, review, runs
 
 app_name = "web"
 
@@ -50,4 +50,7 @@ urlpatterns = [
     path("console/offers/<int:offer_id>/publish/", members.publish_offer, name="publish-offer"),
     path("console/offers/<int:offer_id>/withdraw/", members.withdraw_offer, name="withdraw-offer"),
     path("console/needs/", members.my_needs, name="my-needs"),
+    path("console/needs/new/", needs.new_need, name="new-need"),
+    path("console/needs/<int:need_id>/publish/", needs.publish_need, name="publish-need"),
+    path("console/needs/<int:need_id>/cancel/", needs.cancel_need, name="cancel-need"),
 ]

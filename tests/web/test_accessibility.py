@@ -84,8 +84,19 @@ def test_the_partners_and_governments_pages_have_no_accessibility_violation(page
     page.context.clear_cookies()
     sign_in(page, "gov.officer", PASSWORD)
     assert_accessible(
-        page, ["/console/", "/console/needs/", f"/console/proposals/{scenario.proposal.pk}/"]
+        page,
+        [
+            "/console/",
+            "/console/needs/",
+            "/console/needs/new/",
+            f"/console/proposals/{scenario.proposal.pk}/",
+        ],
     )
+    page.goto("/console/needs/new/")
+    page.get_by_label("Area").fill("UG")
+    page.get_by_role("button", name="Publish need").click()
+    assert page.locator(".govuk-error-summary a[href='#id_title']").is_visible()
+    assert axe_violations(page) == []
 
 
 def test_the_checker_reports_a_violation_when_a_page_has_one(page, scenario):

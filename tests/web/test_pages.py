@@ -243,3 +243,90 @@ def test_a_partner_files_a_report_and_a_coordinator_approves_it(catalogue):
     filed.refresh_from_db()
     assert filed.status == ProgressReport.Status.APPROVED
     assert b"Eight labs." in Client().get(url).content
+
+
+def need_post(organization, **changes) -> dict:
+    data = {
+        "organization": organization.pk,
+        "title": "Assistive devices for blind students",
+        "area": "ke-30",
+        "priority": "4",
+        "population": "800",
+        "indicator_name": "Students with a screen reader",
+        "indicator_unit": "students",
+        "indicator_baseline": "120",
+        "indicator_target": "800",
+        "vulnerable_groups": ["persons-with-disabilities", "youth"],
+        "item_1_category": "assistive-devices",
+        "item_1_quantity": "680",
+        "item_2_category": "grant",
+        "item_2_quantity": "25000",
+        "item_2_currency": "usd",
+        "publish": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_government_member_posts_a_need_with_its_items(catalogue):
+    from registry.models import Need
+
+    government = catalogue.need.organization
+    client = signed_in(catalogue.government_editor)
+    assert client.get("/console/needs/new/").status_code == 200
+    response = client.post("/console/needs/new/", need_post(government))
+    assert response.status_code == 302
+    need = Need.objects.get(title="Assistive devices for blind students")
+    assert need.status == Need.Status.OPEN and need.area == "KE-30"
+    items = {item.category_id: (item.quantity, item.currency) for item in need.items.all()}
+    assert items == {"assistive-devices": (680, ""), "grant": (25000, "USD")}
+    assert set(need.vulnerable_groups.values_list("slug", flat=True)) == {
+        "persons-with-disabilities",
+        "youth",
+    }
+
+
+def test_a_need_outside_the_governments_country_or_without_items_is_refused(catalogue):
+    from registry.models import Need
+
+    government = catalogue.need.organization
+    client = signed_in(catalogue.government_editor)
+    before = Need.objects.count()
+    abroad = client.post("/console/needs/new/", need_post(government, area="UG"))
+    assert abroad.status_code == 400
+    assert b'href="#id_area"' in abroad.content and b"outside KE" in abroad.content
+    no_items = client.post("/console/needs/new/", need_post(government, item_1_category=""))
+    assert no_items.status_code == 400 and b'href="#id_item_1_category"' in no_items.content
+    no_currency = client.post("/console/needs/new/", need_post(government, item_2_currency=""))
+    assert no_currency.status_code == 400 and b'href="#id_item_2_currency"' in no_currency.content
+    assert Need.objects.count() == before
+
+
+def test_a_member_of_an_ngo_cannot_post_a_need(catalogue):
+    from registry.models import Need
+
+    ngo = catalogue.laptops.organization
+    before = Need.objects.count()
+    response = signed_in(catalogue.ngo_editor).post("/console/needs/new/", need_post(ngo))
+    assert response.status_code == 400
+    assert Need.objects.count() == before
+
+
+def test_a_draft_need_is_published_and_then_cancelled_from_the_needs_page(catalogue):
+    from registry.models import Need
+
+    government = catalogue.need.organization
+    client = signed_in(catalogue.government_editor)
+    data = need_post(government, publish="", draft="1")
+    data.pop("publish")
+    assert client.post("/console/needs/new/", data).status_code == 302
+    need = Need.objects.get(title="Assistive devices for blind students")
+    assert need.status == Need.Status.DRAFT
+    assert client.post(f"/console/needs/{need.pk}/publish/").status_code == 302
+    need.refresh_from_db()
+    assert need.status == Need.Status.OPEN
+    stranger = signed_in(catalogue.ngo_editor)
+    assert stranger.post(f"/console/needs/{need.pk}/cancel/").status_code == 404
+    assert client.post(f"/console/needs/{need.pk}/cancel/").status_code == 302
+    need.refresh_from_db()
+    assert need.status == Need.Status.CANCELLED
