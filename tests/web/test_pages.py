@@ -330,3 +330,11 @@ def test_a_draft_need_is_published_and_then_cancelled_from_the_needs_page(catalo
     assert client.post(f"/console/needs/{need.pk}/cancel/").status_code == 302
     need.refresh_from_db()
     assert need.status == Need.Status.CANCELLED
+
+
+def test_pages_are_compressed_and_api_responses_are_not(catalogue):
+    client = signed_in(catalogue.coordinator)
+    page = client.get("/console/review/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    api = client.get("/api/v1/proposals/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api.status_code == 200 and not api.has_header("Content-Encoding")
