@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from matching.models import Partnership, Proposal
 from tests.web.conftest import PHONE, SCREENSHOTS, sign_in
@@ -144,3 +145,27 @@ def test_the_main_pages_fit_a_phone_screen_and_a_desktop(page, scenario):
             if viewport and width > viewport["width"]:
                 too_wide[name] = width
     assert too_wide == {}
+
+
+def test_a_run_page_follows_the_runs_progress_without_reloading(page, scenario):
+    from matching.models import MatchRun
+
+    sign_in(page, "coordinator", PASSWORD)
+    page.goto("/console/runs/")
+    page.get_by_role("button", name="Start a matching run").click()
+    page.wait_for_url("**/console/runs/*/")
+    run = MatchRun.objects.order_by("-pk").first()
+    assert page.locator("#run-state").inner_text() == "Queued"
+    page.evaluate("window.notReloaded = true")
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING, stage="solving", progress=40
+    )
+    expect(page.locator("#run-state")).to_have_text("Running")
+    assert page.get_by_text("40 %").first.is_visible()
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.SUCCEEDED, progress=100, metrics={"coverage": 0.93}
+    )
+    expect(page.locator("#run-state")).to_have_text("Succeeded")
+    assert page.get_by_role("cell", name="0.93").is_visible()
+    assert page.evaluate("window.notReloaded === true")
+    assert page.locator("[data-poll]").count() == 0
