@@ -11,6 +11,7 @@ urlpatterns = [
     path("needs/", public.needs, name="needs"),
     path("offers/", public.offers, name="offers"),
     path("partnerships/", public.partnerships, name="partnerships"),
+    path("dashboard/", public.dashboard, name="dashboard"),
     path("partnerships/<int:partnership_id>/", partnerships.detail, name="partnership"),
     path(
         "partnerships/<int:partnership_id>/reports/",

@@ -24,7 +24,15 @@ def assert_accessible(page, pages: list[str]) -> None:
 def test_the_public_pages_have_no_accessibility_violation(page, scenario):
     assert_accessible(
         page,
-        ["/", "/needs/", "/offers/", "/partnerships/", "/accounts/register/", "/no-such-page/"],
+        [
+            "/",
+            "/needs/",
+            "/offers/",
+            "/partnerships/",
+            "/dashboard/",
+            "/accounts/register/",
+            "/no-such-page/",
+        ],
     )
 
 

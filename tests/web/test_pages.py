@@ -338,3 +338,19 @@ def test_pages_are_compressed_and_api_responses_are_not(catalogue):
     assert page["Content-Encoding"] == "gzip"
     api = client.get("/api/v1/proposals/", HTTP_ACCEPT_ENCODING="gzip")
     assert api.status_code == 200 and not api.has_header("Content-Encoding")
+
+
+def test_the_gap_dashboard_adds_quantities_only_within_a_unit(catalogue):
+    from matching.services.review import accept_proposal, confirm_lines
+    from web import dashboard
+
+    accept_proposal(actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk)
+    confirm_lines(actor=catalogue.ngo_editor, proposal_id=catalogue.proposal.pk)
+    rows = {row.label: row for row in dashboard.by_category()}
+    assert (rows["Laptops"].needed, rows["Laptops"].reserved) == (60, 60)
+    assert rows["Laptops"].committed == 0  # committed only once every partner confirms
+    assert rows["Laptops"].reserved_percent == 100
+    kenya = {row.label: row for row in dashboard.by_country()}["Kenya"]
+    assert kenya.reserved_share == 1.0 and kenya.needs == 1
+    page = Client().get("/dashboard/").content.decode()
+    assert "By resource" in page and "Kenya" in page and "Rural communities" in page

@@ -42,3 +42,15 @@ def partnerships(request):
     )
     page, query = page_of(request, rows)
     return render(request, "web/public/partnerships.html", {"page": page, "query": query})
+
+
+def dashboard(request):
+    """The gap dashboard: what is needed, reserved and committed, by category, country, group."""
+    from web import dashboard as reads
+
+    context = {
+        "categories": reads.by_category(),
+        "countries": reads.by_country(),
+        "groups": reads.by_group(),
+    }
+    return render(request, "web/public/dashboard.html", context)
