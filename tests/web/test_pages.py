@@ -354,3 +354,16 @@ def test_the_gap_dashboard_adds_quantities_only_within_a_unit(catalogue):
     assert kenya.reserved_share == 1.0 and kenya.needs == 1
     page = Client().get("/dashboard/").content.decode()
     assert "By resource" in page and "Kenya" in page and "Rural communities" in page
+
+
+def test_repeated_failed_sign_ins_answer_a_429_page(catalogue, settings):
+    client = Client()
+    wrong = {"username": "coordinator", "password": "not the password"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/accounts/login/", wrong).status_code == 400
+    locked = client.post("/accounts/login/", wrong)
+    assert locked.status_code == 429
+    assert locked["Content-Type"].startswith("text/html")
+    assert b"Too many attempts" in locked.content
+    right = client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
+    assert right.status_code == 429

@@ -18,6 +18,9 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's rule); answers with the public home."""
