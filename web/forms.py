@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal
-from registry.models import Category, SdgTarget, VulnerableGroup
+from registry.models import Category, Membership, Organization, SdgTarget, VulnerableGroup
 
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -187,4 +187,30 @@ class ReturnReportForm(DesignSystemForm, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class EndorseForm(DesignSystemForm, forms.Form):
+    """A community organization's endorsement of a need, with what it wants the partners to know."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Endorse on behalf of"), queryset=Organization.objects.none()
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_authenticated:
+            self.fields["organization"].queryset = Organization.objects.active().filter(
+                kind=Organization.Kind.COMMUNITY,
+                memberships__user=user,
+                memberships__role__in=Membership.WRITERS,
+            )
+            if self.fields["organization"].queryset.count() == 1:
+                self.fields["organization"].empty_label = None  # the only choice, chosen
         self.style_fields()

@@ -2,13 +2,25 @@
 
 from django.urls import path
 
-from web.views import accounts, members, needs, organizations, partnerships, public, review, runs
+from web.views import (
+    accounts,
+    members,
+    need_page,
+    needs,
+    organizations,
+    partnerships,
+    public,
+    review,
+    runs,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("needs/", public.needs, name="needs"),
+    path("needs/<int:need_id>/", need_page.need_detail, name="need"),
+    path("needs/<int:need_id>/endorse/", need_page.endorse, name="endorse"),
     path("offers/", public.offers, name="offers"),
     path("partnerships/", public.partnerships, name="partnerships"),
     path("dashboard/", public.dashboard, name="dashboard"),

@@ -35,6 +35,7 @@ class Scenario:
     government_editor: object
     ngo_editor: object
     company_editor: object
+    community_editor: object
     need: Need
     laptops: Offer
     trainers: Offer
@@ -108,6 +109,12 @@ def build_scenario() -> Scenario:
         government_editor=_member(government, "gov.officer"),
         ngo_editor=_member(ngo, "ngo.editor"),
         company_editor=_member(company, "company.editor"),
+        community_editor=_member(
+            OrganizationFactory(
+                name="Nandi Youth Network", kind=Organization.Kind.COMMUNITY, **verified
+            ),
+            "community.editor",
+        ),
         need=need,
         laptops=laptops,
         trainers=trainers,

@@ -138,3 +138,15 @@ def test_a_partnership_page_with_report_errors_has_no_accessibility_violation(pa
     page.get_by_role("button", name="Return report").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_community_organizations_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "community.editor", PASSWORD)
+    need = f"/needs/{scenario.need.pk}/"
+    assert_accessible(page, ["/console/", need])
+    page.goto(need)
+    page.get_by_role("button", name="Endorse need").click()
+    assert page.get_by_text("Your organization endorses this need.").is_visible()
+    page.get_by_role("button", name="Endorse need").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []

@@ -367,3 +367,23 @@ def test_repeated_failed_sign_ins_answer_a_429_page(catalogue, settings):
     assert b"Too many attempts" in locked.content
     right = client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
     assert right.status_code == 429
+
+
+def test_a_community_organization_endorses_a_need_once(catalogue):
+    from registry.models import Endorsement, Need
+
+    url = f"/needs/{catalogue.need.pk}/"
+    client = signed_in(catalogue.community_editor)
+    network = catalogue.community_editor.memberships.get().organization
+    assert b"Endorse need" in client.get(url).content
+    data = {"organization": network.pk, "comment": "Our members asked for this."}
+    assert client.post(url + "endorse/", data).status_code == 302
+    assert b"Our members asked for this." in Client().get(url).content
+    assert client.post(url + "endorse/", data).status_code == 409
+    assert Endorsement.objects.count() == 1
+    ngo = signed_in(catalogue.ngo_editor)
+    assert b"Endorse need" not in ngo.get(url).content
+    refused = ngo.post(url + "endorse/", {"organization": catalogue.laptops.organization_id})
+    assert refused.status_code == 400 and Endorsement.objects.count() == 1
+    Need.objects.filter(pk=catalogue.need.pk).update(status=Need.Status.DRAFT)
+    assert Client().get(url).status_code == 404
