@@ -387,3 +387,12 @@ def test_a_community_organization_endorses_a_need_once(catalogue):
     assert refused.status_code == 400 and Endorsement.objects.count() == 1
     Need.objects.filter(pk=catalogue.need.pk).update(status=Need.Status.DRAFT)
     assert Client().get(url).status_code == 404
+
+
+def test_a_government_member_follows_the_proposals_for_its_needs(catalogue):
+    client = signed_in(catalogue.government_editor)
+    listing = client.get("/console/my-proposals/").content.decode()
+    assert f"/console/proposals/{catalogue.proposal.pk}/" in listing
+    page = client.get(f"/console/proposals/{catalogue.proposal.pk}/")
+    assert page.status_code == 200
+    assert b"Accept proposal" not in page.content and b"Confirm our lines" not in page.content

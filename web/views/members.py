@@ -43,10 +43,13 @@ def home(request):
 
 @login_required
 def my_proposals(request):
-    """Proposals with lines of the member's organizations, those waiting for an answer first."""
+    """Proposals for the member's needs or with its lines, those waiting for an answer first."""
     own = member_organization_ids(request.user)
+    involved = Proposal.objects.filter(
+        Q(need__organization__in=own) | Q(lines__organization__in=own)
+    ).values("pk")
     rows = (
-        Proposal.objects.filter(lines__organization__in=own)
+        Proposal.objects.filter(pk__in=involved)
         .exclude(status=Proposal.Status.SUPERSEDED)
         .annotate(
             pending=Count(
@@ -57,7 +60,6 @@ def my_proposals(request):
         )
         .select_related("need", "need__organization")
         .order_by("-pending", "-created_at", "-id")
-        .distinct()
     )
     page, query = page_of(request, rows)
     return render(request, "web/members/proposals.html", {"page": page, "query": query})
