@@ -10,6 +10,7 @@ from web.views import (
     organizations,
     partnerships,
     public,
+    records,
     review,
     runs,
 )
@@ -60,6 +61,8 @@ urlpatterns = [
     ),
     path("console/my-proposals/", members.my_proposals, name="my-proposals"),
     path("console/offers/", members.my_offers, name="my-offers"),
+    path("console/offers/new/", records.new_offer, name="new-offer"),
+    path("console/organizations/new/", records.new_organization, name="new-organization"),
     path("console/offers/<int:offer_id>/publish/", members.publish_offer, name="publish-offer"),
     path("console/offers/<int:offer_id>/withdraw/", members.withdraw_offer, name="withdraw-offer"),
     path("console/needs/", members.my_needs, name="my-needs"),

@@ -85,10 +85,17 @@ def test_the_partners_and_governments_pages_have_no_accessibility_violation(page
             "/console/",
             "/console/my-proposals/",
             "/console/offers/",
+            "/console/offers/new/",
+            "/console/organizations/new/",
             f"/console/proposals/{scenario.proposal.pk}/",
             "/console/review/",
         ],
     )
+    page.goto("/console/offers/new/")
+    page.get_by_label("Areas covered").fill("nowhere")
+    page.get_by_role("button", name="Publish offer").click()
+    assert page.locator(".govuk-error-summary a[href='#id_areas']").is_visible()
+    assert axe_violations(page) == []
     page.context.clear_cookies()
     sign_in(page, "gov.officer", PASSWORD)
     assert_accessible(

@@ -396,3 +396,47 @@ def test_a_government_member_follows_the_proposals_for_its_needs(catalogue):
     page = client.get(f"/console/proposals/{catalogue.proposal.pk}/")
     assert page.status_code == 200
     assert b"Accept proposal" not in page.content and b"Confirm our lines" not in page.content
+
+
+def test_a_member_offers_a_resource_and_bad_areas_or_a_missing_currency_are_refused(catalogue):
+    ngo = catalogue.laptops.organization
+    client = signed_in(catalogue.ngo_editor)
+    before = Offer.objects.count()
+    offer = {
+        "organization": ngo.pk,
+        "title": "Screen readers with training",
+        "category": "assistive-devices",
+        "quantity": "200",
+        "areas": "ke-30, KE-32",
+        "vulnerable_groups": ["persons-with-disabilities"],
+        "publish": "1",
+    }
+    assert client.post("/console/offers/new/", {**offer, "areas": "KE-99 mars"}).status_code == 400
+    grant = {**offer, "category": "grant", "quantity": "5000"}
+    refused = client.post("/console/offers/new/", grant)
+    assert refused.status_code == 400 and b'href="#id_currency"' in refused.content
+    assert Offer.objects.count() == before
+    assert client.post("/console/offers/new/", offer).status_code == 302
+    created = Offer.objects.get(title="Screen readers with training")
+    assert created.status == Offer.Status.PUBLISHED and created.areas == ["KE-30", "KE-32"]
+    foreign = {**offer, "organization": catalogue.trainers.organization_id}
+    assert client.post("/console/offers/new/", foreign).status_code == 400
+
+
+def test_registering_an_organization_makes_the_person_its_admin(catalogue):
+    from registry.models import Membership, Organization
+
+    person = UserFactory(username="founder")
+    client = signed_in(person)
+    data = {
+        "name": "Mombasa Deaf Association",
+        "kind": "community",
+        "country": "ke",
+        "contact_email": "info@example.org",
+    }
+    assert client.post("/console/organizations/new/", {**data, "country": "XX"}).status_code == 400
+    assert not Organization.objects.filter(name=data["name"]).exists()
+    assert client.post("/console/organizations/new/", data).status_code == 302
+    organization = Organization.objects.get(name=data["name"])
+    assert organization.country == "KE" and organization.verified_at is None
+    assert Membership.objects.get(user=person, organization=organization).role == "admin"
