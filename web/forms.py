@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +42,14 @@ class DesignSystemForm:
 
 class SignInForm(DesignSystemForm, AuthenticationForm):
     """Django's sign-in (username, password), styled."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ChangePasswordForm(DesignSystemForm, PasswordChangeForm):
+    """Django's password change (old password, new one twice), styled."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),
+    path("accounts/password/", accounts.ChangePasswordView.as_view(), name="password"),
     path("console/", members.home, name="console"),
     path("console/review/", review.queue, name="queue"),
     path("console/proposals/<int:proposal_id>/", review.proposal, name="proposal"),

@@ -440,3 +440,30 @@ def test_registering_an_organization_makes_the_person_its_admin(catalogue):
     organization = Organization.objects.get(name=data["name"])
     assert organization.country == "KE" and organization.verified_at is None
     assert Membership.objects.get(user=person, organization=organization).role == "admin"
+
+
+def test_a_person_changes_their_password_and_a_wrong_old_one_is_refused(catalogue):
+    client = signed_in(catalogue.ngo_editor)
+    new = "another long passphrase 7"
+    wrong = {"old_password": "nope", "new_password1": new, "new_password2": new}
+    refused = client.post("/accounts/password/", wrong)
+    assert refused.status_code == 400 and b'href="#id_old_password"' in refused.content
+    right = {**wrong, "old_password": PASSWORD}
+    assert client.post("/accounts/password/", right).status_code == 302
+    catalogue.ngo_editor.refresh_from_db()
+    assert catalogue.ngo_editor.check_password(new)
+
+
+def test_a_partner_declines_its_lines_and_their_reservation_is_released(catalogue):
+    from matching.services.review import accept_proposal
+
+    accept_proposal(actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk)
+    client = signed_in(catalogue.company_editor)
+    url = f"/console/proposals/{catalogue.proposal.pk}/decline/"
+    assert client.post(url, {"reason": "Our trainers are booked."}).status_code == 302
+    line = catalogue.proposal.lines.get(offer=catalogue.trainers)
+    assert line.confirmation == ProposalLine.Confirmation.DECLINED
+    catalogue.trainers.refresh_from_db()
+    assert catalogue.trainers.reserved == 0
+    catalogue.laptops.refresh_from_db()
+    assert catalogue.laptops.reserved == 60  # the other partner's reservation stands

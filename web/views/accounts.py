@@ -6,17 +6,31 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from registry.services.accounts import register_user
-from web.forms import RegisterForm, SignInForm
+from web.forms import ChangePasswordForm, RegisterForm, SignInForm
 
 
 class SignInView(auth_views.LoginView):
     template_name = "web/accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    template_name = "web/accounts/password.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("web:console")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is changed."))
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
