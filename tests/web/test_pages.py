@@ -467,3 +467,13 @@ def test_a_partner_declines_its_lines_and_their_reservation_is_released(catalogu
     assert catalogue.trainers.reserved == 0
     catalogue.laptops.refresh_from_db()
     assert catalogue.laptops.reserved == 60  # the other partner's reservation stands
+
+
+def test_a_form_sent_without_its_token_answers_a_403_page_and_changes_nothing(catalogue):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(catalogue.coordinator)
+    response = client.post(f"/console/proposals/{catalogue.proposal.pk}/accept/")
+    assert response.status_code == 403
+    assert b"The form could not be sent" in response.content
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED

@@ -26,3 +26,8 @@ def too_many_requests(request):
 def server_error(request):
     # No request context: the failure may lie in what a context processor reads.
     return HttpResponseServerError(loader.get_template("web/errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (expired, or from another site): 403."""
+    return render(request, "web/errors/csrf.html", status=403)
