@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from matching.models import Proposal, ProposalLine
 from registry.errors import Conflict
@@ -20,6 +20,7 @@ from web.paging import page_of
 PENDING = ProposalLine.Confirmation.PENDING
 
 
+@require_safe
 @login_required
 def home(request):
     """The signed-in home: what waits for this person, by role."""
@@ -41,6 +42,7 @@ def home(request):
     return render(request, "web/console.html", context)
 
 
+@require_safe
 @login_required
 def my_proposals(request):
     """Proposals for the member's needs or with its lines, those waiting for an answer first."""
@@ -65,6 +67,7 @@ def my_proposals(request):
     return render(request, "web/members/proposals.html", {"page": page, "query": query})
 
 
+@require_safe
 @login_required
 def my_offers(request):
     own = member_organization_ids(request.user)
@@ -119,6 +122,7 @@ def withdraw_offer(request, offer_id: int):
     )
 
 
+@require_safe
 @login_required
 def my_needs(request):
     """The needs of the member's organizations and how many live proposals each has."""

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from registry.areas import area_name
 from registry.errors import Conflict
@@ -37,6 +37,7 @@ def _render(request, need: Need, form: EndorseForm | None = None, status: int = 
     return render(request, "web/public/need.html", context, status=status)
 
 
+@require_safe
 def need_detail(request, need_id: int):
     return _render(request, _need(request, need_id))
 

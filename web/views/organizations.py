@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from registry.models import Organization
 from registry.services.organizations import verify_organization
@@ -13,6 +13,7 @@ from web.access import coordinator_required
 from web.paging import page_of
 
 
+@require_safe
 @coordinator_required
 def to_verify(request):
     """Active organizations nobody has verified yet, the longest waiting first."""

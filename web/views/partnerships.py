@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from matching.models import Partnership, ProgressReport
 from matching.services import reports
@@ -70,6 +70,7 @@ def _partnership(partnership_id: int) -> Partnership:
     return get_object_or_404(queryset, pk=partnership_id)
 
 
+@require_safe
 def detail(request, partnership_id: int):
     """Public: the partnership and its approved reports; insiders see every report."""
     return _render(request, _partnership(partnership_id))

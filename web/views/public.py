@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from matching.models import Partnership
 from registry.models import Need, Offer
 from web.paging import page_of
 
 
+@require_safe
 def home(request):
     return render(request, "web/home.html")
 
 
+@require_safe
 def needs(request):
     rows = (
         Need.objects.visible_to(AnonymousUser())
@@ -24,6 +27,7 @@ def needs(request):
     return render(request, "web/public/needs.html", {"page": page, "query": query})
 
 
+@require_safe
 def offers(request):
     rows = (
         Offer.objects.visible_to(AnonymousUser())
@@ -34,6 +38,7 @@ def offers(request):
     return render(request, "web/public/offers.html", {"page": page, "query": query})
 
 
+@require_safe
 def partnerships(request):
     rows = (
         Partnership.objects.select_related("need", "need__organization")
@@ -44,6 +49,7 @@ def partnerships(request):
     return render(request, "web/public/partnerships.html", {"page": page, "query": query})
 
 
+@require_safe
 def dashboard(request):
     """The gap dashboard: what is needed, reserved and committed, by category, country, group."""
     from web import dashboard as reads

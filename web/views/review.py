@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from matching.models import Proposal, ProposalLine
 from matching.services import review
@@ -20,6 +20,7 @@ from web.forms import QueueFilterForm, ReasonForm
 from web.paging import page_of
 
 
+@require_safe
 @coordinator_required
 def queue(request):
     """Proposals to decide, oldest waiting first; filter by area, category, status, text."""
@@ -80,6 +81,7 @@ def _visible(request, proposal_id: int) -> Proposal:
     )
 
 
+@require_safe
 @login_required
 def proposal(request, proposal_id: int):
     """The need in context, the lines, the score, competing proposals, the decisions, history."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from matching.models import MatchRun
 from matching.services import runs
@@ -35,6 +35,7 @@ def _metric_rows(metrics: dict) -> list[tuple[str, object]]:
     ]
 
 
+@require_safe
 @coordinator_required
 def run_detail(request, run_id: int):
     """A run's stage and progress (the page polls itself while it runs), then its metrics."""
