@@ -85,11 +85,13 @@ INSTALLED_APPS = [
     "interchange",
     "api",
     "access",
+    "web",
 ]
 
 MIDDLEWARE = [
     "api.middleware.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "web.middleware.PageCompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "api.middleware.RequestBodyLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -119,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context.console",
             ],
         },
     },
@@ -196,7 +199,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "api.problems.lockout_response"
+AXES_LOCKOUT_CALLABLE = "config.errors.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "api.clients.client_address"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
@@ -294,6 +297,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# --- The console (web/): sign-in pages and where they lead. ---
+# collectstatic writes a gzip copy of each asset beside it; whitenoise serves it to browsers.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+CSRF_FAILURE_VIEW = "web.views.errors.csrf_failure"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:console"
+LOGOUT_REDIRECT_URL = "web:home"
 
 # Throttle and lockout counters live here, shared by every web process and host: Redis when
 # CACHE_URL or CELERY_BROKER_URL names one, otherwise a PostgreSQL table (config/cache.py).

@@ -1,4 +1,4 @@
-"""URLs: the API (v1), its schema and docs, the admin, and health checks."""
+"""URLs: the API (v1), its schema and docs, the admin, health checks and the console."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -14,9 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", include("web.urls")),
 ]
 
-handler400 = "api.problems.json_handler400"
-handler403 = "api.problems.json_handler403"
-handler404 = "api.problems.json_handler404"
-handler500 = "api.problems.json_handler500"
+# Problem details under /api/, pages elsewhere.
+handler400 = "config.errors.handler400"
+handler403 = "config.errors.handler403"
+handler404 = "config.errors.handler404"
+handler500 = "config.errors.handler500"

@@ -1,0 +1,122 @@
+"""The console's page weight and server render time; prints one JSON object.
+
+python -m bench.load --size L --supply 0.8 --seed 1 --database-url $URL --create   # the catalogue
+python -m bench.console --database-url $URL [--match] [--requests 41]
+
+Measured in this process through Django's full request handler (middleware, view, queries,
+template, compression) with the test client, so the time is the server's alone, without network or
+a WSGI server. `--match` first runs the engine once, in-process, when the database holds no
+proposal. Weight: the page's gzip body as the server sends it, plus each stylesheet and script it
+links, gzip-compressed as `collectstatic` stores them for whitenoise; a repeat visit fetches the
+page alone (the assets are cached; on expiry whitenoise answers 304 without a body).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import time
+
+from bench.calibration import machine
+from bench.database import setup_django
+
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
+
+
+def _asset_bytes(url: str) -> int:
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(url.removeprefix("/static/"))
+    with open(path, "rb") as asset:
+        return len(gzip.compress(asset.read(), compresslevel=9))
+
+
+def _measure(client, url: str, requests: int) -> dict:
+    for _ in range(3):  # warm the connection, the template cache and the database's buffers
+        client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    body = response.content
+    html = gzip.decompress(body).decode() if response.get("Content-Encoding") == "gzip" else body
+    assets = {asset: _asset_bytes(asset) for asset in sorted(set(ASSET.findall(str(html))))}
+    timings.sort()
+    return {
+        "url": url,
+        "render_ms_median": round(statistics.median(timings), 1),
+        "render_ms_p90": round(timings[int(len(timings) * 0.9) - 1], 1),
+        "html_bytes_compressed": len(body),
+        "html_bytes": len(html),
+        "assets_bytes_compressed": assets,
+        "first_visit_bytes": len(body) + sum(assets.values()),
+        "repeat_visit_bytes": len(body),
+    }
+
+
+def _proposals(match: bool):
+    from matching.models import Proposal
+    from matching.services.runs import execute_match_run, request_match_run
+
+    if match and not Proposal.objects.exists():
+        run = request_match_run(trigger="manual", parameters={"seed": 1})
+        execute_match_run(run_id=run.pk)
+    return Proposal.objects.filter(status=Proposal.Status.PROPOSED)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--requests", type=int, default=41, help="timed requests per page")
+    parser.add_argument("--match", action="store_true", help="run the engine if no proposal")
+    arguments = parser.parse_args()
+    setup_django(arguments.database_url, ALLOWED_HOSTS="testserver")
+
+    from django.db.models import Count
+    from django.test import Client
+
+    from registry.models import Need, Offer
+    from registry.services.accounts import make_coordinator
+
+    proposals = _proposals(arguments.match)
+    # The proposal a coordinator would find heaviest: the most lines (a coalition).
+    heaviest = proposals.annotate(size=Count("lines")).order_by("-size", "pk").first()
+    if heaviest is None:
+        raise SystemExit("No proposal to review: load a catalogue and pass --match.")
+    user, _ = make_coordinator(username="bench-console")
+    client = Client()
+    client.force_login(user)
+    pages = {
+        "queue": "/console/review/",
+        "queue_filtered": "/console/review/?area=KE&category=laptops&q=schools",
+        "proposal": f"/console/proposals/{heaviest.pk}/",
+        "public_needs": "/needs/",
+    }
+    started = time.perf_counter()
+    results = {name: _measure(client, url, arguments.requests) for name, url in pages.items()}
+    print(
+        json.dumps(
+            {
+                "catalogue": {
+                    "needs": Need.objects.count(),
+                    "offers": Offer.objects.count(),
+                    "proposals_waiting": proposals.count(),
+                    "lines_of_the_proposal_measured": heaviest.size,
+                },
+                "requests_per_page": arguments.requests,
+                "pages": results,
+                "seconds": round(time.perf_counter() - started, 1),
+                "machine": machine(),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""axe-core in Chromium: no WCAG 2.2 A/AA violation on any page, for any role, errors included."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import axe_violations, sign_in
+from tests.web.scenario import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def assert_accessible(page, pages: list[str]) -> None:
+    found = {}
+    for path in pages:
+        response = page.goto(path)
+        assert response.status < 500, path
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
+
+
+def test_the_public_pages_have_no_accessibility_violation(page, scenario):
+    assert_accessible(
+        page,
+        [
+            "/",
+            "/needs/",
+            "/offers/",
+            "/partnerships/",
+            "/dashboard/",
+            "/accounts/register/",
+            "/no-such-page/",
+        ],
+    )
+
+
+def test_sign_in_and_register_errors_are_linked_and_accessible(page, scenario):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert summary.evaluate("node => node === document.activeElement")
+    assert axe_violations(page) == []
+    page.goto("/accounts/register/")
+    page.get_by_role("button", name="Create account").click()
+    assert page.locator(".govuk-error-summary a[href='#id_username']").is_visible()
+    assert page.get_by_label("Username").get_attribute("aria-describedby") == (
+        "id_username-hint id_username-error"
+    )
+    assert axe_violations(page) == []
+
+
+def test_the_coordinators_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "coordinator", PASSWORD)
+    proposal = f"/console/proposals/{scenario.proposal.pk}/"
+    assert_accessible(
+        page,
+        [
+            "/console/",
+            "/console/review/",
+            "/console/review/?area=nowhere",
+            proposal,
+            "/console/runs/",
+            "/console/organizations/",
+            "/accounts/password/",
+        ],
+    )
+    page.goto(proposal)
+    page.get_by_role("button", name="Reject proposal").click()
+    assert page.locator(".govuk-error-summary a[href='#id_reason']").is_visible()
+    assert axe_violations(page) == []
+    page.goto("/console/runs/")
+    page.get_by_role("button", name="Start a matching run").click()
+    page.wait_for_url("**/console/runs/*/")
+    assert axe_violations(page) == []
+
+
+def test_the_partners_and_governments_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "ngo.editor", PASSWORD)
+    assert_accessible(
+        page,
+        [
+            "/console/",
+            "/console/my-proposals/",
+            "/console/offers/",
+            "/console/offers/new/",
+            "/console/organizations/new/",
+            f"/console/proposals/{scenario.proposal.pk}/",
+            "/console/review/",
+        ],
+    )
+    page.goto("/console/offers/new/")
+    page.get_by_label("Areas covered").fill("nowhere")
+    page.get_by_role("button", name="Publish offer").click()
+    assert page.locator(".govuk-error-summary a[href='#id_areas']").is_visible()
+    assert axe_violations(page) == []
+    page.context.clear_cookies()
+    sign_in(page, "gov.officer", PASSWORD)
+    assert_accessible(
+        page,
+        [
+            "/console/",
+            "/console/needs/",
+            "/console/needs/new/",
+            f"/console/proposals/{scenario.proposal.pk}/",
+        ],
+    )
+    page.goto("/console/needs/new/")
+    page.get_by_label("Area").fill("UG")
+    page.get_by_role("button", name="Publish need").click()
+    assert page.locator(".govuk-error-summary a[href='#id_title']").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_the_checker_reports_a_violation_when_a_page_has_one(page, scenario):
+    page.goto("/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')"
+    )
+    assert "label" in {violation["rule"] for violation in axe_violations(page)}
+
+
+def test_a_partnership_page_with_report_errors_has_no_accessibility_violation(page, scenario):
+    from matching.models import Partnership
+    from matching.services.review import accept_proposal, confirm_lines
+
+    accept_proposal(actor=scenario.coordinator, proposal_id=scenario.proposal.pk)
+    for partner in (scenario.ngo_editor, scenario.company_editor):
+        confirm_lines(actor=partner, proposal_id=scenario.proposal.pk)
+    partnership = Partnership.objects.get(proposal=scenario.proposal)
+    sign_in(page, "ngo.editor", PASSWORD)
+    page.goto(f"/partnerships/{partnership.pk}/")
+    page.get_by_role("button", name="Submit report").click()
+    assert page.locator(".govuk-error-summary a[href='#id_narrative']").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("End of the period reported").fill("2027-03-31")
+    page.get_by_label("Indicator value at the end of the period").fill("22")
+    page.get_by_label("What was done").fill("Eight labs.")
+    page.get_by_role("button", name="Submit report").click()
+    page.context.clear_cookies()
+    sign_in(page, "coordinator", PASSWORD)
+    page.goto(f"/partnerships/{partnership.pk}/")
+    page.get_by_role("button", name="Return report").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_the_community_organizations_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "community.editor", PASSWORD)
+    need = f"/needs/{scenario.need.pk}/"
+    assert_accessible(page, ["/console/", need])
+    page.goto(need)
+    page.get_by_role("button", name="Endorse need").click()
+    assert page.get_by_text("Your organization endorses this need.").is_visible()
+    page.get_by_role("button", name="Endorse need").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []

@@ -1,0 +1,224 @@
+"""Console forms: each renders with the design system's classes and links its errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Proposal
+from registry.models import Category, Membership, Organization, SdgTarget, VulnerableGroup
+
+WIDGET_CLASSES = {
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+}
+
+
+class DesignSystemForm:
+    """Adds the design system's classes and, once bound, the error state and its description."""
+
+    def style_fields(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = WIDGET_CLASSES.get(type(widget), "govuk-input")
+            described = []
+            field_id = self[name].auto_id
+            if field.help_text:
+                described.append(f"{field_id}-hint")
+            if self.is_bound and self.errors.get(name):
+                css += f" {css}--error"
+                described.append(f"{field_id}-error")
+            widget.attrs["class"] = css
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.style_fields()
+
+
+class SignInForm(DesignSystemForm, AuthenticationForm):
+    """Django's sign-in (username, password), styled."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ChangePasswordForm(DesignSystemForm, PasswordChangeForm):
+    """Django's password change (old password, new one twice), styled."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class RegisterForm(DesignSystemForm, forms.Form):
+    """A new account: a username, an address to reach the person, a password."""
+
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and . @ + - _ only."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in a username.")},
+    )
+    email = forms.EmailField(label=_("Email address"))
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 8 characters, not a common password."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].widget.attrs["autocomplete"] = "new-password"
+        self.style_fields()
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken; choose another."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            user = get_user_model()(
+                username=cleaned.get("username", ""), email=cleaned.get("email", "")
+            )
+            try:
+                validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class ReasonForm(DesignSystemForm, forms.Form):
+    """Why a proposal is rejected (required) or lines declined (optional)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, required: bool = True, label=None, help_text="", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = required
+        field.error_messages["required"] = _("Say why the proposal is rejected.")
+        if label:
+            field.label = label
+        field.help_text = help_text
+        self.style_fields()
+
+
+class QueueFilterForm(DesignSystemForm, forms.Form):
+    """The review queue's filters; every one optional."""
+
+    q = forms.CharField(label=_("Search needs"), required=False, max_length=200)
+    area = forms.RegexField(
+        label=_("Area"),
+        required=False,
+        regex=r"^(global|[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?)$",
+        max_length=6,
+        help_text=_("A country code (KE) or a subdivision (KE-30)."),
+        error_messages={"invalid": _("Enter an area code such as KE or KE-30.")},
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    group = forms.ChoiceField(label=_("Vulnerable group"), required=False)
+    sdg = forms.ChoiceField(label=_("SDG target"), required=False)
+    min_score = forms.DecimalField(
+        label=_("Score at least"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        decimal_places=2,
+        help_text=_("From 0 to 1."),
+    )
+    min_days = forms.IntegerField(
+        label=_("Waiting at least (days)"), required=False, min_value=0, max_value=3650
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Proposal.Status.choices],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.order_by("name").values_list("slug", "name")
+        self.fields["category"].choices = [("", _("Any category")), *categories]
+        groups = VulnerableGroup.objects.order_by("name").values_list("slug", "name")
+        self.fields["group"].choices = [("", _("Any group")), *groups]
+        targets = SdgTarget.objects.order_by("goal", "position").values_list("code", flat=True)
+        self.fields["sdg"].choices = [("", _("Any target")), *((code, code) for code in targets)]
+        self.style_fields()
+
+
+class ReportForm(DesignSystemForm, forms.Form):
+    """A partner's progress report on the need's indicator."""
+
+    period_end = forms.DateField(
+        label=_("End of the period reported"),
+        help_text=_("For example 2027-03-31."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    indicator_value = forms.DecimalField(
+        label=_("Indicator value at the end of the period"), max_digits=16, decimal_places=4
+    )
+    narrative = forms.CharField(
+        label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ReturnReportForm(DesignSystemForm, forms.Form):
+    """What a partner must change in a returned report."""
+
+    comment = forms.CharField(
+        label=_("What to change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what to change when returning a report.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class EndorseForm(DesignSystemForm, forms.Form):
+    """A community organization's endorsement of a need, with what it wants the partners to know."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Endorse on behalf of"), queryset=Organization.objects.none()
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_authenticated:
+            self.fields["organization"].queryset = Organization.objects.active().filter(
+                kind=Organization.Kind.COMMUNITY,
+                memberships__user=user,
+                memberships__role__in=Membership.WRITERS,
+            )
+            if self.fields["organization"].queryset.count() == 1:
+                self.fields["organization"].empty_label = None  # the only choice, chosen
+        self.style_fields()

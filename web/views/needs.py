@@ -1,0 +1,85 @@
+"""A government member posts a need, publishes a draft, or cancels one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from registry.errors import Conflict
+from registry.models import Need
+from registry.models.visibility import member_organization_ids
+from registry.services import needs as need_services
+from web.need_forms import NeedForm
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def new_need(request):
+    """Post a need: saved as a draft, or published at once (the button says which)."""
+    form = NeedForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        status = Need.Status.OPEN if request.POST.get("publish") else Need.Status.DRAFT
+        if form.is_valid():
+            try:
+                need = need_services.create_need(
+                    actor=request.user,
+                    organization=form.cleaned_data["organization"],
+                    data=form.service_data(status),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                if need.is_open:
+                    done = _("“%(title)s” is published.")
+                else:
+                    done = _("“%(title)s” is saved as a draft.")
+                messages.success(request, done % {"title": need.title})
+                return redirect("web:my-needs")
+        return render(request, "web/needs/new.html", {"form": form}, status=400)
+    return render(request, "web/needs/new.html", {"form": form})
+
+
+def _own_need(request, need_id: int) -> Need:
+    own = member_organization_ids(request.user)
+    return get_object_or_404(
+        Need.objects.select_related("organization"), pk=need_id, organization__in=own
+    )
+
+
+def _change(request, call, done: str):
+    try:
+        call()
+    except (Conflict, ValidationError) as error:
+        detail = error.detail if isinstance(error, Conflict) else " ".join(error.messages)
+        messages.error(request, detail)
+    else:
+        messages.success(request, done)
+    return redirect("web:my-needs")
+
+
+@require_POST
+@login_required
+def publish_need(request, need_id: int):
+    need = _own_need(request, need_id)
+    return _change(
+        request,
+        lambda: need_services.update_need(
+            actor=request.user, need=need, data={"status": Need.Status.OPEN}
+        ),
+        _("“%(title)s” is published.") % {"title": need.title},
+    )
+
+
+@require_POST
+@login_required
+def cancel_need(request, need_id: int):
+    need = _own_need(request, need_id)
+    return _change(
+        request,
+        lambda: need_services.cancel_need(actor=request.user, need=need),
+        _("“%(title)s” is cancelled.") % {"title": need.title},
+    )

@@ -1,0 +1,60 @@
+"""A member registers an organization or offers a resource."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from registry.models import Offer
+from registry.services.offers import create_offer
+from registry.services.organizations import create_organization
+from web.offer_forms import OfferForm, OrganizationForm, service_errors
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def new_offer(request):
+    """Offer a resource: published at once or saved as a draft (the button says which)."""
+    form = OfferForm(request.POST or None, user=request.user)
+    if request.method == "GET":
+        return render(request, "web/records/offer.html", {"form": form})
+    status = Offer.Status.PUBLISHED if request.POST.get("publish") else Offer.Status.DRAFT
+    if form.is_valid():
+        try:
+            offer = create_offer(
+                actor=request.user,
+                organization=form.cleaned_data["organization"],
+                data=form.service_data(status),
+            )
+        except ValidationError as error:
+            service_errors(form, error)
+        else:
+            messages.success(request, _("“%(title)s” is saved.") % {"title": offer.title})
+            return redirect("web:my-offers")
+    return render(request, "web/records/offer.html", {"form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def new_organization(request):
+    """Register an organization; a coordinator verifies it before its needs are matched."""
+    form = OrganizationForm(request.POST or None)
+    if request.method == "GET":
+        return render(request, "web/records/organization.html", {"form": form})
+    if form.is_valid():
+        try:
+            organization = create_organization(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered; you are its administrator.")
+                % {"name": organization.name},
+            )
+            return redirect("web:console")
+    return render(request, "web/records/organization.html", {"form": form}, status=400)

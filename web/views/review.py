@@ -1,0 +1,156 @@
+"""The coordinator's review queue and the proposal page, where partners also confirm."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from matching.models import Proposal, ProposalLine
+from matching.services import review
+from registry.errors import Conflict
+from registry.models import Membership
+from registry.models.visibility import is_coordinator
+from web import proposals as reads
+from web.access import coordinator_required, visible_proposals
+from web.forms import QueueFilterForm, ReasonForm
+from web.paging import page_of
+
+
+@require_safe
+@coordinator_required
+def queue(request):
+    """Proposals to decide, oldest waiting first; filter by area, category, status, text."""
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = Proposal.Status.PROPOSED
+    form = QueueFilterForm(data)
+    if not form.is_valid():
+        return render(request, "web/review/queue.html", {"form": form}, status=400)
+    rows = reads.filtered_queue(Proposal.objects.all(), form.cleaned_data)
+    page, query = page_of(request, rows)
+    entries = [
+        {"proposal": proposal, "partners": reads.partners_of(proposal)}
+        for proposal in page.object_list
+    ]
+    context = {"form": form, "page": page, "query": query, "entries": entries}
+    return render(request, "web/review/queue.html", context)
+
+
+def _own_lines(user, lines: list[ProposalLine]) -> list[ProposalLine]:
+    writable = set(
+        Membership.objects.filter(user=user, role__in=Membership.WRITERS).values_list(
+            "organization_id", flat=True
+        )
+    )
+    return [line for line in lines if line.organization_id in writable]
+
+
+def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
+    lines = reads.proposal_lines(proposal)
+    own = _own_lines(request.user, lines)
+    coordinator = is_coordinator(request.user)
+    context = {
+        "proposal": proposal,
+        "lines": lines,
+        "terms": reads.score_terms(lines),
+        "coverage": reads.share(proposal.coverage),
+        "uncovered": (proposal.explanation or {}).get("uncovered", []),
+        "summary": (proposal.explanation or {}).get("summary", ""),
+        "competing": reads.competing(proposal, lines),
+        "history": reads.history(proposal, lines),
+        "can_decide": coordinator and proposal.status == Proposal.Status.PROPOSED,
+        "can_confirm": proposal.status == Proposal.Status.ACCEPTED
+        and any(line.confirmation == ProposalLine.Confirmation.PENDING for line in own),
+        "own_line_ids": {line.pk for line in own},
+        "reject_form": forms.get("reject_form") or ReasonForm(),
+        "decline_form": forms.get("decline_form")
+        or ReasonForm(required=False, label=_("Reason (optional)")),
+        **reads.need_context(proposal),
+    }
+    return render(request, "web/review/proposal.html", context, status=status)
+
+
+def _visible(request, proposal_id: int) -> Proposal:
+    return get_object_or_404(
+        visible_proposals(request.user).select_related("need", "need__organization", "run"),
+        pk=proposal_id,
+    )
+
+
+@require_safe
+@login_required
+def proposal(request, proposal_id: int):
+    """The need in context, the lines, the score, competing proposals, the decisions, history."""
+    return _render_proposal(request, _visible(request, proposal_id))
+
+
+def _decide(request, proposal: Proposal, call, **forms):
+    """Run one review service; its refusal is shown on the page, never half-applied."""
+    try:
+        decision = call()
+    except Conflict as error:
+        messages.error(request, error.detail)
+        return _render_proposal(request, proposal, status=409, **forms)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_proposal(request, proposal, status=400, **forms)
+    messages.success(request, decision.message)
+    return redirect("web:proposal", proposal_id=proposal.pk)
+
+
+@require_POST
+@coordinator_required
+def accept(request, proposal_id: int):
+    proposal = _visible(request, proposal_id)
+    return _decide(
+        request,
+        proposal,
+        lambda: review.accept_proposal(actor=request.user, proposal_id=proposal.pk),
+    )
+
+
+@require_POST
+@coordinator_required
+def reject(request, proposal_id: int):
+    proposal = _visible(request, proposal_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, proposal, status=400, reject_form=form)
+    reason = form.cleaned_data["reason"]
+    return _decide(
+        request,
+        proposal,
+        lambda: review.reject_proposal(actor=request.user, proposal_id=proposal.pk, reason=reason),
+        reject_form=form,
+    )
+
+
+@require_POST
+@login_required
+def confirm(request, proposal_id: int):
+    proposal = _visible(request, proposal_id)
+    return _decide(
+        request,
+        proposal,
+        lambda: review.confirm_lines(actor=request.user, proposal_id=proposal.pk),
+    )
+
+
+@require_POST
+@login_required
+def decline(request, proposal_id: int):
+    proposal = _visible(request, proposal_id)
+    form = ReasonForm(request.POST, required=False, label=_("Reason (optional)"))
+    if not form.is_valid():
+        return _render_proposal(request, proposal, status=400, decline_form=form)
+    reason = form.cleaned_data["reason"]
+    return _decide(
+        request,
+        proposal,
+        lambda: review.decline_lines(actor=request.user, proposal_id=proposal.pk, reason=reason),
+        decline_form=form,
+    )
