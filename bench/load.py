@@ -67,14 +67,15 @@ def split_text(text: str) -> tuple[str, str]:
 def organization_rows(
     problem: Problem, now: datetime.datetime, coordinator_id: int
 ) -> Iterator[tuple]:
-    """Need posters (governments, every third a local government) and offering organizations:
+    """Need posters (governments, every third a local government; verified, since only verified
+    posters' needs are matched) and offering organizations (half of them verified):
     (id, name, kind, country, verified_by_id, verified_at)."""
     posters: dict[int, str] = {}
     for need in problem.needs:
         posters.setdefault(need.organization_id, need.area[:2])
     for organization_id, country in sorted(posters.items()):
         kind = "local_government" if organization_id % 3 == 0 else "government"
-        yield (organization_id, f"Ministry {organization_id}", kind, country, None, None)
+        yield (organization_id, f"Ministry {organization_id}", kind, country, coordinator_id, now)
     offerers: dict[int, tuple[str, str, bool]] = {}
     for offer in problem.offers:
         country = offer.areas[0][:2] if offer.areas[0] != "global" else "KE"

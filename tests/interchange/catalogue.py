@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import psycopg
 from django.db import connection
+from django.utils import timezone
 
 from bench.generator import generate
 from bench.load import load
@@ -66,7 +67,12 @@ def form_partnerships(*, coordinator, leave_in_pipeline: int = 3) -> list[Propos
 def approve_reports(*, coordinator, partnership: Partnership, values: list[str]) -> None:
     """A partner files one report a quarter with a value disaggregated by sex; all approved."""
     partner = partnership.partners.order_by("pk").first()
-    start = partnership.formed_at.date()
+    # Reports cover past periods after the formation: the partnership formed a quarter per report ago.
+    formed_at = timezone.now() - datetime.timedelta(days=91 * len(values) + 1)
+    Partnership.objects.filter(pk=partnership.pk).update(formed_at=formed_at)
+    partnership.refresh_from_db()
+    start = timezone.localdate(formed_at)
+    by_sex = "sex" in (partnership.need.indicator_disaggregation or {})
     for quarter, value in enumerate(values, start=1):
         report = reports.file_report(
             actor=writer_of(partner.organization_id),
@@ -74,7 +80,7 @@ def approve_reports(*, coordinator, partnership: Partnership, values: list[str])
             data={
                 "period_end": start + datetime.timedelta(days=91 * quarter),
                 "indicator_value": Decimal(value),
-                "disaggregation": {"sex": {"female": value, "male": value}},
+                "disaggregation": {"sex": {"female": value, "male": value}} if by_sex else {},
                 "narrative": f"Quarter {quarter}.",
                 "organization": partner.organization_id,
             },

@@ -37,7 +37,10 @@ def setting(settings):
         indicator_unit="schools",
         indicator_baseline=Decimal("4"),
         indicator_target=Decimal("40"),
-        indicator_disaggregation={"area": {"rural": "1", "urban": "3"}},
+        indicator_disaggregation={
+            "area": {"rural": "1", "urban": "3"},
+            "sex": {"female": "2", "male": "2"},
+        },
     )
     need.vulnerable_groups.set([VulnerableGroup.objects.get(pk="persons-with-disabilities")])
     need.sdg_targets.set([SdgTarget.objects.get(pk="4.4"), SdgTarget.objects.get(pk="9.c")])
@@ -47,6 +50,8 @@ def setting(settings):
     review.accept_proposal(actor=coordinator, proposal_id=formed.pk)
     for editor in editors.values():
         review.confirm_lines(actor=editor, proposal_id=formed.pk)
+    # The need's own organization consents to the coalition: the partnership forms.
+    review.confirm_lines(actor=member(need.organization), proposal_id=formed.pk)
     pipeline = proposal_for([(laptops, Decimal(10))], need=NeedFactory(area="UG"))
     review.accept_proposal(actor=coordinator, proposal_id=pipeline.pk)
     partnership = Partnership.objects.get(proposal=formed)
