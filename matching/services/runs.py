@@ -1,4 +1,4 @@
-"""Match runs: request, claim, execute, recover."""
+"""Match runs: request, claim, execute, recover (their parameters: run_parameters.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,98 +24,22 @@ from matching.models import MatchRun
 from matching.selectors import load_problem
 from matching.services.history import record
 from matching.services.proposals import save_proposals
-from registry.areas import validate_area_code
-from registry.errors import Conflict, ValidationError
+
+# The parameters' names that callers read here (the API serializer, tests) until they import
+# them from run_parameters, where they live.
+from matching.services.run_parameters import MAX_SCOPE_NEED_IDS as MAX_SCOPE_NEED_IDS
+from matching.services.run_parameters import MAX_SCOPE_NEEDS as MAX_SCOPE_NEEDS
+from matching.services.run_parameters import MAX_SCOPE_OFFERS as MAX_SCOPE_OFFERS
+from matching.services.run_parameters import PARAMETER_LIMITS as PARAMETER_LIMITS
+from matching.services.run_parameters import clean_parameters
+from registry.errors import Conflict
 from registry.models import Need
 
 logger = logging.getLogger(__name__)
 EXECUTE_TASK = "matching.execute_run"
-SCOPE_KEYS = {"need_ids", "area", "max_needs", "max_offers", "offers_per_category"}
-MAX_SCOPE_NEEDS = 50_000
-MAX_SCOPE_OFFERS = 250_000
 # A newly published need's run reads this many offers per category (5 x the engine's top_k),
 # ranked in SQL, so that its proposal is stored in a fraction of a second at any catalogue size.
 NEED_RUN_OFFERS_PER_CATEGORY = 100
-MAX_SCOPE_NEED_IDS = 1_000
-# Upper bounds of the engine's parameters (all are >= 0); the weights and shares are at most 1.
-PARAMETER_LIMITS = {
-    "time_limit": 600,
-    "workers": 4,
-    "top_k": 200,
-    "max_partners": 20,
-    "exact_edge_limit": 100_000,
-    "seed": 2**31 - 1,
-    "priority_base": 10,
-    "track_record_scale": 100,
-    "solver_niceness": 19,
-}
-
-
-def _is_number(value: Any, integer: bool) -> bool:
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) if integer else isinstance(value, int | float)
-
-
-def _clean_scope(scope: Any) -> dict[str, Any]:
-    if not isinstance(scope, dict):
-        raise ValidationError({"parameters.scope": ["The scope is an object."]})
-    unknown = set(scope) - SCOPE_KEYS
-    if unknown:
-        raise ValidationError(
-            {"parameters.scope": [f"Unknown scope keys: {', '.join(sorted(unknown))}."]}
-        )
-    scope = dict(scope)
-    need_ids = scope.get("need_ids")
-    if need_ids is not None and not (
-        isinstance(need_ids, list)
-        and len(need_ids) <= MAX_SCOPE_NEED_IDS
-        and all(_is_number(pk, integer=True) and pk > 0 for pk in need_ids)
-    ):
-        raise ValidationError(
-            {"parameters.scope.need_ids": [f"At most {MAX_SCOPE_NEED_IDS} need ids."]}
-        )
-    if scope.get("area") is not None:
-        try:
-            validate_area_code(scope["area"] if isinstance(scope["area"], str) else "")
-        except DjangoValidationError as error:
-            raise ValidationError({"parameters.scope.area": error.messages}) from error
-    for key, cap in (("max_needs", MAX_SCOPE_NEEDS), ("max_offers", MAX_SCOPE_OFFERS)):
-        value = scope.get(key) or cap
-        if not _is_number(value, integer=True) or value < 0:
-            raise ValidationError({f"parameters.scope.{key}": ["A positive integer."]})
-        scope[key] = min(value, cap)  # a bigger scope is capped, never refused
-    per_category = scope.get("offers_per_category")
-    if per_category is not None and not (
-        _is_number(per_category, integer=True) and per_category > 0
-    ):
-        raise ValidationError({"parameters.scope.offers_per_category": ["A positive integer."]})
-    return scope
-
-
-def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
-    """Engine parameters and a bounded scope, validated; defaults filled in."""
-    if parameters is not None and not isinstance(parameters, dict):
-        raise ValidationError({"parameters": ["The parameters are an object."]})
-    parameters = dict(parameters or {})
-    scope = _clean_scope(parameters.pop("scope", None) or {})
-    fields = Parameters.__dataclass_fields__
-    unknown = set(parameters) - set(fields)
-    if unknown:
-        raise ValidationError(
-            {"parameters": [f"Unknown parameters: {', '.join(sorted(unknown))}."]}
-        )
-    for name, value in parameters.items():
-        limit = PARAMETER_LIMITS.get(name, 1)
-        if not _is_number(value, integer=fields[name].type == "int") or not 0 <= value <= limit:
-            raise ValidationError({f"parameters.{name}": [f"A number from 0 to {limit}."]})
-    defaults = {
-        "workers": settings.MATCH_WORKERS,
-        "time_limit": settings.MATCH_TIME_LIMIT,
-        "solver_niceness": settings.MATCH_SOLVER_NICENESS,
-    }
-    engine = Parameters.from_dict({**defaults, **parameters})
-    return {**engine.to_dict(), "scope": scope}
 
 
 def send_execute(run_id: int, countdown: float = 0) -> None:
@@ -243,11 +166,6 @@ def _claim(run_id: int) -> MatchRun | None:
         ],
     )
     return next(iter(claimed), None)
-
-
-def claim_match_run(*, run_id: int) -> bool:
-    """Take the run for this worker: queued, or running with a worker that stopped beating."""
-    return _claim(run_id) is not None
 
 
 PROGRESS_EVERY_SECONDS = 0.5
