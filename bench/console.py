@@ -92,6 +92,7 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     pages = {
+        "home": "/",  # the floor: session, user, layout, no list
         "queue": "/console/review/",
         "queue_filtered": "/console/review/?area=KE&category=laptops&q=schools",
         "proposal": f"/console/proposals/{heaviest.pk}/",

@@ -134,7 +134,15 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
     group = forms.ChoiceField(label=_("Vulnerable group"), required=False)
-    sdg = forms.ChoiceField(label=_("SDG target"), required=False)
+    # A code typed, not a list of 169 options: a lighter page, and coordinators know the codes.
+    sdg = forms.RegexField(
+        label=_("SDG target"),
+        required=False,
+        max_length=8,
+        regex=r"^\d{1,2}\.[0-9a-zA-Z]{1,2}$",
+        help_text=_("A target code such as 9.c or 4.4."),
+        error_messages={"invalid": _("Enter an SDG target code such as 9.c or 4.4.")},
+    )
     min_score = forms.DecimalField(
         label=_("Score at least"),
         required=False,
@@ -158,9 +166,13 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
         self.fields["category"].choices = [("", _("Any category")), *categories]
         groups = VulnerableGroup.objects.order_by("name").values_list("slug", "name")
         self.fields["group"].choices = [("", _("Any group")), *groups]
-        targets = SdgTarget.objects.order_by("goal", "position").values_list("code", flat=True)
-        self.fields["sdg"].choices = [("", _("Any target")), *((code, code) for code in targets)]
         self.style_fields()
+
+    def clean_sdg(self) -> str:
+        code = self.cleaned_data["sdg"].lower()
+        if code and not SdgTarget.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("%(code)s is not an SDG target.") % {"code": code})
+        return code
 
 
 class ReportForm(DesignSystemForm, forms.Form):

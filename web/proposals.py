@@ -51,9 +51,15 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Pro
     if filters.get("q"):
         query = SearchQuery(filters["q"], search_type="websearch", config="english")
         proposals = proposals.filter(need__search=query)
-    partners = ProposalLine.objects.select_related("organization").order_by("pk")
+    partners = (
+        ProposalLine.objects.select_related("organization")
+        .only("proposal_id", "organization__name", "organization__verified_at")
+        .order_by("pk")
+    )
     return (
         proposals.select_related("need", "need__organization")
+        # Neither the explanation nor the need's search vector is shown in the queue.
+        .defer("explanation", "need__search", "need__description")
         .prefetch_related(Prefetch("lines", queryset=partners))
         .order_by("created_at", "id")
     )
@@ -101,24 +107,33 @@ def score_terms(lines: list[ProposalLine]) -> list[Term]:
     ]
 
 
+COMPETING_SHOWN = 20
+
+
 def proposal_lines(proposal: Proposal) -> list[ProposalLine]:
     return list(
-        proposal.lines.select_related(
-            "organization", "offer", "need_item", "need_item__category"
-        ).order_by("pk")
+        proposal.lines.select_related("organization", "offer", "need_item", "need_item__category")
+        # The offers' search vectors and long descriptions are not shown.
+        .defer("offer__search", "offer__description", "organization__description")
+        .order_by("pk")
     )
 
 
-def competing(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[Proposal]:
-    """Other live proposals that would draw on the same offers."""
+def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Proposal], int]:
+    """Other live proposals that would draw on the same offers: the oldest few, and how many."""
     offers = {line.offer_id for line in lines}
-    return (
-        Proposal.objects.filter(status__in=Proposal.LIVE_STATUSES, lines__offer__in=offers)
+    rivals = (
+        Proposal.objects.filter(
+            status__in=Proposal.LIVE_STATUSES,
+            pk__in=ProposalLine.objects.filter(offer_id__in=offers).values("proposal_id"),
+        )
         .exclude(pk=proposal.pk)
         .select_related("need")
-        .distinct()
+        .only("status", "created_at", "need__title")
         .order_by("created_at", "id")
     )
+    shown = list(rivals[:COMPETING_SHOWN])
+    return shown, len(shown) if len(shown) < COMPETING_SHOWN else rivals.count()
 
 
 def history(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[StateChange]:

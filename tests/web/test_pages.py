@@ -477,3 +477,21 @@ def test_a_form_sent_without_its_token_answers_a_403_page_and_changes_nothing(ca
     assert b"The form could not be sent" in response.content
     catalogue.proposal.refresh_from_db()
     assert catalogue.proposal.status == Proposal.Status.PROPOSED
+
+
+def test_the_queue_filters_by_sdg_target_code_and_refuses_an_unknown_one(catalogue):
+    client = signed_in(catalogue.coordinator)
+    title = catalogue.need.title
+    assert title not in client.get("/console/review/?sdg=9.c").content.decode()
+    catalogue.need.sdg_targets.add("9.c")
+    assert title in client.get("/console/review/?sdg=9.C").content.decode()
+    unknown = client.get("/console/review/?sdg=99.z")
+    assert unknown.status_code == 400 and b'href="#id_sdg"' in unknown.content
+
+
+def test_the_proposal_page_lists_proposals_competing_for_the_same_offers(catalogue):
+    from tests.matching.builders import proposal_for
+
+    rival = proposal_for([(catalogue.laptops, 30)])
+    page = signed_in(catalogue.coordinator).get(f"/console/proposals/{catalogue.proposal.pk}/")
+    assert f"/console/proposals/{rival.pk}/" in page.content.decode()

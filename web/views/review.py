@@ -53,6 +53,7 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
     lines = reads.proposal_lines(proposal)
     own = _own_lines(request.user, lines)
     coordinator = is_coordinator(request.user)
+    competing, competing_count = reads.competing(proposal, lines)
     context = {
         "proposal": proposal,
         "lines": lines,
@@ -60,7 +61,8 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
         "coverage": reads.share(proposal.coverage),
         "uncovered": (proposal.explanation or {}).get("uncovered", []),
         "summary": (proposal.explanation or {}).get("summary", ""),
-        "competing": reads.competing(proposal, lines),
+        "competing": competing,
+        "competing_count": competing_count,
         "history": reads.history(proposal, lines),
         "can_decide": coordinator and proposal.status == Proposal.Status.PROPOSED,
         "can_confirm": proposal.status == Proposal.Status.ACCEPTED
@@ -76,7 +78,9 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
 
 def _visible(request, proposal_id: int) -> Proposal:
     return get_object_or_404(
-        visible_proposals(request.user).select_related("need", "need__organization", "run"),
+        visible_proposals(request.user)
+        .select_related("need", "need__organization")
+        .defer("need__search", "need__organization__description"),
         pk=proposal_id,
     )
 
