@@ -109,6 +109,7 @@ def test_each_role_gets_its_matrix_status_on_a_countys_need(
     role, action, target, expected, county, community, people
 ):
     need = NeedFactory(organization=county, status=target, area="KE-01")
+    need.vulnerable_groups.set(["persons-with-disabilities"])  # the community's group
     NeedItemFactory(need=need, category_id="laptops", quantity=40)
     client = people.client(role)
     url = f"/api/v1/needs/{need.pk}/"

@@ -474,7 +474,7 @@ def test_random_sequences_of_the_workflow_keep_every_invariant(settings_fixture_
             stateful_step_count=STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            derandomize=os.environ.get("WORKFLOW_SEED") is None,
+            derandomize=not os.environ.get("WORKFLOW_RANDOM"),
         ),
     )
 

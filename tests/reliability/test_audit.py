@@ -89,6 +89,8 @@ def test_every_write_through_the_api_is_recorded_with_the_signed_in_user(people)
     proposal = proposal_for([(offer, Decimal(40))])
     accepted = client_for(coordinator).post(f"/api/v1/proposals/{proposal.pk}/accept/")
     assert accepted.status_code == 200, accepted.json()
+    # The editor also acts for the need's government: one call confirms and consents.
+    Membership.objects.create(user=editor, organization=proposal.need.organization, role="editor")
     confirmed = client_for(editor).post(f"/api/v1/proposals/{proposal.pk}/confirm/")
     assert confirmed.status_code == 200, confirmed.json()
 
@@ -96,6 +98,7 @@ def test_every_write_through_the_api_is_recorded_with_the_signed_in_user(people)
     partnership = Partnership.objects.get(proposal=proposal)
     assert users_of(events("matching.ProposalEvent", proposal.pk))[1:] == [
         ("update", coordinator.pk),  # accepted
+        ("update", editor.pk),  # the need's government consented
         ("update", editor.pk),  # formed when the last line was confirmed
     ]
     assert users_of(events("matching.CommitmentEvent", commitment.pk)) == [
@@ -150,6 +153,8 @@ def test_history_rows_can_be_neither_edited_nor_deleted(people):
     proposal = proposal_for([(offer, Decimal(10))])
     review.accept_proposal(actor=people["coordinator"], proposal_id=proposal.pk)
     review.confirm_lines(actor=people["editor"], proposal_id=proposal.pk)
+    # the need's organization consents: the partnership forms
+    review.confirm_lines(actor=member(proposal.need.organization), proposal_id=proposal.pk)
     for label in EVENT_MODELS:
         model = event_model(label)
         assert model.objects.exists(), label
