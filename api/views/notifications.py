@@ -1,4 +1,4 @@
-"""The signed-in user's inbox: list (unread first filter) and mark read."""
+"""The signed-in user's inbox: list (with an unread filter) and mark read."""
 
 from __future__ import annotations
 
@@ -10,20 +10,28 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.export_filters import refuse_unknown_parameters
 from api.filters import FilterSet
 from api.serializers.notifications import NotificationSerializer
 from notifications.models import Notification
 from notifications.services import inbox
 
+YES, NO = ("1", "true"), ("0", "false")
+
 
 class NotificationFilterSet(FilterSet):
-    unread = filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", help_text="1: only unread; 0: only read."
+    unread = filters.ChoiceFilter(
+        choices=[(value, value) for value in (*YES, *NO)],
+        method="filter_unread",
+        help_text="1 (or true): only unread; 0 (or false): only read.",
     )
 
     class Meta:
         model = Notification
         fields = ["unread"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value in YES)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -33,6 +41,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = NotificationFilterSet
     permission_classes = [IsAuthenticated]
     ordering_fields = ["created_at"]
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        refuse_unknown_parameters(request, {"unread", "page", "page_size", "ordering"})
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
