@@ -9,12 +9,23 @@ from notifications.models import Kind, Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(source="event.kind", choices=Kind.choices, read_only=True)
-    title = serializers.SerializerMethodField()
-    read = serializers.BooleanField(read_only=True)
-    subject_type = serializers.CharField(source="event.subject_type", read_only=True)
-    subject_id = serializers.IntegerField(source="event.subject_id", read_only=True)
-    link = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(
+        source="event.kind",
+        choices=Kind.choices,
+        read_only=True,
+        help_text="What happened (acceptance_to_confirm, coalition_to_consent, ...).",
+    )
+    title = serializers.SerializerMethodField(help_text="The kind in the request's language.")
+    read = serializers.BooleanField(read_only=True, help_text="Whether the user marked it read.")
+    subject_type = serializers.CharField(
+        source="event.subject_type",
+        read_only=True,
+        help_text="The kind of object it is about: proposal, partnership, progressreport, ...",
+    )
+    subject_id = serializers.IntegerField(
+        source="event.subject_id", read_only=True, help_text="The id of that object."
+    )
+    link = serializers.SerializerMethodField(help_text="The object's URL in the API.")
 
     class Meta:
         model = Notification
@@ -30,6 +41,11 @@ class NotificationSerializer(serializers.ModelSerializer):
             "link",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The notification's id."},
+            "read_at": {"help_text": "When the user marked it read; null while unread."},
+            "created_at": {"help_text": "When the event happened."},
+        }
 
     @extend_schema_field(serializers.CharField())
     def get_title(self, notification: Notification) -> str:
