@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from matching.services import review
-from notifications.models import Notification
+from notifications.models import Kind, Notification
+from notifications.services.events import record_event
 from tests.api.checks import problem
 from tests.conftest import client_for
 from tests.notifications.scene import build_scene
@@ -68,3 +71,22 @@ def test_a_bad_filter_answers_400(scene, query):
     response = client_for(scene.people["ngo.editor"]).get("/api/v1/notifications/", query)
 
     problem(response, 400)
+
+
+def _queries_of_the_list(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/notifications/").status_code == 200
+    return len(queries)
+
+
+def test_the_list_costs_the_same_queries_for_one_notification_or_many(scene):
+    user = scene.people["ngo.editor"]
+    client = client_for(user)
+    one = _queries_of_the_list(client)
+    for _ in range(10):
+        record_event(
+            kind=Kind.PARTNERSHIP_FORMED, subject=scene.proposal, link="/x/", recipients=[user.pk]
+        )
+
+    assert client.get("/api/v1/notifications/").json()["count"] == 11
+    assert _queries_of_the_list(client) == one
