@@ -22,6 +22,7 @@ from api.views.imports import OfferImport, OfferImportTemplate
 from api.views.list_exports import ListExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
+from api.views.notification_preferences import PreferenceView
 from api.views.notifications import NotificationViewSet
 from api.views.offers import OfferViewSet
 from api.views.organizations import OrganizationViewSet
@@ -74,5 +75,6 @@ urlpatterns = [
     path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
     path("imports/offers/", OfferImport.as_view(), name="import-offers"),
     path("imports/offers/template/", OfferImportTemplate.as_view(), name="import-offers-template"),
+    path("notifications/preferences/", PreferenceView.as_view(), name="notification-preferences"),
     path("", include(router.urls)),
 ]

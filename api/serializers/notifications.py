@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, Preference
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -56,3 +56,13 @@ class NotificationSerializer(serializers.ModelSerializer):
     def get_link(self, notification: Notification) -> str:
         """The absolute URL of the object the notification is about."""
         return self.context["request"].build_absolute_uri(notification.event.link)
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Preference
+        fields = ["email", "language"]
+        extra_kwargs = {
+            "email": {"help_text": "off or immediately: whether notifications are e-mailed."},
+            "language": {"help_text": "The language of the e-mails (ar, zh-hans, en, fr, ru, es)."},
+        }

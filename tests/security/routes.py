@@ -145,6 +145,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         body={"organization": "{community}", "comment": "Our members need this."},
     ),
     ("/api/v1/notifications/", "get"): Operation(),
+    ("/api/v1/notifications/preferences/", "get"): Operation(),
+    ("/api/v1/notifications/preferences/", "patch"): Operation(body={"email": "off"}),
     ("/api/v1/notifications/{id}/read/", "post"): Operation(
         targets={"private": "notification"}, body={}
     ),

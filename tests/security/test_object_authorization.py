@@ -64,6 +64,8 @@ MATRIX = [
     ("/api/v1/needs/{id}/endorsements/", "post", "public", 401, 403, 403, 403, 403, 403, 201, 403),
     ("/api/v1/needs/{id}/endorsements/", "post", "private", 401, 403, 403, 403, 404, 404, 404, 403),
     ("/api/v1/notifications/", "get", "-", 401, 200, 200, 200, 200, 200, 200, 200),
+    ("/api/v1/notifications/preferences/", "get", "-", 401, 200, 200, 200, 200, 200, 200, 200),
+    ("/api/v1/notifications/preferences/", "patch", "-", 401, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/notifications/{id}/read/", "post", "private", 401, 404, 200, 404, 404, 404, 404, 404),
     ("/api/v1/offers/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/offers/", "post", "-", 401, 403, 201, 201, 403, 403, 403, 403),
