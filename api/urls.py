@@ -22,6 +22,8 @@ from api.views.imports import OfferImport, OfferImportTemplate
 from api.views.list_exports import ListExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
+from api.views.notification_preferences import PreferenceView
+from api.views.notifications import NotificationViewSet
 from api.views.offers import OfferViewSet
 from api.views.organizations import OrganizationViewSet
 from api.views.partnerships import CoverageView, PartnershipViewSet
@@ -39,6 +41,7 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("taxonomy/categories", CategoryViewSet, basename="category")
 router.register("taxonomy/focus-areas", FocusAreaViewSet, basename="focus-area")
 router.register("taxonomy/vulnerable-groups", VulnerableGroupViewSet, basename="vulnerable-group")
@@ -72,5 +75,6 @@ urlpatterns = [
     path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
     path("imports/offers/", OfferImport.as_view(), name="import-offers"),
     path("imports/offers/template/", OfferImportTemplate.as_view(), name="import-offers-template"),
+    path("notifications/preferences/", PreferenceView.as_view(), name="notification-preferences"),
     path("", include(router.urls)),
 ]

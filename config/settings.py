@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "registry",
     "matching",
     "interchange",
+    "notifications",
     "api",
     "access",
     "web",
@@ -181,7 +182,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.expire_unanswered_proposals",
         "schedule": PROPOSAL_EXPIRY_CHECK_SECONDS,
     },
+    # Sends what a lost message left in the outbox; each notification is e-mailed once.
+    "send-notification-emails": {"task": "notifications.send_emails", "schedule": 300.0},
 }
+
+# --- E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in DATA_DIR/mail. ---
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
+# Where the links in e-mails point: the registry's public address.
+NOTIFICATIONS_BASE_URL = os.environ.get("NOTIFICATIONS_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Authentication ---
 AUTHENTICATION_BACKENDS = [

@@ -17,7 +17,7 @@ from matching.models import (
     ProposalLine,
     StateChange,
 )
-from matching.services import capacity
+from matching.services import capacity, notices
 from matching.services.coverage import refresh_need_status
 from matching.services.decisions import (
     Decision,
@@ -142,6 +142,7 @@ def decline_lines(*, actor, proposal_id: int, reason: str = "") -> Decision:
         return Decision(proposal, True, _withdrawn_message(need))
     release_lines(pending, actor=actor, reason="line declined")
     _answer(pending, ProposalLine.Confirmation.DECLINED, actor, reason)
+    notices.lines_declined(proposal=proposal, need=need)
     form_partnership_when_ready(proposal, actor)
     refresh_need_status(need_id=need.pk, actor=actor, reason="line declined")
     _requeue(need, f"lines of proposal {proposal.pk} declined")
@@ -237,6 +238,7 @@ def form_partnership_when_ready(proposal: Proposal, actor) -> bool:
     record(
         partnership, partnership.status, actor=actor, reason=f"formed from proposal {proposal.pk}"
     )
+    notices.partnership_formed(partnership=partnership)
     transition(proposal, Proposal.Status.FORMED, actor=actor, reason="every answer given")
     refresh_need_status(need_id=need.pk, actor=actor, reason="partnership formed")
     return True

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Partner, Partnership, ProgressReport
+from matching.services import notices
 from matching.services.history import record, record_many, transition
 from matching.services.release import withdraw_proposals_of_need
 from matching.services.report_checks import check_report
@@ -65,6 +66,8 @@ def file_report(
         **{field: data[field] for field in REPORT_FIELDS if field in data},
     )
     record(report, report.status, actor=actor, reason="filed")
+    if submit:
+        notices.report_changed(report=report)
     return report
 
 
@@ -86,6 +89,7 @@ def submit_report(*, actor, report: ProgressReport) -> ProgressReport:
     )
     report.save(update_fields=["status", "submitted_at"])
     record(report, report.status, from_state=previous, actor=actor, reason="submitted")
+    notices.report_changed(report=report)
     return report
 
 
@@ -109,6 +113,7 @@ def review_report(
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
     record(report, target, from_state=ProgressReport.Status.SUBMITTED, actor=actor, reason=comment)
+    notices.report_changed(report=report)
     if approve:
         partnership = Partnership.objects.select_for_update().get(pk=report.partnership_id)
         # One period after the latest period reported, never further: approving several reports

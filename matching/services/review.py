@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Commitment, Proposal, ProposalLine
-from matching.services import capacity
+from matching.services import capacity, notices
 from matching.services.consent import (
     confirm_lines,
     decline_lines,
@@ -152,6 +152,7 @@ def accept_proposal(
             "override_reason": override_reason if unverified else "",
         },
     )
+    notices.proposal_accepted(proposal=proposal, need=need)
     return Decision(
         proposal,
         True,

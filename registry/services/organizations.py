@@ -10,10 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import Kind
+from notifications.services.events import record_event
 from registry.errors import Conflict, ValidationError
 from registry.identifiers import identifier_problem
 from registry.models import Membership, Organization
 from registry.services.permissions import ensure_admin, ensure_coordinator, ensure_writer
+from registry.services.recipients import writers_of
 from registry.signals import organization_verified
 
 ORGANIZATION_FIELDS = (
@@ -122,6 +125,12 @@ def verify_organization(*, actor, organization: Organization) -> Organization:
             organization.save(update_fields=["verified_at", "verified_by", "updated_at"])
         organization_verified.send(
             sender=Organization, organization_id=organization.pk, actor=actor
+        )
+        record_event(
+            kind=Kind.ORGANIZATION_VERIFIED,
+            subject=organization,
+            link=f"/api/v1/organizations/{organization.pk}/",
+            recipients=writers_of([organization.pk]),
         )
     return organization
 

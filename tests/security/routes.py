@@ -18,6 +18,7 @@ from matching.models import (
     ProposalLine,
     StateChange,
 )
+from notifications.models import Event, Notification
 from registry.models import Endorsement, Membership, Need, NeedItem, Offer, Organization
 from tests.security.world import PASSWORD, World
 
@@ -38,6 +39,8 @@ WATCHED = (
     Partnership,
     ProgressReport,
     StateChange,
+    Event,
+    Notification,
 )
 
 
@@ -140,6 +143,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         owner="county",
         targets=NEEDS,
         body={"organization": "{community}", "comment": "Our members need this."},
+    ),
+    ("/api/v1/notifications/", "get"): Operation(),
+    ("/api/v1/notifications/preferences/", "get"): Operation(),
+    ("/api/v1/notifications/preferences/", "patch"): Operation(body={"email": "off"}),
+    ("/api/v1/notifications/{id}/read/", "post"): Operation(
+        targets={"private": "notification"}, body={}
     ),
     ("/api/v1/offers/", "get"): Operation(),
     ("/api/v1/offers/", "post"): Operation(body=OFFER),

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from matching.models import MatchRun, Partnership, ProgressReport, Proposal, ProposalLine
 from matching.services import reports, review
+from notifications.models import Notification
 from registry.models import Membership, Need, NeedItem, Offer, Organization
 
 ROLES = (
@@ -211,5 +212,7 @@ def build_world() -> World:
         report_submitted=report(submit=True),
         report_approved=report(submit=True, approve=True),
         leaver=leaver,
+        # an acceptance to confirm, in the inbox of ngo.editor alone
+        notification=Notification.objects.filter(user=editor).order_by("pk").first(),
     )
     return world

@@ -1,0 +1,68 @@
+"""A notification in the signed-in user's inbox."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from notifications.models import Kind, Notification, Preference
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        source="event.kind",
+        choices=Kind.choices,
+        read_only=True,
+        help_text="What happened (acceptance_to_confirm, coalition_to_consent, ...).",
+    )
+    title = serializers.SerializerMethodField(help_text="The kind in the request's language.")
+    read = serializers.BooleanField(read_only=True, help_text="Whether the user marked it read.")
+    subject_type = serializers.CharField(
+        source="event.subject_type",
+        read_only=True,
+        help_text="The kind of object it is about: proposal, partnership, progressreport, ...",
+    )
+    subject_id = serializers.IntegerField(
+        source="event.subject_id", read_only=True, help_text="The id of that object."
+    )
+    link = serializers.SerializerMethodField(help_text="The object's URL in the API.")
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "read",
+            "read_at",
+            "created_at",
+            "subject_type",
+            "subject_id",
+            "link",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The notification's id."},
+            "read_at": {"help_text": "When the user marked it read; null while unread."},
+            "created_at": {"help_text": "When the event happened."},
+        }
+
+    @extend_schema_field(serializers.CharField())
+    def get_title(self, notification: Notification) -> str:
+        """The kind in the request's language."""
+        return str(Kind(notification.event.kind).label)
+
+    @extend_schema_field(serializers.URLField())
+    def get_link(self, notification: Notification) -> str:
+        """The absolute URL of the object the notification is about."""
+        return self.context["request"].build_absolute_uri(notification.event.link)
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Preference
+        fields = ["email", "language"]
+        extra_kwargs = {
+            "email": {"help_text": "off or immediately: whether notifications are e-mailed."},
+            "language": {"help_text": "The language of the e-mails (ar, zh-hans, en, fr, ru, es)."},
+        }

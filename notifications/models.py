@@ -1,0 +1,98 @@
+"""The outbox of events, each user's inbox and their e-mail preference."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """What happened, in the words a recipient reads."""
+
+    ACCEPTANCE_TO_CONFIRM = "acceptance_to_confirm", _("A proposal awaits your confirmation")
+    COALITION_TO_CONSENT = "coalition_to_consent", _("A coalition awaits your consent")
+    LINE_DECLINED = "line_declined", _("A partner declined its lines")
+    PARTNERSHIP_FORMED = "partnership_formed", _("A partnership is formed")
+    REPORT_SUBMITTED = "report_submitted", _("A progress report awaits review")
+    REPORT_APPROVED = "report_approved", _("A progress report is approved")
+    REPORT_RETURNED = "report_returned", _("A progress report is returned")
+    ORGANIZATION_VERIFIED = "organization_verified", _("An organization is verified")
+
+
+class Event(models.Model):
+    """One change worth telling people about, written in the transaction that made it."""
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    link = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type} {self.subject_id}"
+
+
+class Notification(models.Model):
+    """An event in one recipient's inbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="notification_once_per_user"),
+        ]
+        indexes = [
+            # The inbox list and its unread count: WHERE user_id = ? ORDER BY id DESC.
+            models.Index(fields=["user", "-id"], name="notification_inbox"),
+            # The mail sender's outbox scan: WHERE emailed_at IS NULL.
+            models.Index(
+                fields=["id"], condition=Q(emailed_at__isnull=True), name="notification_to_mail"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} for {self.user_id}"
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+
+# The six UN languages the registry speaks; e-mail goes out in the one a user chose.
+UN_LANGUAGES = [
+    ("ar", "العربية"),
+    ("zh-hans", "中文"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
+
+
+class Preference(models.Model):
+    """How a user wants to hear of their notifications beside the inbox."""
+
+    class Email(models.TextChoices):
+        OFF = "off", _("Off")
+        IMMEDIATELY = "immediately", _("Immediately")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.CharField(max_length=20, choices=Email.choices, default=Email.IMMEDIATELY)
+    language = models.CharField(max_length=10, choices=UN_LANGUAGES, default="en")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email}"

@@ -1,0 +1,1 @@
+"""Services of the notifications app: recording events, the inbox, and e-mail."""

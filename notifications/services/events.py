@@ -1,0 +1,39 @@
+"""Record an event in the outbox, in the caller's transaction, with one inbox row per recipient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Model
+
+from notifications.models import Event, Kind, Notification
+
+SEND_EMAILS_TASK = "notifications.send_emails"
+
+
+@transaction.atomic
+def record_event(
+    *, kind: Kind | str, subject: Model, link: str, recipients: Iterable[int]
+) -> Event:
+    """Write the event and a notification for each recipient (user ids, duplicates ignored);
+    once the caller's transaction commits, the e-mail sender is asked to look at the outbox."""
+    event = Event.objects.create(
+        kind=kind,
+        subject_type=subject._meta.model_name,
+        subject_id=subject.pk,
+        link=link,
+    )
+    Notification.objects.bulk_create(
+        Notification(event=event, user_id=user_id) for user_id in sorted(set(recipients))
+    )
+    # robust: a broker outage must not fail the committed change; the schedule sends it later.
+    transaction.on_commit(lambda: _send_emails(event.pk), robust=True)
+    return event
+
+
+def _send_emails(event_id: int) -> None:
+    from config.celery import app
+
+    app.send_task(SEND_EMAILS_TASK, args=[event_id], queue=settings.CELERY_TASK_DEFAULT_QUEUE)

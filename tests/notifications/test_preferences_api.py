@@ -1,0 +1,41 @@
+"""GET and PATCH /api/v1/notifications/preferences/: the caller's own e-mail choice and language."""
+
+from __future__ import annotations
+
+import pytest
+
+from notifications.models import Preference
+from tests.api.checks import problem
+from tests.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_user_without_a_choice_gets_mail_immediately_in_english():
+    response = client_for(UserFactory()).get("/api/v1/notifications/preferences/")
+
+    assert response.status_code == 200
+    assert response.json() == {"email": "immediately", "language": "en"}
+
+
+def test_a_user_opts_out_and_keeps_their_language():
+    user = UserFactory()
+    client = client_for(user)
+    client.patch("/api/v1/notifications/preferences/", {"language": "fr"}, format="json")
+
+    response = client.patch("/api/v1/notifications/preferences/", {"email": "off"}, format="json")
+
+    assert response.json() == {"email": "off", "language": "fr"}
+    assert Preference.objects.get(user=user).email == Preference.Email.OFF
+    assert Preference.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", [{"email": "hourly"}, {"language": "de"}])
+def test_an_unknown_choice_answers_400_and_changes_nothing(body):
+    user = UserFactory()
+
+    response = client_for(user).patch("/api/v1/notifications/preferences/", body, format="json")
+
+    problem(response, 400)
+    assert not Preference.objects.filter(user=user).exists()
