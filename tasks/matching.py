@@ -45,7 +45,9 @@ def flag_overdue_reports() -> int:
         return reports.flag_overdue_reports()
 
 
-@shared_task(name="matching.expire_unanswered_proposals", acks_late=True, time_limit=600)
+@shared_task(
+    name="matching.expire_unanswered_proposals", acks_late=True, soft_time_limit=540, time_limit=600
+)
 def expire_unanswered_proposals() -> list[int]:
     """Release what partners or the need's organization left unanswered past `respond_by`."""
     with pghistory.context(task="matching.expire_unanswered_proposals"):
