@@ -1,0 +1,70 @@
+"""Likely duplicate organizations and their merges."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from interchange.models import OrganizationMerge
+from registry.models import Organization
+
+
+class OrganizationSummarySerializer(serializers.ModelSerializer):
+    """Who an organization is, in a line."""
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind", "country", "identifier", "is_active"]
+        read_only_fields = fields
+
+
+class DuplicateCandidateSerializer(serializers.Serializer):
+    """An organization already registered that may be the one being registered."""
+
+    organization = OrganizationSummarySerializer(read_only=True)
+    score = serializers.IntegerField(read_only=True, help_text="How alike, 0-100.")
+    evidence = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Why it may be the same one."
+    )
+
+
+class LikelyDuplicatesSerializer(serializers.Serializer):
+    """The 409 problem of a registration that looks like an organization already registered."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="likely_duplicates")
+    duplicates = DuplicateCandidateSerializer(many=True)
+
+
+class DuplicatePairSerializer(serializers.Serializer):
+    """Two organizations that may be one, with the evidence."""
+
+    first = OrganizationSummarySerializer(read_only=True)
+    second = OrganizationSummarySerializer(read_only=True)
+    score = serializers.IntegerField(read_only=True, help_text="How alike, 0-100.")
+    evidence = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    """Merge this organization into `into`."""
+
+    into = serializers.IntegerField(min_value=1, help_text="Id of the organization that survives.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Why they are one."
+    )
+
+
+class OrganizationMergeSerializer(serializers.ModelSerializer):
+    """A merge: which record merged into which, by whom, why, and what moved."""
+
+    merged = OrganizationSummarySerializer(read_only=True)
+    into = OrganizationSummarySerializer(read_only=True)
+    merged_by = serializers.IntegerField(source="merged_by_id", read_only=True)
+    moved = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = OrganizationMerge
+        fields = ["merged", "into", "merged_by", "reason", "moved", "merged_at"]
+        read_only_fields = fields
