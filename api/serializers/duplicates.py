@@ -67,4 +67,5 @@ class OrganizationMergeSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrganizationMerge
         fields = ["merged", "into", "merged_by", "reason", "moved", "merged_at"]
-        read_only_fields = fields
+        # `reason` is what the request gave; the rest the merge decided.
+        read_only_fields = ["merged", "into", "merged_by", "moved", "merged_at"]
