@@ -134,11 +134,14 @@ def register_organization(
     The caller sees the likely duplicates (LikelyDuplicates) and may confirm that the new
     organization is a different one, which registers it.
     """
-    if not confirm_distinct:
+    identifier = data.get("identifier") or None
+    # An identifier already registered is no maybe: create_organization refuses it (400).
+    taken = identifier and Organization.objects.filter(identifier=identifier).exists()
+    if not confirm_distinct and not taken:
         candidates = find_duplicates(
             name=data.get("name", ""),
             country=data.get("country", ""),
-            identifier=data.get("identifier") or None,
+            identifier=identifier,
         )
         if candidates:
             raise LikelyDuplicates(candidates)
