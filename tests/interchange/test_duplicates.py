@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from interchange.services.duplicates import find_duplicates, name_score, trigrams_available
 from registry.models import Organization
@@ -13,8 +14,16 @@ from tests.factories import OrganizationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_test_database_finds_candidates_with_pg_trgm():
+def test_candidates_are_found_through_trigram_indexes_on_names_and_aliases():
     assert trigrams_available()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%' ORDER BY 1"
+        )
+        assert [row[0] for row in cursor.fetchall()] == [
+            "alias_value_trigram",
+            "organization_name_trigram",
+        ]
 
 
 def test_a_similar_name_in_the_same_country_is_shown_and_nothing_is_created(ngo, ngo_editor):
