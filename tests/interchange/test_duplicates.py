@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from interchange.services.duplicates import find_duplicates, name_score, trigrams_available
+from interchange.services.duplicates import (
+    find_duplicates,
+    list_duplicate_pairs,
+    name_score,
+    trigrams_available,
+)
 from registry.models import Organization
 from tests.api.checks import problem
 from tests.conftest import client_for
@@ -103,3 +108,17 @@ def test_the_merge_queue_lists_likely_pairs_with_their_evidence(coordinator):
 
 def test_the_merge_queue_is_for_coordinators_only(ngo_editor):
     problem(client_for(ngo_editor).get("/api/v1/organizations/duplicates/"), 403)
+
+
+def test_without_pg_trgm_every_organization_of_the_country_is_scored(monkeypatch):
+    """The embedded PostgreSQL ships no pg_trgm: the same duplicates are found without it."""
+    first = OrganizationFactory(name="Code Club Nakuru", country="KE")
+    second = OrganizationFactory(name="Nakuru Code Club", country="KE")
+    OrganizationFactory(name="Savanna Devices", country="KE")
+    monkeypatch.setattr("interchange.services.duplicates.trigrams_available", lambda: False)
+
+    found = find_duplicates(name="Code Club, Nakuru", country="KE")
+    pairs = list_duplicate_pairs()
+
+    assert [candidate.organization for candidate in found] == [first, second]
+    assert [(pair.first, pair.second) for pair in pairs] == [(first, second)]
