@@ -158,29 +158,51 @@ class DuplicatePair:
     evidence: list[str]
 
 
-PAIRS_SQL = """
-    SELECT a.id, b.id, upper(a.identifier) = upper(b.identifier)
-    FROM registry_organization a
-    JOIN registry_organization b ON a.id < b.id AND (
-        (a.country = b.country AND {similar})
-        OR upper(a.identifier) = upper(b.identifier)
-    )
-    WHERE a.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
-      AND b.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
+UNMERGED = """
+    a.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
+    AND b.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
 """
+# Two joins, not one with OR: each uses its own index; for each organization, the trigram
+# index finds the names like its own.
+PAIRS_SQL = f"""
+    SELECT a.id, b.id FROM registry_organization a
+    CROSS JOIN LATERAL (
+        SELECT id FROM registry_organization other
+        WHERE {{similar}} AND other.id > a.id AND other.country = a.country
+    ) b
+    WHERE {UNMERGED}
+    UNION
+    SELECT a.id, b.id FROM registry_organization a
+    JOIN registry_organization b ON a.id < b.id AND upper(a.identifier) = upper(b.identifier)
+    WHERE {UNMERGED}
+    LIMIT %s
+"""
+# Names alike enough to score NAME_THRESHOLD share at least half their trigrams; a stricter
+# threshold than pg_trgm's default 0.3 keeps the self-join small on a large registry.
+QUEUE_SIMILARITY = "0.5"
+# The queue shows at most this many candidate pairs at a time: merging them brings the next ones.
+QUEUE_PAIRS = 2000
 
 
 def list_duplicate_pairs() -> list[DuplicatePair]:
     """Pairs of unmerged organizations that are likely one, the most alike first."""
-    with connection.cursor() as cursor:
-        similar = "a.name %% b.name" if trigrams_available() else "TRUE"
-        cursor.execute(PAIRS_SQL.format(similar=similar), [])
+    trigrams = trigrams_available()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if trigrams:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [QUEUE_SIMILARITY]
+            )
+        similar = "other.name %% a.name" if trigrams else "TRUE"
+        cursor.execute(PAIRS_SQL.format(similar=similar), [QUEUE_PAIRS])
         rows = cursor.fetchall()
-    ids = {pk for first, second, _same in rows for pk in (first, second)}
+    ids = {pk for pair in rows for pk in pair}
     organizations = Organization.objects.in_bulk(ids)
     pairs = []
-    for first_id, second_id, same_identifier in rows:
+    for first_id, second_id in rows:
         first, second = organizations[first_id], organizations[second_id]
+        same_identifier = bool(first.identifier) and (
+            (first.identifier or "").upper() == (second.identifier or "").upper()
+        )
         evidence, score = [], 0
         if same_identifier:
             evidence.append(_("same identifier %(identifier)s") % {"identifier": first.identifier})
