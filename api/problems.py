@@ -109,6 +109,8 @@ class BodyTooLarge(exceptions.APIException):
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler answering application/problem+json."""
+    # Members a service adds to its problem (e.g. the likely duplicates of a registration).
+    extensions = getattr(exc, "problem_extensions", None) or {}
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -163,6 +165,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         code = getattr(exc.detail, "code", None)
         if code:
             body["code"] = code
+    body.update(extensions)
     set_rollback()
     return Response(
         body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE

@@ -1,8 +1,10 @@
 """The keys people give rows in their spreadsheets, so that importing a file again updates
-what the first import created instead of creating it twice."""
+what the first import created instead of creating it twice; and the merges of duplicate
+organizations, with the names and identifiers the surviving record keeps as aliases."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from registry.models import Organization
@@ -35,3 +37,62 @@ class ImportKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} of organization {self.organization_id}"
+
+
+class OrganizationAlias(models.Model):
+    """A name or identifier an organization was also known by, kept when a duplicate merged in."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", "Name"
+        IDENTIFIER = "identifier", "Identifier"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=200)
+    merged_from = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", help_text="The merged record."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization_id", "kind", "value"]
+        # Its trigram index (alias_value_trigram, for `value % name`) is made by migration 0002
+        # where PostgreSQL has pg_trgm.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "value"], name="organization_alias_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["name", "identifier"]),
+                name="organization_alias_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} of organization {self.organization_id}"
+
+
+class OrganizationMerge(models.Model):
+    """A coordinator's merge of a duplicate organization into the record that survives."""
+
+    merged = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="merged_into"
+    )
+    into = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="merges")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, default="", max_length=2000)
+    moved = models.JSONField(default=dict, help_text="How many records of each kind moved.")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(merged=models.F("into")), name="organization_merge_distinct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"organization {self.merged_id} merged into {self.into_id}"

@@ -31,6 +31,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
         "that covers the organization's country (or an international list such as XI-IATI), e.g. "
         "GB-COH-09506232; unique when given.",
     )
+    confirm_distinct = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="On registration: true registers the organization even though likely "
+        "duplicates exist (a 409 lists them otherwise). Ignored on edits.",
+    )
     represented_groups = taxonomy_field(
         VulnerableGroup.objects.all(),
         "vulnerable group",
@@ -54,6 +60,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "contact_phone",
             "contact",
             "represented_groups",
+            "confirm_distinct",
             "verified",
             "verified_at",
             "is_active",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,8 +13,21 @@ from rest_framework.response import Response
 from api.filters import OrganizationFilterSet
 from api.idempotency import IdempotentCreateMixin
 from api.permissions import IsCoordinator, ReadOnlyOrAuthenticated
+from api.serializers.duplicates import (
+    DuplicateCandidateSerializer,
+    DuplicatePairSerializer,
+    LikelyDuplicatesSerializer,
+    MergeRequestSerializer,
+    OrganizationMergeSerializer,
+)
 from api.serializers.organizations import MembershipSerializer, OrganizationSerializer
 from api.views.base import ConditionalUpdateMixin, validated
+from interchange.services.duplicates import (
+    LikelyDuplicates,
+    list_duplicate_pairs,
+    register_organization,
+)
+from interchange.services.merge import merge_organizations
 from registry import services
 from registry.models import Membership, Organization
 from registry.models.visibility import is_coordinator, member_organization_ids
@@ -38,10 +51,33 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
             )
         return queryset.prefetch_related("represented_groups").order_by("name", "id")
 
+    @extend_schema(
+        responses={
+            201: OrganizationSerializer,
+            409: OpenApiResponse(
+                LikelyDuplicatesSerializer,
+                description="Likely duplicates are registered already: nothing was created; "
+                "send confirm_distinct: true to register this organization anyway.",
+            ),
+        }
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        """Register an organization (see the 409 answer for likely duplicates)."""
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
-        serializer.instance = services.create_organization(
-            actor=self.request.user, data=validated(serializer)
-        )
+        data = validated(serializer)
+        try:
+            serializer.instance = register_organization(
+                actor=self.request.user,
+                data=data,
+                confirm_distinct=data.pop("confirm_distinct", False),
+            )
+        except LikelyDuplicates as refusal:
+            refusal.problem_extensions = {
+                "duplicates": DuplicateCandidateSerializer(refusal.candidates, many=True).data
+            }
+            raise
 
     def perform_update(self, serializer):
         serializer.instance = services.update_organization(
@@ -120,3 +156,40 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
         organization = self.get_object()  # coordinators see every organization; "abc" is a 404
         organization = services.verify_organization(actor=request.user, organization=organization)
         return Response(OrganizationSerializer(organization, context={"request": request}).data)
+
+    @extend_schema(request=None, responses=DuplicatePairSerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[IsCoordinator],
+        serializer_class=DuplicatePairSerializer,
+        filterset_class=None,
+        ordering_fields=[],
+    )
+    def duplicates(self, request: Request) -> Response:
+        """The merge queue (coordinators): pairs of organizations likely to be one, with evidence."""
+        page = self.paginate_queryset(list_duplicate_pairs())
+        return self.get_paginated_response(DuplicatePairSerializer(page, many=True).data)
+
+    @extend_schema(request=MergeRequestSerializer, responses=OrganizationMergeSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsCoordinator],
+        serializer_class=MergeRequestSerializer,
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+    )
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge this organization into `into` (coordinators); 409 with the reason a rule gives."""
+        organization = self.get_object()
+        serializer = MergeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = merge_organizations(
+            actor=request.user,
+            organization_id=organization.pk,
+            into_id=serializer.validated_data["into"],
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return Response(OrganizationMergeSerializer(record).data)

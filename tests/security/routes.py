@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
 
+from interchange.models import OrganizationAlias, OrganizationMerge
 from matching.models import (
     Commitment,
     MatchRun,
@@ -41,6 +42,8 @@ WATCHED = (
     StateChange,
     Event,
     Notification,
+    OrganizationMerge,
+    OrganizationAlias,
 )
 
 
@@ -171,6 +174,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("/api/v1/organizations/{id}/members/{user_id}/", "delete"): Operation(targets=ORGANIZATIONS),
     ("/api/v1/organizations/{id}/verify/", "post"): Operation(targets=ORGANIZATIONS, body={}),
+    ("/api/v1/organizations/duplicates/", "get"): Operation(),
+    ("/api/v1/organizations/{id}/merge/", "post"): Operation(
+        targets=ORGANIZATIONS, body={"into": "{company}", "reason": "Registered twice."}
+    ),
     ("/api/v1/partnerships/", "get"): Operation(),
     ("/api/v1/partnerships/{id}/", "get"): Operation(
         targets=PARTNERSHIP, listed_in="/api/v1/partnerships/"

@@ -89,6 +89,9 @@ MATRIX = [
     ("/api/v1/organizations/{id}/members/{user_id}/", "delete", "private", 401, 403, 403, 204, 404, 404, 404, 403),
     ("/api/v1/organizations/{id}/verify/", "post", "public", 401, 403, 403, 403, 403, 403, 403, 200),
     ("/api/v1/organizations/{id}/verify/", "post", "private", 401, 403, 403, 403, 403, 403, 403, 200),
+    ("/api/v1/organizations/duplicates/", "get", "-", 401, 403, 403, 403, 403, 403, 403, 200),
+    ("/api/v1/organizations/{id}/merge/", "post", "public", 401, 403, 403, 403, 403, 403, 403, 200),
+    ("/api/v1/organizations/{id}/merge/", "post", "private", 401, 403, 403, 403, 403, 403, 403, 200),
     ("/api/v1/partnerships/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/partnerships/{id}/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/partnerships/{id}/history/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),
@@ -151,7 +154,12 @@ def test_another_organizations_private_records_answer_404_never_403():
     for path, method, target, role, status in CELLS:
         if target == "private" and role in ("other_member", "community_member") and "{id}" in path:
             assert status in (401, 403, 404), (path, method)
-            if not path.startswith(("/api/v1/match-runs/", "/api/v1/organizations/{id}/verify/")):
+            coordinators_only = (
+                "/api/v1/match-runs/",
+                "/api/v1/organizations/{id}/verify/",
+                "/api/v1/organizations/{id}/merge/",
+            )
+            if not path.startswith(coordinators_only):
                 assert status == 404, (path, method, role)
 
 

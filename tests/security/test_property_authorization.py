@@ -149,6 +149,8 @@ def _effects(path: str) -> set[str]:
         return {"closed_at", "close_reason", "reached_target"}
     if path.endswith("/verify/"):
         return {"verified_at", "verified_by_id"}
+    if path.endswith("/merge/"):
+        return {"is_active"}
     if path.endswith(("/submit/", "/review/")):
         return {"submitted_at", "reviewed_at", "reviewed_by_id", "review_comment"}
     return set()

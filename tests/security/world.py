@@ -200,6 +200,7 @@ def build_world() -> World:
         dormant=dormant,
         county=county,
         community=community,
+        company=company,
         offer_published=published,
         offer_draft=draft,
         need_open=need_open,

@@ -1,0 +1,1 @@
+"""Writes and reads of the interchange: duplicate organizations found, registered and merged."""

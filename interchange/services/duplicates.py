@@ -1,0 +1,220 @@
+"""Likely duplicate organizations: the same identifier, or a similar name in the same country.
+
+PostgreSQL's pg_trgm finds the candidates through a trigram index (`name % other`); rapidfuzz
+scores each candidate's name, and only names that score at least NAME_THRESHOLD are kept. Where
+the server lacks pg_trgm (the embedded PostgreSQL), every organization of the country is scored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from interchange.models import OrganizationAlias, OrganizationMerge
+from registry import services
+from registry.errors import Conflict
+from registry.models import Organization
+
+# 0-100: "Kenya Red Cross" and "Kenya Red Cross Society" score 100; "Ministry of Health" and
+# "Ministry of Education" about 70.
+NAME_THRESHOLD = 85
+# Words that tell nothing about who an organization is.
+LEGAL_FORMS = frozenset(
+    {"the", "ltd", "limited", "inc", "incorporated", "llc", "plc", "co", "corp", "gmbh", "sa"}
+)
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """An existing organization that may be the same as another, and why."""
+
+    organization: Organization
+    score: int
+    evidence: list[str] = field(default_factory=list)
+
+
+class LikelyDuplicates(Conflict):
+    """A registration that looks like an organization already registered (answered 409)."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        super().__init__(
+            _(
+                "%(count)d organization(s) already registered look like this one; send "
+                "confirm_distinct: true to register it anyway."
+            )
+            % {"count": len(candidates)},
+            code="likely_duplicates",
+        )
+        self.candidates = candidates
+
+
+def normalized_name(name: str) -> str:
+    """Lower case, punctuation and legal forms dropped: what is compared of two names."""
+    words = re.findall(r"\w+", name.casefold())
+    return " ".join(word for word in words if word not in LEGAL_FORMS)
+
+
+def name_score(first: str, second: str) -> int:
+    """How alike two organization names are, 0-100, word order ignored.
+
+    Names that carry different numbers ("School 9", "School 10") name different organizations.
+    """
+    first, second = normalized_name(first), normalized_name(second)
+    if set(re.findall(r"\d+", first)) != set(re.findall(r"\d+", second)):
+        return 0
+    return round(fuzz.token_set_ratio(first, second))
+
+
+def trigrams_available() -> bool:
+    """Whether this database has pg_trgm (migration 0002 enables it where the server ships it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def merged_ids():
+    """Organizations already merged into another: never a candidate again."""
+    return OrganizationMerge.objects.values("merged_id")
+
+
+def find_duplicates(
+    *, name: str, country: str, identifier: str | None = None, exclude_id: int | None = None
+) -> list[DuplicateCandidate]:
+    """Organizations likely to be the one described, the most alike first."""
+    found: dict[int, DuplicateCandidate] = {}
+    live = Organization.objects.exclude(pk__in=merged_ids()).exclude(pk=exclude_id)
+    if identifier:
+        same = live.filter(
+            Q(identifier__iexact=identifier)
+            | Q(aliases__kind=OrganizationAlias.Kind.IDENTIFIER, aliases__value__iexact=identifier)
+        )
+        for organization in same.distinct():
+            evidence = _("same identifier %(identifier)s") % {"identifier": identifier}
+            found[organization.pk] = DuplicateCandidate(organization, 100, [evidence])
+    similar = live.filter(country=country)
+    if trigrams_available():
+        similar = similar.filter(
+            Q(name__trigram_similar=name)
+            | Q(aliases__kind=OrganizationAlias.Kind.NAME, aliases__value__trigram_similar=name)
+        )
+    for organization in similar.distinct().prefetch_related("aliases"):
+        names = [organization.name] + [
+            alias.value for alias in organization.aliases.all() if alias.kind == "name"
+        ]
+        best = max(names, key=lambda known: name_score(name, known))
+        score = name_score(name, best)
+        if score < NAME_THRESHOLD:
+            continue
+        evidence = _("name “%(name)s” is %(score)d%% alike, in the same country %(country)s") % {
+            "name": best,
+            "score": score,
+            "country": country,
+        }
+        if organization.pk in found:
+            found[organization.pk].evidence.append(evidence)
+        else:
+            found[organization.pk] = DuplicateCandidate(organization, score, [evidence])
+    return sorted(
+        found.values(), key=lambda candidate: (-candidate.score, candidate.organization.pk)
+    )
+
+
+@transaction.atomic
+def register_organization(
+    *, actor, data: dict[str, Any], confirm_distinct: bool = False
+) -> Organization:
+    """Register an organization unless it looks like one already registered.
+
+    The caller sees the likely duplicates (LikelyDuplicates) and may confirm that the new
+    organization is a different one, which registers it.
+    """
+    identifier = data.get("identifier") or None
+    # An identifier already registered is no maybe: create_organization refuses it (400).
+    taken = identifier and Organization.objects.filter(identifier=identifier).exists()
+    if not confirm_distinct and not taken:
+        candidates = find_duplicates(
+            name=data.get("name", ""),
+            country=data.get("country", ""),
+            identifier=identifier,
+        )
+        if candidates:
+            raise LikelyDuplicates(candidates)
+    return services.create_organization(actor=actor, data=data)
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two organizations that may be one, for the coordinators' merge queue."""
+
+    first: Organization
+    second: Organization
+    score: int
+    evidence: list[str]
+
+
+UNMERGED = """
+    a.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
+    AND b.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
+"""
+# Two joins, not one with OR: each uses its own index; for each organization, the trigram
+# index finds the names like its own.
+PAIRS_SQL = f"""
+    SELECT a.id, b.id FROM registry_organization a
+    CROSS JOIN LATERAL (
+        SELECT id FROM registry_organization other
+        WHERE {{similar}} AND other.id > a.id AND other.country = a.country
+    ) b
+    WHERE {UNMERGED}
+    UNION
+    SELECT a.id, b.id FROM registry_organization a
+    JOIN registry_organization b ON a.id < b.id AND upper(a.identifier) = upper(b.identifier)
+    WHERE {UNMERGED}
+    LIMIT %s
+"""
+# Names alike enough to score NAME_THRESHOLD share at least half their trigrams; a stricter
+# threshold than pg_trgm's default 0.3 keeps the self-join small on a large registry.
+QUEUE_SIMILARITY = "0.5"
+# The queue shows at most this many candidate pairs at a time: merging them brings the next ones.
+QUEUE_PAIRS = 2000
+
+
+def list_duplicate_pairs() -> list[DuplicatePair]:
+    """Pairs of unmerged organizations that are likely one, the most alike first."""
+    trigrams = trigrams_available()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if trigrams:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [QUEUE_SIMILARITY]
+            )
+        similar = "other.name %% a.name" if trigrams else "TRUE"
+        cursor.execute(PAIRS_SQL.format(similar=similar), [QUEUE_PAIRS])
+        rows = cursor.fetchall()
+    ids = {pk for pair in rows for pk in pair}
+    organizations = Organization.objects.in_bulk(ids)
+    pairs = []
+    for first_id, second_id in rows:
+        first, second = organizations[first_id], organizations[second_id]
+        same_identifier = bool(first.identifier) and (
+            (first.identifier or "").upper() == (second.identifier or "").upper()
+        )
+        evidence, score = [], 0
+        if same_identifier:
+            evidence.append(_("same identifier %(identifier)s") % {"identifier": first.identifier})
+            score = 100
+        if first.country == second.country:
+            alike = name_score(first.name, second.name)
+            if alike >= NAME_THRESHOLD:
+                evidence.append(
+                    _("names %(score)d%% alike, in the same country %(country)s")
+                    % {"score": alike, "country": first.country}
+                )
+                score = max(score, alike)
+        if evidence:
+            pairs.append(DuplicatePair(first, second, score, evidence))
+    return sorted(pairs, key=lambda pair: (-pair.score, pair.first.pk, pair.second.pk))
