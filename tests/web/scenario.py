@@ -48,6 +48,12 @@ def _member(organization: Organization, username: str):
     return user
 
 
+# Kilimo Telecom is not verified yet: accepting its lines takes a coordinator's reason.
+# Reports cover periods that have ended, after the partnership formed (today, in these tests).
+TODAY = timezone.localdate().isoformat()
+OVERRIDE = "The country team knows Kilimo Telecom; its registration papers are on the way."
+
+
 def build_scenario() -> Scenario:
     """Rows as a run would leave them: a proposed coalition waiting for a coordinator."""
     coordinator = UserFactory(username="coordinator", coordinator=True)
@@ -56,7 +62,9 @@ def build_scenario() -> Scenario:
         name="Ministry of ICT", kind=Organization.Kind.GOVERNMENT, **verified
     )
     ngo = OrganizationFactory(name="Digital Bridges", kind=Organization.Kind.NGO, **verified)
-    company = OrganizationFactory(name="Kilimo Telecom", kind=Organization.Kind.COMPANY)
+    company = OrganizationFactory(
+        name="Kilimo Telecom", kind=Organization.Kind.COMPANY, verified=False
+    )
     need = NeedFactory(
         organization=government,
         title="Devices and teachers for rural schools in Nandi",
@@ -104,17 +112,16 @@ def build_scenario() -> Scenario:
             terms=TERMS,
             explanation=f"{offer.organization.name} covers {quantity} in Kenya.",
         )
+    network = OrganizationFactory(
+        name="Nandi Youth Network", kind=Organization.Kind.COMMUNITY, **verified
+    )
+    network.represented_groups.add("youth")
     return Scenario(
         coordinator=coordinator,
         government_editor=_member(government, "gov.officer"),
         ngo_editor=_member(ngo, "ngo.editor"),
         company_editor=_member(company, "company.editor"),
-        community_editor=_member(
-            OrganizationFactory(
-                name="Nandi Youth Network", kind=Organization.Kind.COMMUNITY, **verified
-            ),
-            "community.editor",
-        ),
+        community_editor=_member(network, "community.editor"),
         need=need,
         laptops=laptops,
         trainers=trainers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.conftest import axe_violations, sign_in
-from tests.web.scenario import PASSWORD
+from tests.web.scenario import OVERRIDE, PASSWORD, TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,16 +128,18 @@ def test_a_partnership_page_with_report_errors_has_no_accessibility_violation(pa
     from matching.models import Partnership
     from matching.services.review import accept_proposal, confirm_lines
 
-    accept_proposal(actor=scenario.coordinator, proposal_id=scenario.proposal.pk)
-    for partner in (scenario.ngo_editor, scenario.company_editor):
-        confirm_lines(actor=partner, proposal_id=scenario.proposal.pk)
+    accept_proposal(
+        actor=scenario.coordinator, proposal_id=scenario.proposal.pk, override_reason=OVERRIDE
+    )
+    for answer in (scenario.ngo_editor, scenario.company_editor, scenario.government_editor):
+        confirm_lines(actor=answer, proposal_id=scenario.proposal.pk)
     partnership = Partnership.objects.get(proposal=scenario.proposal)
     sign_in(page, "ngo.editor", PASSWORD)
     page.goto(f"/partnerships/{partnership.pk}/")
     page.get_by_role("button", name="Submit report").click()
     assert page.locator(".govuk-error-summary a[href='#id_narrative']").is_visible()
     assert axe_violations(page) == []
-    page.get_by_label("End of the period reported").fill("2027-03-31")
+    page.get_by_label("End of the period reported").fill(TODAY)
     page.get_by_label("Indicator value at the end of the period").fill("22")
     page.get_by_label("What was done").fill("Eight labs.")
     page.get_by_role("button", name="Submit report").click()

@@ -8,7 +8,7 @@ from django.test import Client
 from matching.models import MatchRun, Proposal, ProposalLine
 from registry.models import Offer
 from tests.factories import OfferFactory, OrganizationFactory, UserFactory
-from tests.web.scenario import PASSWORD, build_scenario
+from tests.web.scenario import OVERRIDE, PASSWORD, TODAY, build_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +108,30 @@ def test_a_partner_may_not_accept_and_a_stranger_cannot_see_the_proposal(catalog
 def test_accepting_capacity_already_taken_is_refused_on_the_page(catalogue):
     Offer.objects.filter(pk=catalogue.laptops.pk).update(quantity=10)
     client = signed_in(catalogue.coordinator)
-    response = client.post(f"/console/proposals/{catalogue.proposal.pk}/accept/")
+    response = client.post(
+        f"/console/proposals/{catalogue.proposal.pk}/accept/", {"override-reason": OVERRIDE}
+    )
     assert response.status_code == 409
     assert b"has" in response.content and b"There is a problem" in response.content
     catalogue.proposal.refresh_from_db()
     assert catalogue.proposal.status == Proposal.Status.PROPOSED
+
+
+def test_accepting_an_unverified_partner_without_a_reason_is_refused_on_the_page(catalogue):
+    client = signed_in(catalogue.coordinator)
+    page = client.get(f"/console/proposals/{catalogue.proposal.pk}/").content.decode()
+    assert "Not yet verified: Kilimo Telecom" in page
+    response = client.post(f"/console/proposals/{catalogue.proposal.pk}/accept/")
+    assert response.status_code == 409
+    assert b"There is a problem" in response.content
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED
+    accepted = client.post(
+        f"/console/proposals/{catalogue.proposal.pk}/accept/", {"override-reason": OVERRIDE}
+    )
+    assert accepted.status_code == 302
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.ACCEPTED
 
 
 def test_confirming_before_acceptance_is_refused(catalogue):
@@ -209,9 +228,11 @@ def formed(catalogue):
     from matching.models import Partnership
     from matching.services.review import accept_proposal, confirm_lines
 
-    accept_proposal(actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk)
-    for partner in (catalogue.ngo_editor, catalogue.company_editor):
-        confirm_lines(actor=partner, proposal_id=catalogue.proposal.pk)
+    accept_proposal(
+        actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
+    )
+    for answer in (catalogue.ngo_editor, catalogue.company_editor, catalogue.government_editor):
+        confirm_lines(actor=answer, proposal_id=catalogue.proposal.pk)
     return Partnership.objects.get(proposal=catalogue.proposal)
 
 
@@ -225,7 +246,7 @@ def test_a_partner_files_a_report_and_a_coordinator_approves_it(catalogue):
     assert empty.status_code == 400
     assert b'href="#id_period_end"' in empty.content and b'href="#id_narrative"' in empty.content
     assert not ProgressReport.objects.exists()
-    report = {"period_end": "2027-03-31", "indicator_value": "22", "narrative": "Eight labs."}
+    report = {"period_end": TODAY, "indicator_value": "22", "narrative": "Eight labs."}
     assert partner.post(url + "reports/", report).status_code == 302
     filed = ProgressReport.objects.get()
     assert filed.status == ProgressReport.Status.SUBMITTED
@@ -344,7 +365,9 @@ def test_the_gap_dashboard_adds_quantities_only_within_a_unit(catalogue):
     from matching.services.review import accept_proposal, confirm_lines
     from web import dashboard
 
-    accept_proposal(actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk)
+    accept_proposal(
+        actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
+    )
     confirm_lines(actor=catalogue.ngo_editor, proposal_id=catalogue.proposal.pk)
     rows = {row.label: row for row in dashboard.by_category()}
     assert (rows["Laptops"].needed, rows["Laptops"].reserved) == (60, 60)
@@ -457,7 +480,9 @@ def test_a_person_changes_their_password_and_a_wrong_old_one_is_refused(catalogu
 def test_a_partner_declines_its_lines_and_their_reservation_is_released(catalogue):
     from matching.services.review import accept_proposal
 
-    accept_proposal(actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk)
+    accept_proposal(
+        actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
+    )
     client = signed_in(catalogue.company_editor)
     url = f"/console/proposals/{catalogue.proposal.pk}/decline/"
     assert client.post(url, {"reason": "Our trainers are booked."}).status_code == 302

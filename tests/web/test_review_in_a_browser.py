@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from matching.models import Partnership, Proposal
 from tests.web.conftest import PHONE, SCREENSHOTS, sign_in
-from tests.web.scenario import PASSWORD
+from tests.web.scenario import OVERRIDE, PASSWORD, TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,8 +38,9 @@ def test_accept_confirm_report_and_approve_through_the_pages(page, scenario):
     sign_in(page, "coordinator", PASSWORD)
     page.get_by_role("link", name="Review", exact=True).click()
     page.get_by_role("link", name=scenario.need.title).click()
+    page.get_by_label("Why accept partners that are not yet verified").fill(OVERRIDE)
     page.get_by_role("button", name="Accept proposal").click()
-    assert page.get_by_text("Accepted: the partners' capacity is reserved.").is_visible()
+    assert page.get_by_text("Accepted: the partners' capacity is reserved until").is_visible()
     page.get_by_role("button", name="Sign out").click()
 
     for username in ("ngo.editor", "company.editor"):
@@ -49,6 +50,11 @@ def test_accept_confirm_report_and_approve_through_the_pages(page, scenario):
         page.get_by_role("button", name="Confirm our lines").click()
         assert page.get_by_text("Confirmed 1 line(s).").is_visible()
         page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "gov.officer", PASSWORD)  # the need's own ministry consents
+    page.goto(f"/console/proposals/{scenario.proposal.pk}/")
+    page.get_by_role("button", name="Consent to the coalition").click()
+    page.get_by_role("button", name="Sign out").click()
 
     scenario.proposal.refresh_from_db()
     assert scenario.proposal.status == Proposal.Status.FORMED
@@ -60,7 +66,7 @@ def test_accept_confirm_report_and_approve_through_the_pages(page, scenario):
     sign_in(page, "ngo.editor", PASSWORD)
     page.goto("/partnerships/")
     page.get_by_role("link", name=scenario.need.title).click()
-    page.get_by_label("End of the period reported").fill("2027-03-31")
+    page.get_by_label("End of the period reported").fill(TODAY)
     page.get_by_label("Indicator value at the end of the period").fill("22")
     page.get_by_label("What was done").fill("Eight school labs equipped; 40 teachers trained.")
     page.get_by_role("button", name="Submit report").click()
@@ -80,12 +86,14 @@ def test_accept_confirm_report_and_approve_through_the_pages(page, scenario):
 def test_a_coordinator_accepts_a_coalition_by_keyboard(page, scenario):
     sign_in(page, "coordinator", PASSWORD)
     page.goto(f"/console/proposals/{scenario.proposal.pk}/")
-    stops = tab_to(page, "accept-proposal")
+    stops = tab_to(page, "id_override-reason")  # Kilimo Telecom is not verified: say why
+    page.keyboard.type(OVERRIDE)
+    stops += tab_to(page, "accept-proposal")
     assert stops[0] == "Skip to main content"
     assert stops.index("Partnership Registry") < stops.index("Sign out") < stops.index("Review")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Accepted: the partners' capacity is reserved.").is_visible()
+    assert page.get_by_text("Accepted: the partners' capacity is reserved until").is_visible()
     scenario.proposal.refresh_from_db()
     assert scenario.proposal.status == Proposal.Status.ACCEPTED
 
@@ -113,7 +121,9 @@ def test_a_rejection_without_reason_is_announced_and_the_field_reached_by_keyboa
 def test_a_partner_confirms_by_keyboard(page, scenario):
     from matching.services.review import accept_proposal
 
-    accept_proposal(actor=scenario.coordinator, proposal_id=scenario.proposal.pk)
+    accept_proposal(
+        actor=scenario.coordinator, proposal_id=scenario.proposal.pk, override_reason=OVERRIDE
+    )
     sign_in(page, "ngo.editor", PASSWORD)
     page.goto(f"/console/proposals/{scenario.proposal.pk}/")
     tab_to(page, "confirm-lines")

@@ -49,9 +49,28 @@ def _own_lines(user, lines: list[ProposalLine]) -> list[ProposalLine]:
     return [line for line in lines if line.organization_id in writable]
 
 
+def _override_form(data=None) -> ReasonForm:
+    return ReasonForm(
+        data,
+        required=False,
+        prefix="override",
+        label=_("Why accept partners that are not yet verified"),
+        help_text=_("Needed when a partner is not verified; recorded in the history."),
+    )
+
+
+def _writes_for(user, organization_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, organization_id=organization_id, role__in=Membership.WRITERS
+    ).exists()
+
+
 def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
     lines = reads.proposal_lines(proposal)
     own = _own_lines(request.user, lines)
+    unverified = sorted(
+        {line.organization.name for line in lines if not line.organization.verified_at}
+    )
     coordinator = is_coordinator(request.user)
     competing, competing_count = reads.competing(proposal, lines)
     context = {
@@ -68,6 +87,12 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
         "can_confirm": proposal.status == Proposal.Status.ACCEPTED
         and any(line.confirmation == ProposalLine.Confirmation.PENDING for line in own),
         "own_line_ids": {line.pk for line in own},
+        "unverified_partners": unverified,
+        "override_form": forms.get("override_form") or _override_form(),
+        # The need's own organization consents to the coalition before a partnership forms.
+        "can_consent": proposal.status == Proposal.Status.ACCEPTED
+        and proposal.owner_consent == Proposal.Consent.PENDING
+        and _writes_for(request.user, proposal.need.organization_id),
         "reject_form": forms.get("reject_form") or ReasonForm(),
         "decline_form": forms.get("decline_form")
         or ReasonForm(required=False, label=_("Reason (optional)")),
@@ -110,10 +135,17 @@ def _decide(request, proposal: Proposal, call, **forms):
 @coordinator_required
 def accept(request, proposal_id: int):
     proposal = _visible(request, proposal_id)
+    form = _override_form(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, proposal, status=400, override_form=form)
+    reason = form.cleaned_data["reason"]
     return _decide(
         request,
         proposal,
-        lambda: review.accept_proposal(actor=request.user, proposal_id=proposal.pk),
+        lambda: review.accept_proposal(
+            actor=request.user, proposal_id=proposal.pk, override_reason=reason
+        ),
+        override_form=form,
     )
 
 
