@@ -7,6 +7,9 @@ import dataclasses
 import functools
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
 from bench.generator import CATEGORIES, generate
 from matching.engine import Problem
 from registry.models import Need, NeedItem, Offer, Organization
@@ -30,8 +33,17 @@ def load_catalogue(*, needs: int = 1500, offers: int = 6000) -> dict[str, int]:
     problem = synthetic_problem(needs, offers)
     kinds = {offer.organization_id: offer.organization_kind for offer in problem.offers}
     kinds.update({need.organization_id: "government" for need in problem.needs})
+    # Verified by a coordinator: only verified organizations' needs are matched.
+    verifier, _ = get_user_model().objects.get_or_create(username="catalogue.verifier")
+    verified_at = timezone.now()
     organizations = Organization.objects.bulk_create(
-        Organization(name=f"Synthetic organization {key}", kind=kind, country="KE")
+        Organization(
+            name=f"Synthetic organization {key}",
+            kind=kind,
+            country="KE",
+            verified_at=verified_at,
+            verified_by=verifier,
+        )
         for key, kind in sorted(kinds.items())
     )
     organization_of = {key: row.pk for key, row in zip(sorted(kinds), organizations, strict=True)}
