@@ -72,6 +72,8 @@ def populated(reference_data, settings):
     review.accept_proposal(actor=coordinator, proposal_id=reserved.pk)
     review.accept_proposal(actor=coordinator, proposal_id=formed.pk)
     review.confirm_lines(actor=company_editor, proposal_id=formed.pk)
+    # The need's own organization consents: the partnership forms and the lines are committed.
+    review.confirm_lines(actor=member(formed.need.organization), proposal_id=formed.pk)
     review.reject_proposal(actor=coordinator, proposal_id=rejected.pk, reason="Too small.")
     offer = Offer.objects.get(pk=laptops.pk)
     assert (offer.reserved, offer.committed) == (Decimal(50), Decimal(70))
