@@ -18,6 +18,7 @@ partner cap, and the same run served 8 points less of the priority weight (bench
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,18 +156,24 @@ def _survivors(
     return Survivors(kept, rejected, area_matches, found)
 
 
-def _check_group(
-    catalogue: Catalogue,
-    parameters: Parameters,
-    text: Texts,
-    k: int,
-    items: np.ndarray,
-    offers: np.ndarray,
-    levels: np.ndarray,
-    kept: dict[str, list[np.ndarray]],
-    rejected: dict[str, tuple[list[np.ndarray], list[np.ndarray]]],
-) -> int:
-    """Hard rules and scores for one group's matrix; keeps each item's k best (and ties)."""
+@dataclass(frozen=True)
+class GroupRules:
+    """The hard rules over one group's matrix (its items x its offers).
+
+    rate: item units per offer unit; min_share: the offer's minimum piece as a share of the item
+    (unclipped); supply_share: what the offer has left as a share of the item; failures: per
+    reason, the pairs it rules out; alive: the pairs no rule rules out.
+    """
+
+    rate: np.ndarray
+    min_share: np.ndarray
+    supply_share: np.ndarray
+    failures: dict[str, np.ndarray]
+    alive: np.ndarray
+
+
+def group_rules(catalogue: Catalogue, items: np.ndarray, offers: np.ndarray) -> GroupRules:
+    """The hard rules for every pair of some items of one group and the offers reaching it."""
     need = catalogue.item_need[items]
     rate = _rates(catalogue, items, offers)
     item_remaining = catalogue.item_remaining[items, None]
@@ -190,6 +197,52 @@ def _check_group(
     alive = np.ones(rate.shape, dtype=bool)
     for reason in REJECTIONS:
         alive &= ~failures[reason]
+    return GroupRules(rate, min_share, share(remaining), failures, alive)
+
+
+@dataclass(frozen=True)
+class EligibleChunk:
+    """Pairs that pass every hard rule, for some items of one group (each item's pairs all in
+    one chunk): parallel arrays of item and offer positions and item units per offer unit."""
+
+    item: np.ndarray
+    offer: np.ndarray
+    rate: np.ndarray
+
+
+def eligible_chunks(problem: Problem, catalogue: Catalogue) -> Iterator[EligibleChunk]:
+    """Every pair that passes the hard rules, with no top k, a chunk of about _CELLS checked
+    pairs at a time (so memory stays bounded however many pairs there are); in the same group
+    order as the candidate step."""
+    index = _offer_index(problem, catalogue)
+    for (category, area), members in sorted(_item_groups(problem, catalogue).items()):
+        offers, _ = _reaching(index, category, area)
+        if offers.size == 0:
+            continue
+        items = np.array(members, dtype=np.int64)
+        rows = max(1, _CELLS // offers.size)
+        for start in range(0, items.size, rows):
+            chunk = items[start : start + rows]
+            rules = group_rules(catalogue, chunk, offers)
+            row, column = np.nonzero(rules.alive)
+            yield EligibleChunk(chunk[row], offers[column], rules.rate[row, column])
+
+
+def _check_group(
+    catalogue: Catalogue,
+    parameters: Parameters,
+    text: Texts,
+    k: int,
+    items: np.ndarray,
+    offers: np.ndarray,
+    levels: np.ndarray,
+    kept: dict[str, list[np.ndarray]],
+    rejected: dict[str, tuple[list[np.ndarray], list[np.ndarray]]],
+) -> int:
+    """Hard rules and scores for one group's matrix; keeps each item's k best (and ties)."""
+    need = catalogue.item_need[items]
+    rules = group_rules(catalogue, items, offers)
+    rate, min_share, failures, alive = rules.rate, rules.min_share, rules.failures, rules.alive
     # Reasons are kept only for the items that end without any candidate: the explanation of
     # what is uncovered reads them.
     empty = ~alive.any(axis=1)
@@ -201,7 +254,7 @@ def _check_group(
             rejected[reason][1].append(offers[column])
             blocked &= ~failures[reason][empty]
     score = np.where(alive, group_scores(catalogue, parameters, text, offers, levels, need), -1.0)
-    preferred = alive & (share(remaining) >= parameters.substantial_threshold())
+    preferred = alive & (rules.supply_share >= parameters.substantial_threshold())
     if offers.size > k:
         # Each item's k-th best (preferred offers first, then by score); ties with it are kept
         # and broken by offer id later. Scores are in [0, 1], so + 2 puts preferred pairs first.

@@ -78,8 +78,14 @@ def _model_capacity(
 ) -> np.ndarray:
     """Capacity as the solver sees it: money converted to other currencies keeps back a cent
     per possible line (at most 0.1 %), so that rounding each line up to a cent still fits."""
-    capacity = catalogue.offer_remaining[offers]
     converted = np.bincount(edge_offer, weights=rate != 1.0, minlength=offers.size)
+    return usable_capacity(catalogue, offers, converted)
+
+
+def usable_capacity(catalogue: Catalogue, offers: np.ndarray, converted: np.ndarray) -> np.ndarray:
+    """The capacity of these offers as the solver sees it, given how many of their pairs convert
+    money to another currency (a cent kept back for each, at most 0.1 %)."""
+    capacity = catalogue.offer_remaining[offers]
     reserve = np.minimum(0.01 * converted, 0.001 * capacity)
     usable: np.ndarray = np.where(catalogue.offer_financial[offers], capacity - reserve, capacity)
     return usable

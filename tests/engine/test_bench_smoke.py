@@ -10,6 +10,8 @@ KEYS = {
     "coverage",
     "lp_bound",
     "ratio_to_bound",
+    "lp_bound_all_pairs",
+    "ratio_to_all_pairs_bound",
     "greedy_coverage",
     "capacity_violations",
     "needs_fully_served",
@@ -37,6 +39,8 @@ def test_the_engine_benchmark_reports_a_correct_answer_at_a_reduced_size_s():
         "hard_rules_broken": 0,
     }
     assert 0 < report["coverage"] <= report["lp_bound"] + 1e-9
+    assert report["coverage"] <= report["lp_bound_all_pairs"] + 1e-9
+    assert report["all_pairs_bound"]["converged"]
     assert report["coverage"] >= report["greedy_coverage"]
     assert report["ratio_to_bound"] <= 1.0
     assert report["lp_bound_is"] == "LP optimum"
