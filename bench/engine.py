@@ -247,6 +247,10 @@ def run(arguments: argparse.Namespace) -> dict:
             },
             "cpu_seconds_engine": round(cpu, 2),
             "peak_rss_mb": peak,
+            "tree_pss_mb": metrics["tree_pss_mb"],
+            "time_limit": arguments.time_limit,
+            "overran": metrics["overran"],
+            "overrun_seconds": metrics["overrun_seconds"],
         }
     )
     if arguments.pulp:

@@ -55,7 +55,7 @@ from .extension import extend
 from .flows import coverable_within_cap, partner_coefficients
 from .model import Parameters
 from .processes import solver_pool
-from .relaxation import Relaxation, dual_bound, whole_needs_lp
+from .relaxation import Relaxation, dual_bound, seconds_until, whole_needs_lp
 from .repair import repair
 from .serving import round_block
 from .shares import WholeNeeds, covered_needs, offer_usage, partner_cap
@@ -99,18 +99,20 @@ def allocate_large(
     tasks.sort(key=lambda task: (-task.size, int(task.need_id.min())))
     # The regions share one deadline (they run side by side); the leftover pass gets the rest.
     deadline = started + 0.85 * time_limit
+    # Every LP and rounding stops at the block's end, on the clock all processes share.
+    end = started + time_limit
     coefficient, _ = partner_coefficients(block, partner_cap(parameters))
     if workers > 1 and len(tasks) > 1:
         # Largest regions first, so that the processes finish together.
         with solver_pool(workers, parameters.solver_niceness) as pool:
             futures = [
-                pool.submit(solve_region, task, parameters, deadline, coefficient[task.edges])
+                pool.submit(solve_region, task, parameters, deadline, coefficient[task.edges], end)
                 for task in tasks
             ]
             outcomes = [future.result() for future in futures]
     else:
         outcomes = [
-            solve_region(task, parameters, deadline, coefficient[task.edges]) for task in tasks
+            solve_region(task, parameters, deadline, coefficient[task.edges], end) for task in tasks
         ]
     share = np.zeros(block.size)
     # The regions' LPs put together (price: the highest any region put on an offer).
@@ -148,11 +150,24 @@ def _split(block: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def solve_region(
-    block: Block, parameters: Parameters, deadline: float, coefficient: np.ndarray
+    block: Block,
+    parameters: Parameters,
+    deadline: float,
+    coefficient: np.ndarray,
+    end: float | None = None,
 ) -> RegionOutcome:
     """Step 2 for one region's block (coefficient: the parent block's partner coefficients;
-    deadline: on the clock all processes share, when insertion stops trying more needs)."""
-    relaxed = whole_needs_lp(block, partner_cap(parameters), coefficient=coefficient)
+    deadline: on the clock all processes share, when insertion stops trying more needs; end:
+    when the block's time is up, the LPs' time limit). A region whose LP reaches the end has
+    no shares of its own: the leftover pass serves its needs."""
+    late = end is not None and time.perf_counter() >= end
+    relaxed = (
+        None
+        if late
+        else whole_needs_lp(
+            block, partner_cap(parameters), coefficient=coefficient, time_limit=seconds_until(end)
+        )
+    )
     if relaxed is None:
         nothing = np.zeros(block.offer_id.size)
         return RegionOutcome(
@@ -164,7 +179,7 @@ def solve_region(
             np.zeros(block.size),
             np.zeros(block.need_id.size),
         )
-    share = round_block(block, relaxed, parameters, deadline)
+    share = round_block(block, relaxed, parameters, deadline, end)
     return RegionOutcome(
         share,
         relaxed.price,
@@ -184,7 +199,7 @@ def _leftovers(
     left = np.maximum(block.offer_capacity - offer_usage(block, share), 0.0)
     open_edge = ~covered[block.need_of_edge()] & block.need_coverable[block.need_of_edge()]
     edges = np.flatnonzero(open_edge & (left > CRUMB * block.offer_capacity)[block.edge_offer])
-    if edges.size == 0:
+    if edges.size == 0 or time.perf_counter() >= deadline:
         return share
     rest = sub_block(block, edges, left)
     # No LP here: the needs go by weight per unit of capacity at the regions' prices.
@@ -195,7 +210,7 @@ def _leftovers(
         cap_price=np.zeros(rest.item_need.size),
         value=0.0,
     )
-    extra = round_block(rest, guide, parameters, deadline)
+    extra = round_block(rest, guide, parameters, deadline, end=deadline)
     share = share.copy()
     share[edges] += extra
     return share
@@ -210,10 +225,14 @@ def improve(
     time_limit: float,
 ) -> np.ndarray:
     """Steps 4 and 5: the extension for as long as steps 1-3 took, then the repair for up to
-    twice as long as everything before, neither past _REPAIR_UNTIL of the time limit."""
+    twice as long as everything before, neither past _REPAIR_UNTIL of the time limit (neither
+    starts after it)."""
     last = started + _REPAIR_UNTIL * time_limit
     now = time.perf_counter()
-    share = extend(block, share, relaxed, partner_cap(parameters), min(last, now + (now - started)))
+    if now >= last:
+        return share
+    deadline = min(last, now + (now - started))
+    share = extend(block, share, relaxed, partner_cap(parameters), deadline, started + time_limit)
     now = time.perf_counter()
     return repair(block, share, parameters, min(last, now + _REPAIR_TIMES * (now - started)))
 

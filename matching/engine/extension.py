@@ -13,7 +13,12 @@ from .shares import acceptable, covered_needs, covered_weight
 
 
 def extend(
-    block: Block, share: np.ndarray, relaxed: Relaxation, cap: int, deadline: float
+    block: Block,
+    share: np.ndarray,
+    relaxed: Relaxation,
+    cap: int,
+    deadline: float,
+    end: float | None = None,
 ) -> np.ndarray:
     """Step 4: more whole needs, the served ones free to move to other partners (relaxed: the
     regions' LPs, their shares, y* and prices put together).
@@ -23,7 +28,8 @@ def extend(
     inserted by max-flow (flows.insert_needs), the needs served now first (they fit together:
     the current shares are such a flow), then the others in the LP's order; the max-flows may
     re-route the served needs within their items' organizations. The chosen needs are served
-    again by serve_within_cap (minimum pieces); the answer is kept when it serves more weight."""
+    again by serve_within_cap (minimum pieces) before `end` (the block's time); the answer is kept
+    when it serves more weight."""
     # Shares and LP flows both lie in [0, 1]: scaled up, the organizations serving an item now
     # rank before any the LP merely gives a flow.
     keep = np.flatnonzero(within_cap(block, share * 1e3 + relaxed.flow, cap))
@@ -41,7 +47,7 @@ def extend(
         return share
     edges = np.flatnonzero(chosen[part.need_of_edge()])
     again = sub_block(part, edges, part.offer_capacity)
-    new = serve_within_cap(again, cap, deadline)
+    new = serve_within_cap(again, cap, deadline, end=end)
     done = covered_needs(again, new) & acceptable(again, new, cap)
     if again.need_weight[done].sum() <= covered_weight(block, share):
         return share

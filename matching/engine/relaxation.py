@@ -3,6 +3,7 @@ weak-duality bound its prices give (decomposition.py, step 6, proves it)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,14 @@ from .flows import partner_coefficients
 # serves the chosen needs (serve_within_cap), whose needs nearly all fit: there the dual simplex
 # took 4.9 s against 23.2 s on the largest XL region's (138k pairs), the same optimum.
 _INTERIOR_POINT_EDGES = 50_000
+# The shortest time limit handed to HiGHS (seconds): a limit already past still lets it start.
+_SHORTEST_LIMIT = 0.05
+
+
+def seconds_until(end: float | None) -> float | None:
+    """The seconds left until `end` on the perf_counter clock all processes share (None: no
+    end), for an LP's time limit."""
+    return None if end is None else end - time.perf_counter()
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ def whole_needs_lp(
     coefficient: np.ndarray | None = None,
     allowed: np.ndarray | None = None,
     interior_point: bool | None = None,
+    time_limit: float | None = None,
 ) -> Relaxation | None:
     """The LP relaxation of phase 1, with the partner cap's linear row (flows.py), or None.
 
@@ -47,6 +57,7 @@ def whole_needs_lp(
     allowed: the pairs that may carry a share (all by default).
     interior_point: HiGHS's interior point method rather than its dual simplex (by default from
     _INTERIOR_POINT_EDGES pairs on).
+    time_limit: HiGHS's own limit in seconds (None: none); an LP stopped by it gives None.
     """
     edges, needs, items = block.size, block.need_id.size, block.item_need.size
     if interior_point is None:
@@ -97,6 +108,7 @@ def whole_needs_lp(
         b_eq=np.zeros(items),
         bounds=np.column_stack([np.zeros(edges + needs), upper]),
         method="highs-ipm" if interior_point else "highs-ds",
+        options={} if time_limit is None else {"time_limit": max(_SHORTEST_LIMIT, time_limit)},
     )
     if result.status != 0:
         return None

@@ -29,6 +29,7 @@ from .allocation import BlockOutcome, allocate_block
 from .candidates import Candidates, rank_candidates
 from .catalogue import Catalogue, build_catalogue
 from .components import Block, split_blocks
+from .memory import TreePeak
 from .metrics import fully_served, run_metrics, violations
 from .model import Parameters, Problem, Result
 from .processes import solver_pool
@@ -44,8 +45,30 @@ _PARALLEL_MIN_EDGES = 5000
 def solve(
     problem: Problem, parameters: Parameters | None = None, progress: Progress | None = None
 ) -> Result:
-    """Propose allocations for every need of the problem at once."""
+    """Propose allocations for every need of the problem at once.
+
+    The metrics also say how much memory the run's process tree held at most (tree_pss_mb: this
+    process and its solver processes, memory.py) and whether allocation overran the time limit
+    (overran, overrun_seconds: the solve stage's seconds beyond parameters.time_limit)."""
     parameters = parameters or Parameters()
+    with TreePeak() as memory:
+        result = _solve(problem, parameters, progress)
+    solving = float(result.metrics["seconds"]["solve"])
+    overrun = max(0.0, solving - parameters.time_limit)
+    return Result(
+        proposals=result.proposals,
+        metrics={
+            **result.metrics,
+            "tree_pss_mb": memory.peak_mb,
+            "time_limit": parameters.time_limit,
+            "overran": overrun > 0,
+            "overrun_seconds": round(overrun, 3),
+        },
+    )
+
+
+def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) -> Result:
+    """solve() without the run's memory and time-limit records."""
     report = progress or (lambda stage, percent: None)
     seconds: dict[str, float] = {}
     started = clock = time.perf_counter()
