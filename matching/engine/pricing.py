@@ -34,10 +34,11 @@ from .components import usable_capacity
 from .model import Problem
 from .tolerances import DIVISOR_FLOOR, SLACK
 
-# Pairs per item that start the restricted LP (those that can carry most of the item).
-_FIRST_PER_ITEM = 8
-# Pairs per item added in one pricing pass at most (the best reduced costs).
-_ADDED_PER_ITEM = 8
+# Pairs per item that start the restricted LP (those that can carry most of the item), and
+# added per pricing pass at most (the best reduced costs). With 8 and 8, M (seed 5150) took 27
+# passes; with 20 and 50, 4 passes and 3.4 CPU-s at M x 0.4 (S: 3 passes against 8).
+_FIRST_PER_ITEM = 20
+_ADDED_PER_ITEM = 50
 # A reduced cost above this prices a pair in (HiGHS's dual feasibility tolerance is 1e-7).
 _PRICED_IN = 1e-7
 
