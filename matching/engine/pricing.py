@@ -219,14 +219,13 @@ class _Model:
         )
         self.width += count
 
-    def solve(self, time_limit: float) -> tuple[float, np.ndarray]:
-        """The restricted optimum and the row duals (HiGHS's sign: rc = cost - aᵀ·dual)."""
+    def solve(self, time_limit: float) -> tuple[float, np.ndarray] | None:
+        """The restricted optimum and the row duals (HiGHS's sign: rc = cost - aᵀ·dual); None
+        when HiGHS stops before the optimum (its duals would give no valid bound)."""
         self.highs.setOptionValue("time_limit", max(0.05, time_limit))
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(
-                f"restricted LP: {self.highs.modelStatusToString(self.highs.getModelStatus())}"
-            )
+            return None
         value = float(self.highs.getInfo().objective_function_value)
         return value, np.asarray(self.highs.getSolution().row_dual, dtype=float)
 
@@ -257,7 +256,8 @@ def all_pairs_bound(
 ) -> AllPairsBound:
     """The whole-needs LP optimum over every eligible pair, by column generation (see above).
 
-    cap: the partner cap L. Stops unconverged (value = the last valid bound) at the time limit."""
+    cap: the partner cap L. Stops unconverged at the time limit: value is then the least valid
+    bound found (the weight of every need that could be served, before the first optimum)."""
     started = time.perf_counter()
     offers = catalogue.offer_id.size
     converted = np.zeros(offers)
@@ -307,8 +307,10 @@ def all_pairs_bound(
     passes = 0
     converged = False
     while True:
-        remaining = time_limit - (time.perf_counter() - started)
-        value, dual = model.solve(remaining)
+        solved = model.solve(time_limit - (time.perf_counter() - started))
+        if solved is None:
+            break
+        value, dual = solved
         restricted.append(value)
         passes += 1
         gain = 0.0
@@ -333,9 +335,9 @@ def all_pairs_bound(
         columns.keys = np.union1d(columns.keys, np.concatenate(added))
         if time.perf_counter() - started >= time_limit:
             break
-    best_bound = min(bounds)
+    anything = float(catalogue.need_weight[coverable].sum())
     return AllPairsBound(
-        value=(value if converged else best_bound) + served_anyway,
+        value=(restricted[-1] if converged else min(bounds, default=anything)) + served_anyway,
         converged=converged,
         pairs=pairs,
         columns=int(columns.keys.size),

@@ -74,3 +74,13 @@ def test_the_eligible_pairs_are_the_candidate_steps_pairs_without_the_top_k():
     assert sorted(zip(item.tolist(), offer.tolist(), strict=True)) == sorted(
         zip(candidates.item.tolist(), candidates.offer.tolist(), strict=True)
     )
+
+
+def test_a_bound_stopped_by_its_time_limit_is_still_an_upper_bound():
+    problem = generate("S", 0.8, 7, scale=0.3)
+    catalogue = build_catalogue(problem, EVERY_PAIR)
+    direct, _ = direct_lp(problem, catalogue, 6)
+    found = all_pairs_bound(problem, catalogue, 6, time_limit=0.0)
+    assert not found.converged
+    assert found.passes <= 1
+    assert found.value >= direct - 1e-6
