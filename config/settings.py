@@ -158,6 +158,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 MATCH_RUN_SCHEDULE_SECONDS = int(os.environ.get("MATCH_RUN_SCHEDULE_SECONDS", "3600"))
 MATCH_RUN_DEBOUNCE_SECONDS = int(os.environ.get("MATCH_RUN_DEBOUNCE_SECONDS", "30"))
+# One user's writes queue at most this many targeted need runs; further needs wait for the
+# debounced global run (at most one queued), so a user's burst queues a bounded number of runs.
+MATCH_RUNS_QUEUED_PER_USER = int(os.environ.get("MATCH_RUNS_QUEUED_PER_USER", "3"))
 MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", "300"))
 MATCH_ON_CATALOGUE_CHANGE = env_bool("MATCH_ON_CATALOGUE_CHANGE", True)
 # Engine defaults for a run that does not set its own: processes for the regions of a large
