@@ -223,7 +223,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.errors.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "api.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "access.clients.client_address"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
