@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.NoStoreForCredentialsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.UnknownQueryParameterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -260,7 +261,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.ListOrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.JSONParser",
@@ -296,6 +297,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_common_fields",
+        "api.schema.document_problems",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "registry.models.organizations.OrganizationKind",
