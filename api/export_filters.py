@@ -1,4 +1,5 @@
-"""Query parameters of the exports: parsed by django-filter forms, unknown ones refused."""
+"""Query parameters of the exports, parsed by django-filter forms (unknown ones are refused by
+api/query_parameters.py, as everywhere)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,6 @@ from api.filters import FilterSet, _area
 from interchange.selectors import ActivityFilter
 from matching.models import Partnership
 from registry.models import Need, Organization
-
-# Read by the language middleware, not by a filter.
-ALWAYS_ALLOWED = frozenset({"lang"})
-
-
-def refuse_unknown_parameters(request: Request, allowed: frozenset[str] | set[str]) -> None:
-    """400 for a query parameter that no filter reads, as everywhere in the API."""
-    unknown = sorted(set(request.query_params) - set(allowed) - ALWAYS_ALLOWED)
-    if unknown:
-        raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
-
-
-def parameter_names(filterset_class) -> frozenset[str]:
-    return frozenset(filterset_class.base_filters)
 
 
 class ActivityFilterSet(FilterSet):
@@ -51,7 +38,6 @@ class ActivityFilterSet(FilterSet):
 
 def activity_filter(request: Request) -> ActivityFilter:
     """The IATI activity export's filters from the query, or a 400 naming the bad ones."""
-    refuse_unknown_parameters(request, parameter_names(ActivityFilterSet))
     filterset = ActivityFilterSet(request.query_params, queryset=Partnership.objects.none())
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

@@ -61,6 +61,16 @@ def filter_parameters(filterset_class) -> frozenset[str] | None:
     return names
 
 
+class ListOrderingFilter(OrderingFilter):
+    """DRF's ordering, documented only where a view has fields to order by (a detail action
+    that sets `ordering_fields=[]` reads no `ordering`, so the schema does not offer it)."""
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "ordering_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
+
 class UnfilteredWithoutParametersMixin:
     """A view whose request names none of its filters' or the ordering's parameters is not put
     through them: DjangoFilterBackend would validate an empty form and apply no filter, and
@@ -80,7 +90,7 @@ class UnfilteredWithoutParametersMixin:
             return False
         read: set[str] = set()
         for backend in self.filter_backends:
-            if backend is OrderingFilter:
+            if issubclass(backend, OrderingFilter):
                 read.add(backend.ordering_param)
             elif backend is DjangoFilterBackend:
                 filterset_class = getattr(self, "filterset_class", None)

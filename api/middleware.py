@@ -6,8 +6,10 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body, problem_response
+from api.query_parameters import accepted_query_parameters, unknown_parameters_problem
 
 
 class RequestBodyLimitMiddleware:
@@ -96,3 +98,39 @@ class MalformedRequestMiddleware:
                 errors = [{"field": name, "code": "null_characters", "detail": detail}]
                 return f"{name}: {detail}", errors
         return None, []
+
+
+class UnknownQueryParameterMiddleware:
+    """Answer 400 problem details, naming the accepted ones, for a query parameter that the
+    operation does not read (api/query_parameters.py says which it reads)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "cls", None)
+        if view_class is None or not request.GET or not request.path_info.startswith("/api/v1/"):
+            return None
+        view = view_class(**getattr(view_func, "initkwargs", {}))
+        actions = getattr(view_func, "actions", None)
+        if actions is not None:
+            view.action = actions.get(request.method.lower())
+            if view.action is None:
+                return None  # the view answers 405
+        view.request, view.args, view.kwargs = None, view_args, view_kwargs
+        try:
+            accepted = accepted_query_parameters(view)
+        except NotFound:
+            return None  # the view answers 404 (e.g. no list of that name)
+        unknown = set(request.GET) - accepted
+        if not unknown:
+            return None
+        detail, errors, extensions = unknown_parameters_problem(unknown, accepted)
+        return JsonResponse(
+            {**problem_body(400, None, detail, errors), **extensions},
+            status=400,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import throttling
 
-from api.clients import client_address
+from access.clients import client_address
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.NoStoreForCredentialsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.UnknownQueryParameterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -158,6 +159,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 MATCH_RUN_SCHEDULE_SECONDS = int(os.environ.get("MATCH_RUN_SCHEDULE_SECONDS", "3600"))
 MATCH_RUN_DEBOUNCE_SECONDS = int(os.environ.get("MATCH_RUN_DEBOUNCE_SECONDS", "30"))
+# One user's writes queue at most this many targeted need runs; further needs wait for the
+# debounced global run (at most one queued), so a user's burst queues a bounded number of runs.
+MATCH_RUNS_QUEUED_PER_USER = int(os.environ.get("MATCH_RUNS_QUEUED_PER_USER", "3"))
 MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", "300"))
 MATCH_ON_CATALOGUE_CHANGE = env_bool("MATCH_ON_CATALOGUE_CHANGE", True)
 # Engine defaults for a run that does not set its own: processes for the regions of a large
@@ -220,7 +224,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.errors.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "api.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "access.clients.client_address"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -257,7 +261,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.ListOrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.JSONParser",
@@ -293,6 +297,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_common_fields",
+        "api.schema.document_problems",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "registry.models.organizations.OrganizationKind",

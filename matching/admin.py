@@ -1,4 +1,9 @@
-"""Admin for matching: read-mostly views of runs, proposals, commitments and partnerships."""
+"""Admin for matching: read-only views of runs, proposals, commitments and partnerships.
+
+Every state change of the workflow (accept, confirm, release, form, report, complete...) goes
+through matching/services, which check the rules, keep capacity whole and write the history; the
+admin shows the records and changes none of them. Staff act through the console or the API.
+"""
 
 from django.contrib import admin
 
@@ -14,17 +19,41 @@ from matching.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Browse only: no add, change or delete, so no state changes outside the services."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(ReadOnlyAdmin):
     list_display = ["id", "status", "trigger", "progress", "stage", "created_at", "finished_at"]
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in MatchRun._meta.fields]
 
 
-class ProposalLineInline(admin.TabularInline):
+class ProposalLineInline(ReadOnlyInline):
     model = ProposalLine
-    extra = 0
-    can_delete = False
     readonly_fields = [
         "offer",
         "need_item",
@@ -39,7 +68,7 @@ class ProposalLineInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdmin):
     list_display = ["id", "need", "run", "status", "score", "coverage", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["need", "run"]
@@ -56,19 +85,18 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ReadOnlyAdmin):
     list_display = ["id", "offer", "need_item", "quantity", "state", "updated_at"]
     list_filter = ["state"]
     readonly_fields = [f.name for f in Commitment._meta.fields]
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(ReadOnlyInline):
     model = Partner
-    extra = 0
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ReadOnlyAdmin):
     list_display = ["id", "need", "status", "formed_at", "next_report_due", "report_overdue"]
     list_filter = ["status", "report_overdue"]
     raw_id_fields = ["need", "proposal"]
@@ -76,14 +104,14 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ["id", "partnership", "period_end", "status", "submitted_at"]
     list_filter = ["status"]
     raw_id_fields = ["partnership", "organization", "reported_by", "reviewed_by"]
 
 
 @admin.register(StateChange)
-class StateChangeAdmin(admin.ModelAdmin):
+class StateChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "subject_type", "subject_id", "from_state", "to_state", "actor", "reason"]
     list_filter = ["subject_type", "to_state"]
     readonly_fields = [f.name for f in StateChange._meta.fields]

@@ -19,7 +19,9 @@ def on_catalogue_changed(sender, kind: str, object_id: int, change: str, **kwarg
         return
     from matching.services.runs import request_runs_for_change
 
-    request_runs_for_change(kind=kind, object_id=object_id, change=change)
+    request_runs_for_change(
+        kind=kind, object_id=object_id, change=change, actor=kwargs.get("actor")
+    )
 
 
 def on_need_retired(sender, need_id: int, actor, cause: str, **kwargs) -> None:

@@ -1,4 +1,10 @@
-"""Admin for the catalogue: staff can browse and correct records; writes go through services."""
+"""Admin for the catalogue: staff can browse and correct descriptions; workflow state is read-only.
+
+A need's or an offer's status, an offer's quantity, a need's items and a verified organization's
+identity drive proposals, reservations and verification: changing them goes through the services
+(the console or the API), which release what depends on them and record why. Nothing is deleted
+here: DELETE in the API withdraws an offer and cancels a need.
+"""
 
 from django.contrib import admin, messages
 
@@ -18,6 +24,8 @@ from registry.models import (
     VulnerableGroup,
 )
 
+IDENTITY_FIELDS = ["name", "kind", "country", "identifier"]
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -33,6 +41,16 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ["verified_at", "verified_by", "created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = ["verify"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A verified organization's identity changes through update_organization, which makes
+        # it unverified again and holds what depends on it.
+        if obj is not None and obj.verified_at is not None:
+            return [*IDENTITY_FIELDS, *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.action(description="Verify the selected organizations")
     def verify(self, request, queryset):
@@ -55,14 +73,34 @@ class OfferAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "category"]
     search_fields = ["title", "organization__name"]
     list_select_related = ["organization", "category"]
-    readonly_fields = ["kind", "reserved", "committed", "remaining", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "quantity",
+        "kind",
+        "reserved",
+        "committed",
+        "remaining",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["organization"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class NeedItemInline(admin.TabularInline):
     model = NeedItem
     extra = 0
-    readonly_fields = ["kind", "reserved", "committed", "covered"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ConsultationInline(admin.StackedInline):
@@ -77,7 +115,11 @@ class NeedAdmin(admin.ModelAdmin):
     search_fields = ["title", "organization__name", "area"]
     list_select_related = ["organization"]
     raw_id_fields = ["organization"]
+    readonly_fields = ["status"]
     inlines = [NeedItemInline, ConsultationInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Endorsement)

@@ -8,7 +8,8 @@ partnerships that waited for an organization's verification.
 
 from django.dispatch import Signal
 
-# Arguments: kind ("offer" or "need"), object_id, change ("published", "changed", "withdrawn", ...).
+# Arguments: kind ("offer" or "need"), object_id, change ("published", "changed", "withdrawn", ...),
+# actor (the user whose write it was, when known).
 catalogue_changed = Signal()
 
 # A need left the open statuses (cancelled, closed, back to draft). Arguments: need_id, actor, cause.

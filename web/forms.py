@@ -80,6 +80,15 @@ class RegisterForm(DesignSystemForm, forms.Form):
         self.fields["password"].widget.attrs["autocomplete"] = "new-password"
         self.style_fields()
 
+    @classmethod
+    def refused(cls, message: str, *, initial: dict) -> RegisterForm:
+        """An unbound form showing `message` and what was typed, checking none of it (so a
+        refusal over the limit says nothing of the username)."""
+        form = cls(initial=initial)
+        form.cleaned_data = {}
+        form.add_error(None, message)
+        return form
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():

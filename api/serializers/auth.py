@@ -50,6 +50,12 @@ class RegisterSerializer(serializers.Serializer):
         return attrs
 
 
+class RegisteredSerializer(RegisterSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="Your first API token: send as `Authorization: Token <token>`."
+    )
+
+
 class PasswordChangeSerializer(serializers.Serializer):
     current_password = serializers.CharField(
         max_length=128, write_only=True, help_text="Your password now."

@@ -15,13 +15,19 @@ from rest_framework.views import APIView
 from api.permissions import SignedInWithToken
 from api.serializers.auth import (
     PasswordChangeSerializer,
+    RegisteredSerializer,
     RegisterSerializer,
     TokenRequestSerializer,
     TokenSerializer,
 )
 from api.throttles import ScopedRateThrottle
 from registry.errors import PermissionDenied
-from registry.services.accounts import change_password, issue_token, register_user, revoke_tokens
+from registry.services.accounts import (
+    change_password,
+    issue_token,
+    register_api_user,
+    revoke_tokens,
+)
 
 
 class TokenView(APIView):
@@ -55,12 +61,13 @@ class RegisterView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "register"
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer}, auth=[])
+    @extend_schema(request=RegisterSerializer, responses={201: RegisteredSerializer}, auth=[])
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = register_user(**serializer.validated_data)
-        return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)
+        user, token = register_api_user(**serializer.validated_data)
+        body = {**RegisterSerializer(user).data, "token": token}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class LogoutView(APIView):

@@ -20,7 +20,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.export_filters import refuse_unknown_parameters
 from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body
 from api.renderers import ORJSONRenderer
@@ -92,6 +91,7 @@ class OfferImport(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
     renderer_classes = [ORJSONRenderer]
+    query_parameters = frozenset({"dry_run"})
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
@@ -109,7 +109,6 @@ class OfferImport(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        refuse_unknown_parameters(request, {"dry_run"})
         dry_run = request.query_params.get("dry_run", "0")
         if dry_run not in ("0", "1"):
             raise serializers.ValidationError({"dry_run": ["Use 1 for a dry run, 0 to import."]})
@@ -166,7 +165,6 @@ class OfferImportTemplate(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        refuse_unknown_parameters(request, {"format"})
         columns, allowed = offer_import.template_rows()
         if request.accepted_renderer.format == "xlsx":
             workbook = Workbook()

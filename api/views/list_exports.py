@@ -17,7 +17,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from api.export_filters import refuse_unknown_parameters
 from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
 from api.filters import filter_parameters
 from api.views.matching import MatchRunViewSet, ProposalViewSet
@@ -132,9 +131,12 @@ class ListExport(APIView):
     permission_classes = [AllowAny]  # the list's own permissions are checked
     renderer_classes = [CSVFileRenderer, XLSXFileRenderer]
 
+    def accepted_query_parameters(self) -> set[str]:
+        """The parameters of the list exported (its filters and ordering)."""
+        return _parameters(list_view(self.kwargs["name"], self.request, check=False))
+
     def get(self, request: Request, name: str) -> HttpResponse:
         view = list_view(name, request)
-        refuse_unknown_parameters(request, _parameters(view))
         queryset = view.filter_queryset(view.get_queryset())
         if queryset.count() > ROW_LIMIT:
             raise ValidationError(

@@ -81,7 +81,10 @@ class NeedViewSet(
     def perform_destroy(self, instance):
         services.cancel_need(actor=self.request.user, need=instance)
 
-    @extend_schema(request=EndorsementSerializer, responses=EndorsementSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=EndorsementSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=EndorsementSerializer, responses={201: EndorsementSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],

@@ -84,7 +84,10 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
             actor=self.request.user, organization=serializer.instance, data=validated(serializer)
         )
 
-    @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=MembershipSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MembershipSerializer, responses={201: MembershipSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],

@@ -53,7 +53,12 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
             return queryset
         return queryset.filter(status=ProgressReport.Status.APPROVED)
 
-    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ProgressReportSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ProgressReportSerializer,
+        responses={201: ProgressReportSerializer},
+    )
     @action(
         detail=True,
         methods=["get", "post"],
@@ -216,6 +221,7 @@ class CoverageView(APIView):
     """How much of the public needs' resources partners cover, by area, focus area, group or category."""
 
     permission_classes = [AllowAny]
+    query_parameters = frozenset({"by"})
 
     @extend_schema(
         parameters=[

@@ -92,8 +92,14 @@ def request_manual_run(*, actor, parameters: dict[str, Any] | None = None) -> Ma
     return request_match_run(trigger=MatchRun.Trigger.MANUAL, actor=actor, parameters=parameters)
 
 
-def request_need_run(*, need_id: int) -> MatchRun:
-    """Queue a run scoped to one need, sent to a worker at once; one queued run per need."""
+@transaction.atomic
+def request_need_run(*, need_id: int, actor=None) -> MatchRun:
+    """Queue a run scoped to one need, sent to a worker at once; one queued run per need.
+
+    A user has at most MATCH_RUNS_QUEUED_PER_USER such runs queued: beyond them, the need waits
+    for the debounced global run (one queued at a time), so a burst of one user's writes queues
+    a bounded number of runs however many needs it publishes.
+    """
     scope = {"need_ids": [need_id], "offers_per_category": NEED_RUN_OFFERS_PER_CATEGORY}
     queued = MatchRun.objects.filter(
         trigger=MatchRun.Trigger.NEED,
@@ -102,10 +108,22 @@ def request_need_run(*, need_id: int) -> MatchRun:
     ).first()
     if queued is not None:  # repeated changes to one need wait for the run already queued
         return queued
-    return request_match_run(trigger=MatchRun.Trigger.NEED, parameters={"scope": scope})
+    if actor is not None and actor.is_authenticated:
+        with connection.cursor() as cursor:  # serialises one user's requests: the count holds
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"need-runs {actor.pk}"])
+        users_queued = MatchRun.objects.filter(
+            trigger=MatchRun.Trigger.NEED, status=MatchRun.Status.QUEUED, requested_by=actor
+        ).count()
+        if users_queued >= settings.MATCH_RUNS_QUEUED_PER_USER:
+            return request_event_run(reason=f"need {need_id} published")
+    return request_match_run(
+        trigger=MatchRun.Trigger.NEED, actor=actor, parameters={"scope": scope}
+    )
 
 
-def request_runs_for_change(*, kind: str, object_id: int, change: str) -> MatchRun | None:
+def request_runs_for_change(
+    *, kind: str, object_id: int, change: str, actor=None
+) -> MatchRun | None:
     """A newly published need is matched on its own at once; other changes queue the global run.
 
     The targeted run reads only the offers that can reach that need, so its proposal is stored
@@ -114,7 +132,7 @@ def request_runs_for_change(*, kind: str, object_id: int, change: str) -> MatchR
     if kind == "need" and change == "published":
         if not Need.objects.filter(pk=object_id, organization__verified_at__isnull=False).exists():
             return None  # not matched until its organization is verified
-        return request_need_run(need_id=object_id)
+        return request_need_run(need_id=object_id, actor=actor)
     return request_event_run(reason=f"{kind} {object_id} {change}")
 
 

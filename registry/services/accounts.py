@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.db import transaction
@@ -21,6 +22,13 @@ def register_user(*, username: str, email: str, password: str):
     return get_user_model().objects.create_user(username=username, email=email, password=password)
 
 
+@transaction.atomic
+def register_api_user(*, username: str, email: str, password: str) -> tuple[Any, str]:
+    """Create a user account and its first API token (the account and the token, or neither)."""
+    user = register_user(username=username, email=email, password=password)
+    return user, _new_token(user=user)[1]
+
+
 def issue_token(*, request, username: str, password: str) -> tuple[AuthToken, str]:
     """Check the credentials and issue an expiring API token (stored hashed).
 
@@ -30,6 +38,11 @@ def issue_token(*, request, username: str, password: str) -> tuple[AuthToken, st
     user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
         raise PermissionDenied("Unknown username or wrong password.")
+    return _new_token(user=user)
+
+
+def _new_token(*, user) -> tuple[AuthToken, str]:
+    """A new token for `user`, revoking the oldest beyond TOKEN_LIMIT_PER_USER."""
     with transaction.atomic():
         # The user's row lock makes concurrent sign-ins of one user count their tokens in turn.
         get_user_model().objects.select_for_update().filter(pk=user.pk).get()
@@ -73,8 +86,18 @@ def change_password(
     except ValidationError as error:
         raise ValidationError({"new_password": error.messages}) from error
     user.set_password(new_password)
+    user.token_kept_on_password_change = keep  # read by password_changed(), on save
     user.save(update_fields=["password"])
-    revoke_tokens(user=user, keep=keep)
+
+
+def password_changed(*, user) -> int:
+    """A new password, set anywhere (API, console, admin, `changepassword`), revokes the user's
+    API tokens but the one the change was made with; answer how many.
+
+    Called on every save of a user whose password was set (access/receivers.py), so no door
+    that sets a password can forget it.
+    """
+    return revoke_tokens(user=user, keep=getattr(user, "token_kept_on_password_change", None))
 
 
 @transaction.atomic
@@ -87,7 +110,6 @@ def make_coordinator(*, username: str, email: str = "", password: str | None = N
     )
     if password:
         user.set_password(password)
-        user.save(update_fields=["password"])
-        revoke_tokens(user=user)
+        user.save(update_fields=["password"])  # revokes the user's tokens (password_changed)
     user.groups.add(Group.objects.get(name="coordinators"))
     return user, created

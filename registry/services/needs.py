@@ -142,9 +142,11 @@ def _write_consultations(need: Need, consultations: list[dict[str, Any]]) -> Non
         consultation.organizations.set(values.get("organizations", []))
 
 
-def _announce(need: Need, change: str) -> None:
+def _announce(need: Need, change: str, actor=None) -> None:
     transaction.on_commit(
-        lambda: catalogue_changed.send(sender=Need, kind="need", object_id=need.pk, change=change)
+        lambda: catalogue_changed.send(
+            sender=Need, kind="need", object_id=need.pk, change=change, actor=actor
+        )
     )
 
 
@@ -163,7 +165,7 @@ def create_need(*, actor, organization: Organization, data: dict[str, Any]) -> N
     _write_items(need, data.get("items", []))
     _write_consultations(need, data.get("consultations", []))
     if need.is_open:
-        _announce(need, "published")
+        _announce(need, "published", actor)
     return need
 
 
@@ -203,9 +205,9 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
     if "consultations" in data:
         _write_consultations(need, data["consultations"])
     if need.is_open:
-        _announce(need, "changed" if was_open else "published")
+        _announce(need, "changed" if was_open else "published", actor)
     elif was_open:
-        _announce(need, need.status)
+        _announce(need, need.status, actor)
     return need
 
 
@@ -220,7 +222,7 @@ def cancel_need(*, actor, need: Need) -> Need:
         need.save(update_fields=["status", "updated_at"])
         _retire(need, actor=actor, cause=f"need {need.pk} cancelled")
         if was_open:
-            _announce(need, "cancelled")
+            _announce(need, "cancelled", actor)
     return need
 
 

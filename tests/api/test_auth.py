@@ -93,7 +93,10 @@ def test_registration_creates_a_user_who_can_sign_in(api):
         "id": response.json()["id"],
         "username": "wanjiru",
         "email": "wanjiru@example.org",
+        "token": response.json()["token"],
     }
+    signed_in = APIClient(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert signed_in.get("/api/v1/notifications/").status_code == 200
     user = get_user_model().objects.get(username="wanjiru")
     assert user.check_password("a-long-passphrase-9")
     assert user.password != "a-long-passphrase-9"
@@ -151,3 +154,25 @@ def test_createcoordinator_refuses_an_unset_variable(monkeypatch):
     with pytest.raises(CommandError, match="COORDINATOR_PASSWORD"):
         call_command("createcoordinator", "ines", "--password-from-env", "COORDINATOR_PASSWORD")
     assert not get_user_model().objects.filter(username="ines").exists()
+
+
+def test_a_taken_username_is_told_only_within_one_shared_registration_allowance(api, client):
+    """Both doors (the API and the web page) answer "taken", so both draw on the one `register`
+    allowance per address; past it, a taken and a free username get the same 429."""
+    UserFactory(username="taken")
+    taken = {"username": "taken", "email": "a@example.org", "password": "a-long-passphrase-9"}
+    free = {**taken, "username": "free-name"}
+    for _ in range(5):
+        assert "username" in field_errors(api.post("/api/v1/auth/register/", taken, format="json"))
+        page = client.post("/accounts/register/", taken)
+        assert page.status_code == 400 and "username is taken" in page.content.decode()
+
+    refusals = [api.post("/api/v1/auth/register/", body, format="json") for body in (taken, free)]
+    assert [problem(response, 429)["detail"] for response in refusals] == [
+        refusals[0].json()["detail"]
+    ] * 2
+    pages = [client.post("/accounts/register/", body) for body in (taken, free)]
+    assert [page.status_code for page in pages] == [429, 429]
+    assert all("username is taken" not in page.content.decode() for page in pages)
+    assert "Too many registrations" in pages[0].content.decode()
+    assert not get_user_model().objects.filter(username="free-name").exists()

@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.api.checks import field_errors, problem
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
 
@@ -135,3 +136,32 @@ def test_an_operator_setting_a_password_revokes_the_users_tokens(ngo_editor, mon
     monkeypatch.setenv("NEW_PASSWORD", "an-operator-passphrase-3")
     call_command("createcoordinator", "ngo.editor", "--password-from-env", "NEW_PASSWORD")
     assert not works(token)
+
+
+def test_a_password_changed_in_the_django_admin_revokes_the_users_tokens(ngo_editor, client):
+    token = sign_in()
+    client.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/admin/auth/user/{ngo_editor.pk}/password/",
+        {"password1": "an-admin-passphrase-5", "password2": "an-admin-passphrase-5"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ngo_editor.refresh_from_db()
+    assert ngo_editor.check_password("an-admin-passphrase-5")
+    assert not works(token)
+
+
+def test_changepassword_revokes_the_users_tokens(ngo_editor, monkeypatch):
+    token, other_users = sign_in(), AuthToken.objects.create(UserFactory())[1]
+    answers = iter(["a-command-passphrase-4", "a-command-passphrase-4"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    call_command("changepassword", "ngo.editor")
+    assert not works(token)
+    assert works(other_users)
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_tokens(ngo_editor):
+    token = sign_in()
+    ngo_editor.email = "another@example.org"
+    ngo_editor.save()
+    assert works(token)

@@ -2,8 +2,13 @@
 
 Each role runs the schemathesis CLI (`st run`, every phase: examples, coverage, fuzzing and
 stateful; positive and negative data) against gunicorn on loopback, bound to the test database
-with the security world loaded, with these checks: no 5xx, responses conform to the schema,
+with the security world loaded, with these checks: no 5xx, every status and content type
+answered is one the schema documents for the operation, responses conform to the schema,
 authentication is not ignored, deleted resources stay deleted, undocumented methods answer 405.
+Its coverage and fuzzing phases send invalid values in every documented path parameter, query
+parameter and header (If-Match, Idempotency-Key) as well as bodies; raw bytes that no client
+library sends (header bytes that are not UTF-8, NUL in a path) go to every operation in
+test_malformed_http.py.
 CI runs a bounded budget; a larger run is the same test with bigger numbers, e.g.
 
     FUZZ_MAX_EXAMPLES=100 FUZZ_SECONDS=600 .venv/bin/python -m pytest tests/security/test_fuzz.py
@@ -27,6 +32,8 @@ from tests.security.world import ROLES, build_world
 
 CHECKS = (
     "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
     "response_schema_conformance",
     "ignored_auth",
     "use_after_free",
@@ -126,7 +133,7 @@ def test_the_fuzzer_checks_use_after_free_except_where_delete_is_a_documented_so
 
     def enabled(path: str, method: str = "GET") -> set[str]:
         checks = schema.config.checks_config_for(operation=schema[path][method], phase="stateful")
-        names = (*CHECKS, "status_code_conformance", "negative_data_rejection")
+        names = (*CHECKS, "negative_data_rejection")
         return {name for name in names if checks.get_by_name(name=name).enabled}
 
     everything = set(CHECKS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from api.clients import client_address
+from access.clients import client_address
 from api.throttles import ScopedRateThrottle, WriteRateThrottle
 from registry.models import Offer
 from tests.security.world import PASSWORD

@@ -32,6 +32,16 @@ PHONE = {"width": 360, "height": 780}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles(django_db_blocker):
+    # The registration page shares the API's `register` allowance per address, counted in the
+    # shared cache, which outlives a test (and a run); sessions and lockouts are in the database.
+    from django.core.cache import cache
+
+    with django_db_blocker.unblock():  # the cache is a table when no Redis is named
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

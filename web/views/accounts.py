@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from access.limits import AddressRateLimit
 from registry.services.accounts import register_user
 from web.forms import ChangePasswordForm, RegisterForm, SignInForm
 
@@ -45,6 +49,21 @@ def register(request):
     """Create an account, sign it in and open the console."""
     form = RegisterForm(request.POST or None)
     if request.method == "POST":
+        # One allowance with the API's registration (scope `register`, per client address):
+        # a refused username says it exists, so the attempts are counted before the form is read.
+        limit = AddressRateLimit("register")
+        if not limit.allow_request(request, None):
+            minutes = max(1, math.ceil((limit.wait() or 60) / 60))
+            form = RegisterForm.refused(
+                ngettext(
+                    "Too many registrations from your address: try again in %(minutes)d minute.",
+                    "Too many registrations from your address: try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                initial={key: request.POST.get(key) for key in ("username", "email")},
+            )
+            return render(request, "web/accounts/register.html", {"form": form}, status=429)
         if form.is_valid():
             user = register_user(
                 username=form.cleaned_data["username"],
