@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
@@ -109,14 +110,45 @@ class ReasonForm(DesignSystemForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, required: bool = True, label=None, help_text="", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        required: bool = True,
+        label=None,
+        help_text="",
+        required_message=None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["reason"]
         field.required = required
-        field.error_messages["required"] = _("Say why the proposal is rejected.")
+        field.error_messages["required"] = required_message or _(
+            "Say why the proposal is rejected."
+        )
         if label:
             field.label = label
         field.help_text = help_text
+        self.style_fields()
+
+
+class RespondByForm(DesignSystemForm, forms.Form):
+    """When accepting: the time by which partners answer, if not the default."""
+
+    respond_by = forms.DateTimeField(
+        label=_("Partners answer by (optional)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        # A text field, as the design system advises for dates: no picker to fight on a phone.
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"),
+        error_messages={"invalid": _("Enter a date and time such as 2027-03-31 17:00.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["respond_by"].help_text = _(
+            "Date and time (UTC), for example 2027-03-31 17:00. Left empty, partners have "
+            "%(days)s days."
+        ) % {"days": settings.PROPOSAL_RESPONSE_DAYS}
         self.style_fields()
 
 

@@ -50,6 +50,7 @@ urlpatterns = [
     path("console/proposals/<int:proposal_id>/", review.proposal, name="proposal"),
     path("console/proposals/<int:proposal_id>/accept/", review.accept, name="accept"),
     path("console/proposals/<int:proposal_id>/reject/", review.reject, name="reject"),
+    path("console/proposals/<int:proposal_id>/revoke/", review.revoke, name="revoke"),
     path("console/proposals/<int:proposal_id>/confirm/", review.confirm, name="confirm"),
     path("console/proposals/<int:proposal_id>/decline/", review.decline, name="decline"),
     path("console/runs/", runs.run_list, name="runs"),
