@@ -1,0 +1,117 @@
+"""The console's decisions and pages added after the first round, without a browser:
+revoking an acceptance, the time partners answer by, what changed before a verification."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from matching.models import Commitment, Proposal
+from tests.web.scenario import OVERRIDE, build_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    return build_scenario()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _url(catalogue, action: str = "") -> str:
+    return f"/console/proposals/{catalogue.proposal.pk}/{action}"
+
+
+def test_a_coordinator_sets_when_partners_answer_and_a_past_time_is_refused(catalogue):
+    client = signed_in(catalogue.coordinator)
+    past = (timezone.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(
+        _url(catalogue, "accept/"), {"override-reason": OVERRIDE, "respond_by": past}
+    )
+    assert refused.status_code == 400
+    assert b'href="#id_respond_by"' in refused.content
+    assert b"Give the partners a time in the future." in refused.content
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED
+    assert not Commitment.objects.exists()
+    garbled = client.post(
+        _url(catalogue, "accept/"), {"override-reason": OVERRIDE, "respond_by": "next week"}
+    )
+    assert garbled.status_code == 400 and b'href="#id_respond_by"' in garbled.content
+    accepted = client.post(
+        _url(catalogue, "accept/"),
+        {"override-reason": OVERRIDE, "respond_by": "2099-03-31T17:00"},
+    )
+    assert accepted.status_code == 302
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.ACCEPTED
+    assert catalogue.proposal.respond_by == datetime.datetime(
+        2099, 3, 31, 17, 0, tzinfo=datetime.UTC
+    )
+
+
+def test_a_coordinator_revokes_an_acceptance_with_a_reason_and_only_a_coordinator_may(catalogue):
+    client = signed_in(catalogue.coordinator)
+    assert b"Revoke the acceptance" not in client.get(_url(catalogue)).content
+    client.post(_url(catalogue, "accept/"), {"override-reason": OVERRIDE})
+    page = client.get(_url(catalogue)).content.decode()
+    assert "Revoke the acceptance" in page and 'name="revoke-reason"' in page
+    assert (
+        signed_in(catalogue.ngo_editor)
+        .post(_url(catalogue, "revoke/"), {"revoke-reason": "no"})
+        .status_code
+        == 403
+    )
+    silent = client.post(_url(catalogue, "revoke/"), {"revoke-reason": "  "})
+    assert silent.status_code == 400
+    assert b'href="#id_revoke-reason"' in silent.content
+    assert b"Say why the acceptance is revoked." in silent.content
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.ACCEPTED
+    assert Commitment.objects.filter(state="reserved").count() == 2
+    revoked = client.post(
+        _url(catalogue, "revoke/"), {"revoke-reason": "The ministry found a closer partner."}
+    )
+    assert revoked.status_code == 302
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status not in (Proposal.Status.ACCEPTED, Proposal.Status.PROPOSED)
+    assert catalogue.proposal.reason == "The ministry found a closer partner."
+    catalogue.laptops.refresh_from_db()
+    assert catalogue.laptops.reserved == 0
+    history = client.get(_url(catalogue)).content.decode()
+    assert "revoked: The ministry found a closer partner." in history
+    again = client.post(_url(catalogue, "revoke/"), {"revoke-reason": "twice"})
+    assert again.status_code == 409
+
+
+def test_the_verification_page_shows_what_changed_since_the_last_verification(catalogue):
+    from registry.services.organizations import update_organization
+
+    ngo = catalogue.laptops.organization
+    update_organization(
+        actor=catalogue.ngo_editor,
+        organization=ngo,
+        data={"name": "Digital Bridges Kenya", "kind": "company", "website": "https://db.example"},
+    )
+    client = signed_in(catalogue.coordinator)
+    page = client.get("/console/organizations/").content.decode()
+    row = page[page.index('<td class="govuk-table__cell">Digital Bridges Kenya') :]
+    row = row[: row.index("</tr>")]
+    assert "Verified on" in row
+    assert "<strong>Name</strong>: was Digital Bridges, now Digital Bridges Kenya" in row
+    assert "<strong>Kind</strong>: was Non-governmental organization, now Company" in row
+    assert "Country" not in row and "Identifier</strong>" not in row  # unchanged, not listed
+    kilimo = page[page.index('<td class="govuk-table__cell">Kilimo Telecom') :]
+    assert "Never verified" in kilimo[: kilimo.index("</tr>")]
+    assert client.post(f"/console/organizations/{ngo.pk}/verify/").status_code == 302
+    ngo.refresh_from_db()
+    assert ngo.verified_by == catalogue.coordinator
+    assert "was Digital Bridges" not in client.get("/console/organizations/").content.decode()
