@@ -46,3 +46,32 @@ def test_a_coordinator_accepts_with_a_time_revokes_and_sees_identity_changes(pag
     expect(page.get_by_text("Revoked: the reservations are released")).to_be_visible()
     scenario.proposal.refresh_from_db()
     assert scenario.proposal.status != Proposal.Status.ACCEPTED
+
+
+def test_an_admin_changes_an_offer_and_the_members_with_errors_shown(page, scenario):
+    from registry.models import Membership
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(
+        user=scenario.ngo_editor,
+        organization=scenario.trainers.organization,
+        role=Membership.Role.ADMIN,
+    )
+    sign_in(page, "ngo.editor", PASSWORD)
+    page.goto(f"/console/offers/{scenario.laptops.pk}/edit/")
+    page.get_by_label("Areas covered").fill("nowhere")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary a[href='#id_areas']")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.goto("/console/")
+    page.get_by_role("link", name="Members of Kilimo Telecom").click()
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_role("button", name="Save member").click()
+    expect(page.locator(".govuk-error-summary a[href='#id_username']")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Username").fill("community.editor")
+    page.get_by_label("Role").select_option("viewer")
+    page.get_by_role("button", name="Save member").click()
+    expect(page.get_by_text("community.editor is Viewer of Kilimo Telecom.")).to_be_visible()
+    assert Membership.objects.get(user=scenario.community_editor, role="viewer")

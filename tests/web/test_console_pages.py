@@ -115,3 +115,71 @@ def test_the_verification_page_shows_what_changed_since_the_last_verification(ca
     ngo.refresh_from_db()
     assert ngo.verified_by == catalogue.coordinator
     assert "was Digital Bridges" not in client.get("/console/organizations/").content.decode()
+
+
+def test_a_member_changes_an_offer_and_bad_input_changes_nothing(catalogue):
+    from registry.models import Offer
+    from tests.factories import OfferFactory
+
+    offer = catalogue.laptops
+    client = signed_in(catalogue.ngo_editor)
+    url = f"/console/offers/{offer.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert 'value="Refurbished laptops"' in form and 'name="organization"' not in form
+    body = {
+        "title": "Refurbished laptops, charged",
+        "category": offer.category_id,
+        "quantity": "120",
+        "areas": "KE, UG",
+    }
+    refused = client.post(url, {**body, "areas": "nowhere"})
+    assert refused.status_code == 400 and b'href="#id_areas"' in refused.content
+    offer.refresh_from_db()
+    assert offer.title == "Refurbished laptops" and offer.quantity == 100
+    assert client.post(url, body).status_code == 302
+    offer.refresh_from_db()
+    assert offer.title == "Refurbished laptops, charged" and offer.quantity == 120
+    assert offer.areas == ["KE", "UG"] and offer.status == Offer.Status.PUBLISHED
+    draft = OfferFactory(organization=offer.organization, status=Offer.Status.DRAFT)
+    draft_url = f"/console/offers/{draft.pk}/edit/"
+    assert client.post(draft_url, {**body, "publish": "1"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Offer.Status.PUBLISHED
+    # another organization's offer, or a viewer's, is not theirs to change
+    assert signed_in(catalogue.company_editor).get(url).status_code == 404
+    assert signed_in(catalogue.company_editor).post(url, body).status_code == 404
+
+
+def test_an_admin_manages_members_and_the_last_admin_cannot_leave(catalogue):
+    from registry.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+
+    ngo = catalogue.laptops.organization
+    admin = UserFactory(username="ngo.admin")
+    MembershipFactory(user=admin, organization=ngo, role=Membership.Role.ADMIN)
+    UserFactory(username="amina")
+    url = f"/console/organizations/{ngo.pk}/members/"
+    client = signed_in(admin)
+    assert f"Members of {ngo.name}" in client.get("/console/").content.decode()
+    unknown = client.post(url, {"username": "nobody", "role": "editor"})
+    assert unknown.status_code == 400 and b'href="#id_username"' in unknown.content
+    assert client.post(url, {"username": "amina", "role": "owner"}).status_code == 400
+    assert not Membership.objects.filter(user__username="amina").exists()
+    assert client.post(url, {"username": "amina", "role": "editor"}).status_code == 302
+    assert Membership.objects.get(user__username="amina", organization=ngo).role == "editor"
+    assert client.post(url, {"username": "amina", "role": "viewer"}).status_code == 302
+    assert Membership.objects.get(user__username="amina", organization=ngo).role == "viewer"
+    last = client.post(url, {"username": "ngo.admin", "role": "editor"})
+    assert last.status_code == 400 and b"must keep at least one admin" in last.content
+    assert Membership.objects.get(user=admin, organization=ngo).role == "admin"
+    # an editor sees the members but may not change them; a stranger does not see them
+    editor = signed_in(catalogue.ngo_editor)
+    assert b"ngo.admin" in editor.get(url).content
+    assert editor.post(url, {"username": "amina", "role": "admin"}).status_code == 403
+    amina = Membership.objects.get(user__username="amina").user_id
+    assert editor.post(f"{url}{amina}/remove/").status_code == 403
+    assert signed_in(catalogue.company_editor).get(url).status_code == 404
+    assert client.post(f"{url}{amina}/remove/").status_code == 302
+    assert not Membership.objects.filter(user_id=amina, organization=ngo).exists()
+    assert client.post(f"{url}{admin.pk}/remove/").status_code == 302  # refused, shown
+    assert Membership.objects.filter(user=admin, organization=ngo).exists()
