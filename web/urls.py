@@ -81,6 +81,7 @@ urlpatterns = [
     path("console/offers/<int:offer_id>/withdraw/", members.withdraw_offer, name="withdraw-offer"),
     path("console/needs/", members.my_needs, name="my-needs"),
     path("console/needs/new/", needs.new_need, name="new-need"),
+    path("console/needs/<int:need_id>/edit/", needs.edit_need, name="edit-need"),
     path("console/needs/<int:need_id>/publish/", needs.publish_need, name="publish-need"),
     path("console/needs/<int:need_id>/cancel/", needs.cancel_need, name="cancel-need"),
 ]

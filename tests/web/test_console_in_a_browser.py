@@ -48,7 +48,7 @@ def test_a_coordinator_accepts_with_a_time_revokes_and_sees_identity_changes(pag
     assert scenario.proposal.status != Proposal.Status.ACCEPTED
 
 
-def test_an_admin_changes_an_offer_and_the_members_with_errors_shown(page, scenario):
+def test_offers_needs_and_members_are_changed_with_errors_shown(page, scenario):
     from registry.models import Membership
     from tests.factories import MembershipFactory
 
@@ -75,3 +75,12 @@ def test_an_admin_changes_an_offer_and_the_members_with_errors_shown(page, scena
     page.get_by_role("button", name="Save member").click()
     expect(page.get_by_text("community.editor is Viewer of Kilimo Telecom.")).to_be_visible()
     assert Membership.objects.get(user=scenario.community_editor, role="viewer")
+
+    page.context.clear_cookies()
+    sign_in(page, "gov.officer", PASSWORD)
+    page.goto("/console/needs/")
+    page.get_by_role("link", name=f"Change {scenario.need.title}").click()
+    page.get_by_label("Area").fill("nowhere")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary a[href='#id_area']")).to_be_visible()
+    assert axe_violations(page) == []

@@ -183,3 +183,46 @@ def test_an_admin_manages_members_and_the_last_admin_cannot_leave(catalogue):
     assert not Membership.objects.filter(user_id=amina, organization=ngo).exists()
     assert client.post(f"{url}{admin.pk}/remove/").status_code == 302  # refused, shown
     assert Membership.objects.filter(user=admin, organization=ngo).exists()
+
+
+def test_a_government_member_changes_a_need_and_covered_items_stay(catalogue):
+    from registry.models import Need
+
+    need = catalogue.need
+    client = signed_in(catalogue.government_editor)
+    url = f"/console/needs/{need.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert f'value="{need.title}"' in form and 'name="organization"' not in form
+    body = {
+        "title": "Devices and teachers for rural schools in Nandi and Vihiga",
+        "area": "KE-32",
+        "priority": "4",
+        "indicator_name": "Schools with a working computer lab",
+        "indicator_baseline": "14",
+        "indicator_target": "70",
+        "vulnerable_groups": ["youth"],
+        "item_1_category": "laptops",
+        "item_1_quantity": "80",
+        "item_2_category": "trainer-days",
+        "item_2_quantity": "20",
+    }
+    refused = client.post(url, {**body, "area": "nowhere"})
+    assert refused.status_code == 400 and b'href="#id_area"' in refused.content
+    need.refresh_from_db()
+    assert need.title.endswith("in Nandi")
+    assert client.post(url, body).status_code == 302
+    need.refresh_from_db()
+    assert need.title.endswith("and Vihiga") and need.indicator_target == 70
+    assert list(need.vulnerable_groups.values_list("pk", flat=True)) == ["youth"]
+    assert need.items.get(category_id="laptops").quantity == 80
+    # once partners' capacity is reserved, an item cannot shrink below it: refused, unchanged
+    from matching.services.review import accept_proposal
+
+    accept_proposal(
+        actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
+    )
+    shrink = client.post(url, {**body, "item_1_quantity": "10"})
+    assert shrink.status_code == 400 and b'href="#id_item_1_quantity"' in shrink.content
+    assert need.items.get(category_id="laptops").quantity == 80
+    assert signed_in(catalogue.ngo_editor).get(url).status_code == 404
+    assert Need.objects.get(pk=need.pk).organization_id == need.organization_id
