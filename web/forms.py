@@ -3,15 +3,91 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal
 from registry.models import Category, Membership, Organization, SdgTarget, VulnerableGroup
 
+
+class DirectWidget:
+    """Renders its tag in Python, not through the form renderer's templates: a filter form's
+    select would otherwise render one template per option on every page view."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        attributes = flatatt({k: v for k, v in context["attrs"].items() if v is not False})
+        if isinstance(self, forms.Select):
+            chosen = {str(v) for v in context["value"]}
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                    for key, label in self.choices
+                ),
+            )
+            return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+        shown = context["value"]
+        if isinstance(self, forms.Textarea):
+            return format_html(
+                '<textarea name="{}"{}>\n{}</textarea>', name, attributes, shown or ""
+            )
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            context["type"],
+            name,
+            format_html(' value="{}"', shown) if shown not in (None, "") else "",
+            attributes,
+        )
+
+
+class DirectSelect(DirectWidget, forms.Select):
+    pass
+
+
+class DirectTextInput(DirectWidget, forms.TextInput):
+    pass
+
+
+class DirectNumberInput(DirectWidget, forms.NumberInput):
+    pass
+
+
+class DirectTextarea(DirectWidget, forms.Textarea):
+    pass
+
+
+class DirectDateTimeInput(DirectWidget, forms.DateTimeInput):
+    pass
+
+
+def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
+    """Categories and vulnerable groups as (slug, name) choices, cached: they change rarely,
+    and a change drops the cache (`web.apps`)."""
+    return cache.get_or_set(
+        TAXONOMY_CACHE_KEY,
+        lambda: {
+            "category": list(Category.objects.order_by("name").values_list("slug", "name")),
+            "group": list(VulnerableGroup.objects.order_by("name").values_list("slug", "name")),
+        },
+        TAXONOMY_CACHE_SECONDS,
+    )
+
+
+TAXONOMY_CACHE_KEY = "web:taxonomy-choices:v1"
+TAXONOMY_CACHE_SECONDS = 3600
+
 WIDGET_CLASSES = {
+    DirectSelect: "govuk-select",
+    DirectTextarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.Textarea: "govuk-textarea",
 }
@@ -115,39 +191,74 @@ class ReasonForm(DesignSystemForm, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=DirectTextarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, required: bool = True, label=None, help_text="", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        required: bool = True,
+        label=None,
+        help_text="",
+        required_message=None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["reason"]
         field.required = required
-        field.error_messages["required"] = _("Say why the proposal is rejected.")
+        field.error_messages["required"] = required_message or _(
+            "Say why the proposal is rejected."
+        )
         if label:
             field.label = label
         field.help_text = help_text
         self.style_fields()
 
 
+class RespondByForm(DesignSystemForm, forms.Form):
+    """When accepting: the time by which partners answer, if not the default."""
+
+    respond_by = forms.DateTimeField(
+        label=_("Partners answer by (optional)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        # A text field, as the design system advises for dates: no picker to fight on a phone.
+        widget=DirectDateTimeInput(format="%Y-%m-%d %H:%M"),
+        error_messages={"invalid": _("Enter a date and time such as 2027-03-31 17:00.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["respond_by"].help_text = _(
+            "Date and time (UTC), for example 2027-03-31 17:00. Left empty, partners have "
+            "%(days)s days."
+        ) % {"days": settings.PROPOSAL_RESPONSE_DAYS}
+        self.style_fields()
+
+
 class QueueFilterForm(DesignSystemForm, forms.Form):
     """The review queue's filters; every one optional."""
 
-    q = forms.CharField(label=_("Search needs"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search needs"), required=False, max_length=200, widget=DirectTextInput
+    )
     area = forms.RegexField(
         label=_("Area"),
         required=False,
         regex=r"^(global|[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?)$",
         max_length=6,
+        widget=DirectTextInput,
         help_text=_("A country code (KE) or a subdivision (KE-30)."),
         error_messages={"invalid": _("Enter an area code such as KE or KE-30.")},
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    group = forms.ChoiceField(label=_("Vulnerable group"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=DirectSelect)
+    group = forms.ChoiceField(label=_("Vulnerable group"), required=False, widget=DirectSelect)
     # A code typed, not a list of 169 options: a lighter page, and coordinators know the codes.
     sdg = forms.RegexField(
         label=_("SDG target"),
         required=False,
         max_length=8,
+        widget=DirectTextInput,
         regex=r"^\d{1,2}\.[0-9a-zA-Z]{1,2}$",
         help_text=_("A target code such as 9.c or 4.4."),
         error_messages={"invalid": _("Enter an SDG target code such as 9.c or 4.4.")},
@@ -158,23 +269,28 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
         min_value=0,
         max_value=1,
         decimal_places=2,
+        widget=DirectNumberInput,
         help_text=_("From 0 to 1."),
     )
     min_days = forms.IntegerField(
-        label=_("Waiting at least (days)"), required=False, min_value=0, max_value=3650
+        label=_("Waiting at least (days)"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+        widget=DirectNumberInput,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *Proposal.Status.choices],
+        widget=DirectSelect,
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        categories = Category.objects.order_by("name").values_list("slug", "name")
-        self.fields["category"].choices = [("", _("Any category")), *categories]
-        groups = VulnerableGroup.objects.order_by("name").values_list("slug", "name")
-        self.fields["group"].choices = [("", _("Any group")), *groups]
+        taxonomy = taxonomy_choices()
+        self.fields["category"].choices = [("", _("Any category")), *taxonomy["category"]]
+        self.fields["group"].choices = [("", _("Any group")), *taxonomy["group"]]
         self.style_fields()
 
     def clean_sdg(self) -> str:

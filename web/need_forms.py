@@ -79,13 +79,16 @@ class NeedForm(DesignSystemForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.active().filter(
-            kind__in=(Organization.Kind.GOVERNMENT, Organization.Kind.LOCAL_GOVERNMENT),
-            memberships__user=user,
-            memberships__role__in=Membership.WRITERS,
-        )
+        if editing:  # a need stays with the government that posted it
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = Organization.objects.active().filter(
+                kind__in=(Organization.Kind.GOVERNMENT, Organization.Kind.LOCAL_GOVERNMENT),
+                memberships__user=user,
+                memberships__role__in=Membership.WRITERS,
+            )
         categories = Category.objects.order_by("name")
         for row in range(1, ITEM_ROWS + 1):
             self.fields[f"item_{row}_category"] = forms.ModelChoiceField(
@@ -174,3 +177,29 @@ class NeedForm(DesignSystemForm, forms.Form):
         if key == "items":
             return "item_1_category"
         return key if key in self.fields else None
+
+
+def initial_of(need) -> dict[str, Any]:
+    """A posted need as the form's starting values, its items in the item rows."""
+    initial: dict[str, Any] = {
+        name: getattr(need, name)
+        for name in (
+            "title",
+            "description",
+            "area",
+            "priority",
+            "population",
+            "deadline",
+            "indicator_name",
+            "indicator_unit",
+            "indicator_baseline",
+            "indicator_target",
+        )
+    }
+    initial["vulnerable_groups"] = list(need.vulnerable_groups.values_list("pk", flat=True))
+    initial["focus_areas"] = list(need.focus_areas.values_list("pk", flat=True))
+    for row, item in enumerate(need.items.order_by("pk"), start=1):
+        initial[f"item_{row}_category"] = item.category_id
+        initial[f"item_{row}_quantity"] = item.quantity
+        initial[f"item_{row}_currency"] = item.currency or ""
+    return initial

@@ -78,11 +78,14 @@ class OfferForm(DesignSystemForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.active().filter(
-            memberships__user=user, memberships__role__in=Membership.WRITERS
-        )
+        if editing:  # an offer stays with the organization that made it
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = Organization.objects.active().filter(
+                memberships__user=user, memberships__role__in=Membership.WRITERS
+            )
         self.style_fields()
         for name in ("focus_areas", "vulnerable_groups"):
             self.fields[name].widget.attrs = {"class": "govuk-checkboxes__input"}

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from matching.models import Proposal, ProposalLine
 from registry.errors import Conflict
-from registry.models import Need, Offer
+from registry.models import Membership, Need, Offer
 from registry.models.visibility import is_coordinator, member_organization_ids
 from registry.services import offers as offer_services
 from web.paging import page_of
@@ -38,6 +38,9 @@ def home(request):
         .count()
         if own
         else None,
+        "memberships": Membership.objects.filter(user=request.user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization__name"),
     }
     return render(request, "web/console.html", context)
 

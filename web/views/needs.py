@@ -13,7 +13,7 @@ from registry.errors import Conflict
 from registry.models import Need
 from registry.models.visibility import member_organization_ids
 from registry.services import needs as need_services
-from web.need_forms import NeedForm
+from web.need_forms import ITEM_ROWS, NeedForm, initial_of
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,3 +83,33 @@ def cancel_need(request, need_id: int):
         lambda: need_services.cancel_need(actor=request.user, need=need),
         _("“%(title)s” is cancelled.") % {"title": need.title},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_need(request, need_id: int):
+    """Change a need of one's government (the need service decides what may change: items
+    partners already cover stay); publish a draft on saving."""
+    need = _own_need(request, need_id)
+    if need.items.count() > ITEM_ROWS:
+        messages.error(
+            request,
+            _("This need has more resources than the page shows; change it through the API."),
+        )
+        return redirect("web:my-needs")
+    form = NeedForm(request.POST or None, user=request.user, initial=initial_of(need), editing=True)
+    context = {"form": form, "need": need}
+    if request.method == "GET":
+        return render(request, "web/needs/new.html", context)
+    status = Need.Status.OPEN if request.POST.get("publish") else need.status
+    if form.is_valid():
+        try:
+            need_services.update_need(actor=request.user, need=need, data=form.service_data(status))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except Conflict as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(request, _("“%(title)s” is saved.") % {"title": need.title})
+            return redirect("web:my-needs")
+    return render(request, "web/needs/new.html", context, status=400)

@@ -11,15 +11,23 @@ from registry.models import Organization
 from registry.services.organizations import verify_organization
 from web.access import coordinator_required
 from web.paging import page_of
+from web.verification import since_last_verification
 
 
 @require_safe
 @coordinator_required
 def to_verify(request):
-    """Active organizations nobody has verified yet, the longest waiting first."""
+    """Active organizations not verified (new, or whose identity changed since), the longest
+    waiting first, each with what changed since a coordinator last verified it."""
     rows = Organization.objects.active().filter(verified_at__isnull=True).order_by("created_at")
     page, query = page_of(request, rows)
-    return render(request, "web/organizations/to_verify.html", {"page": page, "query": query})
+    since = since_last_verification(list(page.object_list))
+    entries = [
+        {"organization": organization, "since": since[organization.pk]}
+        for organization in page.object_list
+    ]
+    context = {"page": page, "query": query, "entries": entries}
+    return render(request, "web/organizations/to_verify.html", context)
 
 
 @require_POST

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from registry.models import Offer
-from registry.services.offers import create_offer
+from registry.errors import Conflict
+from registry.models import Membership, Offer
+from registry.services.offers import create_offer, update_offer
 from registry.services.organizations import create_organization
 from web.offer_forms import OfferForm, OrganizationForm, service_errors
 
@@ -36,6 +37,51 @@ def new_offer(request):
             messages.success(request, _("“%(title)s” is saved.") % {"title": offer.title})
             return redirect("web:my-offers")
     return render(request, "web/records/offer.html", {"form": form}, status=400)
+
+
+def _initial(offer: Offer) -> dict:
+    return {
+        "title": offer.title,
+        "description": offer.description,
+        "category": offer.category_id,
+        "quantity": offer.quantity,
+        "currency": offer.currency,
+        "areas": " ".join(offer.areas),
+        "available_from": offer.available_from,
+        "available_until": offer.available_until,
+        "min_allocation": offer.min_allocation,
+        "focus_areas": list(offer.focus_areas.values_list("pk", flat=True)),
+        "vulnerable_groups": list(offer.vulnerable_groups.values_list("pk", flat=True)),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_offer(request, offer_id: int):
+    """Change an offer of one's organization (admins and editors); publish a draft on saving."""
+    offer = get_object_or_404(
+        Offer.objects.select_related("organization").filter(
+            organization__memberships__user=request.user,
+            organization__memberships__role__in=Membership.WRITERS,
+        ),
+        pk=offer_id,
+    )
+    form = OfferForm(request.POST or None, user=request.user, initial=_initial(offer), editing=True)
+    context = {"form": form, "offer": offer}
+    if request.method == "GET":
+        return render(request, "web/records/offer.html", context)
+    status = Offer.Status.PUBLISHED if request.POST.get("publish") else offer.status
+    if form.is_valid():
+        try:
+            update_offer(actor=request.user, offer=offer, data=form.service_data(status))
+        except ValidationError as error:
+            service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(request, _("“%(title)s” is saved.") % {"title": offer.title})
+            return redirect("web:my-offers")
+    return render(request, "web/records/offer.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,7 +16,7 @@ from registry.models import Membership
 from registry.models.visibility import is_coordinator
 from web import proposals as reads
 from web.access import coordinator_required, visible_proposals
-from web.forms import QueueFilterForm, ReasonForm
+from web.forms import QueueFilterForm, ReasonForm, RespondByForm
 from web.paging import page_of
 
 
@@ -59,6 +59,16 @@ def _override_form(data=None) -> ReasonForm:
     )
 
 
+def _revoke_form(data=None) -> ReasonForm:
+    return ReasonForm(
+        data,
+        prefix="revoke",
+        label=_("Why revoke the acceptance"),
+        help_text=_("The reservations are released and the need is matched again."),
+        required_message=_("Say why the acceptance is revoked."),
+    )
+
+
 def _writes_for(user, organization_id: int) -> bool:
     return Membership.objects.filter(
         user=user, organization_id=organization_id, role__in=Membership.WRITERS
@@ -89,6 +99,9 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
         "own_line_ids": {line.pk for line in own},
         "unverified_partners": unverified,
         "override_form": forms.get("override_form") or _override_form(),
+        "respond_by_form": forms.get("respond_by_form") or RespondByForm(),
+        "can_revoke": coordinator and proposal.status == Proposal.Status.ACCEPTED,
+        "revoke_form": forms.get("revoke_form") or _revoke_form(),
         # The need's own organization consents to the coalition before a partnership forms.
         "can_consent": proposal.status == Proposal.Status.ACCEPTED
         and proposal.owner_consent == Proposal.Consent.PENDING
@@ -117,6 +130,20 @@ def proposal(request, proposal_id: int):
     return _render_proposal(request, _visible(request, proposal_id))
 
 
+def _attach(error: ValidationError, forms) -> bool:
+    """Show a service's refusal of a field beside that field, linked from the error summary."""
+    if not hasattr(error, "error_dict"):
+        return False
+    attached = False
+    for name, errors in error.message_dict.items():
+        for form in forms:
+            if name in form.fields:
+                form.add_error(name, errors)
+                form.style_fields()
+                attached = True
+    return attached
+
+
 def _decide(request, proposal: Proposal, call, **forms):
     """Run one review service; its refusal is shown on the page, never half-applied."""
     try:
@@ -125,7 +152,8 @@ def _decide(request, proposal: Proposal, call, **forms):
         messages.error(request, error.detail)
         return _render_proposal(request, proposal, status=409, **forms)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if not _attach(error, forms.values()):
+            messages.error(request, " ".join(error.messages))
         return _render_proposal(request, proposal, status=400, **forms)
     messages.success(request, decision.message)
     return redirect("web:proposal", proposal_id=proposal.pk)
@@ -136,16 +164,41 @@ def _decide(request, proposal: Proposal, call, **forms):
 def accept(request, proposal_id: int):
     proposal = _visible(request, proposal_id)
     form = _override_form(request.POST)
-    if not form.is_valid():
-        return _render_proposal(request, proposal, status=400, override_form=form)
+    timing = RespondByForm(request.POST)
+    if not (form.is_valid() & timing.is_valid()):
+        return _render_proposal(
+            request, proposal, status=400, override_form=form, respond_by_form=timing
+        )
     reason = form.cleaned_data["reason"]
+    respond_by = timing.cleaned_data["respond_by"]
     return _decide(
         request,
         proposal,
         lambda: review.accept_proposal(
-            actor=request.user, proposal_id=proposal.pk, override_reason=reason
+            actor=request.user,
+            proposal_id=proposal.pk,
+            override_reason=reason,
+            respond_by=respond_by,
         ),
         override_form=form,
+        respond_by_form=timing,
+    )
+
+
+@require_POST
+@coordinator_required
+def revoke(request, proposal_id: int):
+    """Revoke an acceptance before the partnership forms, with a reason (the API's service)."""
+    proposal = _visible(request, proposal_id)
+    form = _revoke_form(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, proposal, status=400, revoke_form=form)
+    reason = form.cleaned_data["reason"]
+    return _decide(
+        request,
+        proposal,
+        lambda: review.revoke_proposal(actor=request.user, proposal_id=proposal.pk, reason=reason),
+        revoke_form=form,
     )
 
 
