@@ -60,14 +60,18 @@ def fill_english() -> int:
     catalogue = polib.pofile(str(catalogue_path("en")))
     filled = 0
     for entry in catalogue:
-        if entry.msgid_plural and not all(entry.msgstr_plural.values()):
-            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            filled += 1
-        elif not entry.msgid_plural and not entry.msgstr:
+        if entry.msgid_plural:
+            words = {0: entry.msgid, 1: entry.msgid_plural}
+            changed = entry.msgstr_plural != words
+            entry.msgstr_plural = words
+        else:
+            changed = entry.msgstr != entry.msgid
             entry.msgstr = entry.msgid
-            filled += 1
+        # A fuzzy guess of msgmerge is another string's words: English never keeps one.
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = None
+        filled += changed
     catalogue.save()
     return filled
 

@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ResourceKind(models.TextChoices):
-    FINANCIAL = "financial", "Financial"
-    HUMAN = "human", "Human"
-    TECHNICAL = "technical", "Technical"
+    FINANCIAL = "financial", _("Financial")
+    HUMAN = "human", _("Human")
+    TECHNICAL = "technical", _("Technical")
 
 
 class Category(models.Model):

@@ -68,3 +68,11 @@ def _placeholders(text: str) -> list[str]:
     import re
 
     return re.findall(r"%\(\w+\)[sd]|%%", text)
+
+
+def test_english_says_exactly_what_its_msgids_say():
+    for entry in polib.pofile(str(catalogue_path("en"))):
+        if entry.msgid_plural:
+            assert entry.msgstr_plural == {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            assert entry.msgstr == entry.msgid
