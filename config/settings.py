@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "modeltrans",
     "registry",
     "matching",
     "interchange",
@@ -326,6 +327,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Reference data in the database in every language (django-modeltrans: one JSON column per table;
+# `name_i18n` is the active language's, English where a translation is missing).
+MODELTRANS_FALLBACK = {"default": ("en",)}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
