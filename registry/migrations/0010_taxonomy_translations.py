@@ -46,8 +46,16 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(load_translations, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name="sdgtarget",
-            name="title_fr",
+        # French titles now live in i18n. The old column stays in the database (code still running
+        # during a rolling deploy reads it) with an empty default, so that new rows need no value;
+        # a later release may drop it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.RemoveField(model_name="sdgtarget", name="title_fr")],
+            database_operations=[
+                migrations.RunSQL(
+                    "ALTER TABLE registry_sdgtarget ALTER COLUMN title_fr SET DEFAULT ''",
+                    "ALTER TABLE registry_sdgtarget ALTER COLUMN title_fr DROP DEFAULT",
+                )
+            ],
         ),
     ]
