@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from config.cache import shared_cache
 from config.embedded import embedded_database, filesystem_broker
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "modeltrans",
     "registry",
     "matching",
     "interchange",
@@ -101,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions and authentication: it reads the signed-in user's saved language. No URL
+    # carries a language prefix, so CommonMiddleware's redirects need nothing from it.
+    "config.language.LanguageMiddleware",
     # Database-trigger history records the signed-in user of every write request.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -315,7 +320,21 @@ MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
 # Request bodies above this size answer 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 1024)))
 
+# The six official UN languages; Arabic is laid out right to left. config/language.py picks one per
+# request (`?lang=`, the signed-in user's choice, the cookie, Accept-Language), English otherwise.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Reference data in the database in every language (django-modeltrans: one JSON column per table;
+# `name_i18n` is the active language's, English where a translation is missing).
+MODELTRANS_FALLBACK = {"default": ("en",)}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -24,22 +24,45 @@ def load_taxonomies(apps=global_apps) -> dict[str, int]:
     """Create or update every taxonomy row from the fixture files; return counts per model."""
     counts: dict[str, int] = {}
 
-    def upsert(model_name: str, key: str, rows: list[dict], fields: tuple[str, ...]) -> None:
+    translations = read_fixture("translations")
+
+    def upsert(
+        model_name: str, key: str, rows: list[dict], fields: tuple[str, ...], translated: str
+    ) -> None:
         model = apps.get_model("registry", model_name)
+        columns = {field.name for field in model._meta.concrete_fields}
         for row in rows:
-            model.objects.update_or_create(
-                **{key: row[key]}, defaults={field: row.get(field, "") for field in fields}
-            )
+            defaults = {field: row.get(field, "") for field in fields if field in columns}
+            # The names in the other UN languages, once the table has its i18n column (0010).
+            if "i18n" in columns:
+                defaults["i18n"] = {
+                    **{name: text for name, text in row.items() if name.endswith("_fr")},
+                    **translations[translated].get(row[key], {}),
+                }
+            model.objects.update_or_create(**{key: row[key]}, defaults=defaults)
         counts[model_name] = len(rows)
 
-    upsert("Category", "slug", read_fixture("categories"), ("name", "kind", "unit", "description"))
-    upsert("FocusArea", "slug", read_fixture("focus_areas"), ("name", "description"))
-    upsert("VulnerableGroup", "slug", read_fixture("vulnerable_groups"), ("name", "description"))
+    upsert(
+        "Category",
+        "slug",
+        read_fixture("categories"),
+        ("name", "kind", "unit", "description"),
+        "categories",
+    )
+    upsert("FocusArea", "slug", read_fixture("focus_areas"), ("name", "description"), "focus_areas")
+    upsert(
+        "VulnerableGroup",
+        "slug",
+        read_fixture("vulnerable_groups"),
+        ("name", "description"),
+        "vulnerable_groups",
+    )
     targets = [
         {**target, "position": position}
         for position, target in enumerate(read_fixture("sdg_targets"), start=1)
     ]
-    upsert("SdgTarget", "code", targets, ("goal", "position", "title", "title_fr"))
+    # Before 0010, French titles had a column of their own (title_fr); since, they are in i18n.
+    upsert("SdgTarget", "code", targets, ("goal", "position", "title", "title_fr"), "sdg_targets")
 
     rates = read_fixture("currency_rates")
     currency_rate = apps.get_model("registry", "CurrencyRate")

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
+def this_page_without_lang(request) -> str:
+    """The page's address without `?lang=`, where the language switcher comes back to."""
+    query = [(key, value) for key, value in request.GET.lists() if key != "lang"]
+    return request.path + (f"?{urlencode(query, doseq=True)}" if query else "")
+
+
 def console(request) -> dict[str, object]:
-    """The visitor's roles, for the navigation."""
+    """The visitor's roles, for the navigation, and the page the language switcher returns to."""
     user = getattr(request, "user", None)
+    here = this_page_without_lang(request)
     if user is None or not user.is_authenticated:
-        return {"is_coordinator": False, "is_member": False}
+        return {"is_coordinator": False, "is_member": False, "this_page": here}
     return {
         "is_coordinator": is_coordinator(user),
         "is_member": bool(member_organization_ids(user)),
+        "this_page": here,
     }

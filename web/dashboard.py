@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, F, Sum
 from django.db.models.functions import Cast, Substr
 
-from registry.areas import area_name
+from registry.areas import localized_area_name
 from registry.models import Need, NeedItem
 
 SHARE = DecimalField(max_digits=20, decimal_places=6)
@@ -87,7 +87,7 @@ def by_country() -> list[Row]:
     items = _public_items().annotate(country=Substr("need__area", 1, 2))
     return [
         Row(
-            label=area_name(row["group"]) or row["group"],
+            label=localized_area_name(row["group"]) or row["group"],
             needs=row["needs"],
             committed_share=float(row["committed_share"] or 0),
             reserved_share=float(row["reserved_share"] or 0),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal, ProposalLine, StateChange
-from registry.areas import area_name
+from registry.areas import localized_area_name
 
 TERM_LABELS = {
     "focus": _("Focus areas shared"),
@@ -160,7 +160,7 @@ def need_context(proposal: Proposal) -> dict[str, object]:
     need = proposal.need
     return {
         "need": need,
-        "area_name": area_name(need.area) or need.area,
+        "area_name": localized_area_name(need.area) or need.area,
         "groups": list(need.vulnerable_groups.order_by("name")),
         "focus_areas": list(need.focus_areas.order_by("name")),
         "items": list(need.items.select_related("category").order_by("pk")),

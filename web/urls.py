@@ -4,6 +4,7 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    language,
     members,
     memberships,
     need_page,
@@ -42,6 +43,7 @@ urlpatterns = [
         partnerships.return_report,
         name="return-report",
     ),
+    path("language/", language.choose_language, name="language"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),

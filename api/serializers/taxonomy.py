@@ -1,29 +1,54 @@
-"""Read-only serializers for the taxonomies."""
+"""Read-only serializers for the taxonomies: labels in the request's language, slugs unchanged."""
 
 from rest_framework import serializers
 
 from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
 
+NAME_HELP = "Name in the request's language (English where no translation exists)."
+DESCRIPTION_HELP = "What it covers, in the request's language (English where not translated)."
+
 
 class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="name_i18n", read_only=True, help_text=NAME_HELP)
+    description = serializers.CharField(
+        source="description_i18n", read_only=True, help_text=DESCRIPTION_HELP
+    )
+
     class Meta:
         model = Category
         fields = ["slug", "name", "kind", "unit", "description"]
 
 
 class FocusAreaSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="name_i18n", read_only=True, help_text=NAME_HELP)
+    description = serializers.CharField(
+        source="description_i18n", read_only=True, help_text=DESCRIPTION_HELP
+    )
+
     class Meta:
         model = FocusArea
         fields = ["slug", "name", "description"]
 
 
 class VulnerableGroupSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="name_i18n", read_only=True, help_text=NAME_HELP)
+    description = serializers.CharField(
+        source="description_i18n", read_only=True, help_text=DESCRIPTION_HELP
+    )
+
     class Meta:
         model = VulnerableGroup
         fields = ["slug", "name", "description"]
 
 
 class SdgTargetSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="title_i18n",
+        read_only=True,
+        help_text="Official title in the request's language (the UN's texts in all six).",
+    )
+    title_fr = serializers.CharField(read_only=True, help_text="Official French title.")
+
     class Meta:
         model = SdgTarget
         fields = ["code", "goal", "title", "title_fr"]

@@ -1,8 +1,10 @@
 """Taxonomies: read-only, public."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from api.ordering import TranslatedOrderingFilter
 from api.serializers.taxonomy import (
     CategorySerializer,
     FocusAreaSerializer,
@@ -19,6 +21,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
     permission_classes = [AllowAny]
     filterset_fields = ["kind"]
+    filter_backends = [DjangoFilterBackend, TranslatedOrderingFilter]
     ordering_fields = ["slug", "name"]
 
 
@@ -29,6 +32,7 @@ class FocusAreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FocusAreaSerializer
     permission_classes = [AllowAny]
     filterset_fields: list[str] = []
+    filter_backends = [DjangoFilterBackend, TranslatedOrderingFilter]
     ordering_fields = ["slug", "name"]
 
 
@@ -39,6 +43,7 @@ class VulnerableGroupViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = VulnerableGroupSerializer
     permission_classes = [AllowAny]
     filterset_fields: list[str] = []
+    filter_backends = [DjangoFilterBackend, TranslatedOrderingFilter]
     ordering_fields = ["slug", "name"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from matching.models.runs import MatchRun
 from registry.models import Need, NeedItem, Offer, Organization
@@ -14,32 +15,32 @@ QUANTITY = {"max_digits": 16, "decimal_places": 2}
 
 
 class ProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
-    SUPERSEDED = "superseded", "Superseded"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    FORMED = "formed", "Partnership formed"
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FORMED = "formed", _("Partnership formed")
 
 
 class Confirmation(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONFIRMED = "confirmed", "Confirmed"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
 
 
 class Consent(models.TextChoices):
-    PENDING = "pending", "Pending"
-    GIVEN = "given", "Given"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    GIVEN = "given", _("Given")
+    DECLINED = "declined", _("Declined")
 
 
 class CommitmentState(models.TextChoices):
-    RESERVED = "reserved", "Reserved"
-    COMMITTED = "committed", "Committed"
+    RESERVED = "reserved", _("Reserved")
+    COMMITTED = "committed", _("Committed")
     # Given to a partnership that completed: still spent from the offer.
-    DELIVERED = "delivered", "Delivered"
-    RELEASED = "released", "Released"
+    DELIVERED = "delivered", _("Delivered")
+    RELEASED = "released", _("Released")
 
 
 @audited(exclude=["explanation"])

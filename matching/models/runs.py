@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class RunTrigger(models.TextChoices):
-    MANUAL = "manual", "Started by a coordinator"
-    SCHEDULED = "scheduled", "Scheduled"
-    EVENT = "event", "A change in the catalogue"
-    NEED = "need", "A newly published need, matched on its own"
+    MANUAL = "manual", _("Started by a coordinator")
+    SCHEDULED = "scheduled", _("Scheduled")
+    EVENT = "event", _("A change in the catalogue")
+    NEED = "need", _("A newly published need, matched on its own")
 
 
 class MatchRun(models.Model):

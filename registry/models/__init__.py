@@ -3,6 +3,7 @@
 from registry.models.needs import Consultation, Endorsement, Need, NeedItem
 from registry.models.offers import Offer
 from registry.models.organizations import Membership, Organization
+from registry.models.preferences import LanguagePreference
 from registry.models.taxonomy import Category, CurrencyRate, FocusArea, SdgTarget, VulnerableGroup
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "CurrencyRate",
     "Endorsement",
     "FocusArea",
+    "LanguagePreference",
     "Membership",
     "Need",
     "NeedItem",

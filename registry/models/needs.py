@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from registry.models.offers import QUANTITY
 from registry.models.organizations import Organization
@@ -44,12 +45,12 @@ class NeedQuerySet(models.QuerySet):
 
 
 class NeedStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN = "open", "Open"
-    PARTIALLY_MET = "partially_met", "Partially met"
-    MET = "met", "Met"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    PARTIALLY_MET = "partially_met", _("Partially met")
+    MET = "met", _("Met")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Need(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from registry.areas import validate_country_code
 from registry.models.audit import audited
@@ -25,14 +26,14 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class OrganizationKind(models.TextChoices):
-    GOVERNMENT = "government", "Government"
-    LOCAL_GOVERNMENT = "local_government", "Local government"
-    NGO = "ngo", "Non-governmental organization"
-    COMPANY = "company", "Company"
-    DONOR = "donor", "Donor"
-    MULTILATERAL = "multilateral", "Multilateral"
-    ACADEMIA = "academia", "Academia"
-    COMMUNITY = "community", "Community organization"
+    GOVERNMENT = "government", _("Government")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    NGO = "ngo", _("Non-governmental organization")
+    COMPANY = "company", _("Company")
+    DONOR = "donor", _("Donor")
+    MULTILATERAL = "multilateral", _("Multilateral")
+    ACADEMIA = "academia", _("Academia")
+    COMMUNITY = "community", _("Community organization")
 
 
 @audited()
@@ -122,9 +123,9 @@ class Organization(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+    ADMIN = "admin", _("Admin")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
 
 
 @audited()

@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 
 
 class ResourceKind(models.TextChoices):
-    FINANCIAL = "financial", "Financial"
-    HUMAN = "human", "Human"
-    TECHNICAL = "technical", "Technical"
+    FINANCIAL = "financial", _("Financial")
+    HUMAN = "human", _("Human")
+    TECHNICAL = "technical", _("Technical")
 
 
 class Category(models.Model):
@@ -22,6 +24,8 @@ class Category(models.Model):
         max_length=32, help_text="What a quantity counts: currency, person-days, units, sites."
     )
     description = models.TextField(blank=True, help_text="What it covers.")
+    # Names in the other UN languages (name_fr, name_ar ...); `name_i18n` reads the active one.
+    i18n = TranslationField(fields=("name", "description"))
 
     class Meta:
         ordering = ["slug"]
@@ -42,6 +46,8 @@ class FocusArea(models.Model):
     slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
     name = models.CharField(max_length=120, help_text="Name in English.")
     description = models.TextField(blank=True, help_text="What it covers.")
+    # Names in the other UN languages (name_fr, name_ar ...); `name_i18n` reads the active one.
+    i18n = TranslationField(fields=("name", "description"))
 
     class Meta:
         ordering = ["slug"]
@@ -56,6 +62,8 @@ class VulnerableGroup(models.Model):
     slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
     name = models.CharField(max_length=120, help_text="Name in English.")
     description = models.TextField(blank=True, help_text="What it covers.")
+    # Names in the other UN languages (name_fr, name_ar ...); `name_i18n` reads the active one.
+    i18n = TranslationField(fields=("name", "description"))
 
     class Meta:
         ordering = ["slug"]
@@ -73,7 +81,9 @@ class SdgTarget(models.Model):
         help_text="Rank in the official list (1.1 … 17.19)."
     )
     title = models.TextField(help_text="Official English title.")
-    title_fr = models.TextField(blank=True, help_text="Official French title.")
+    # Official titles in the other UN languages (title_fr, title_ar ...); `title_i18n` reads the
+    # active one.
+    i18n = TranslationField(fields=("title",))
 
     class Meta:
         ordering = ["position"]

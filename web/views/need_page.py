@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from registry.areas import area_name
+from registry.areas import localized_area_name
 from registry.errors import Conflict
 from registry.models import Need
 from registry.services.needs import endorse_need
@@ -25,7 +25,7 @@ def _render(request, need: Need, form: EndorseForm | None = None, status: int = 
     form = form or EndorseForm(user=request.user)
     context = {
         "need": need,
-        "area_name": area_name(need.area) or need.area,
+        "area_name": localized_area_name(need.area) or need.area,
         "items": need.items.select_related("category").order_by("pk"),
         "groups": need.vulnerable_groups.order_by("name"),
         "endorsements": need.endorsements.select_related("organization").order_by("pk"),

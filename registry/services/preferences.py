@@ -1,0 +1,22 @@
+"""What a user chooses for the interface."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry.errors import ValidationError
+from registry.models.preferences import LANGUAGE_CODES, LanguagePreference
+
+
+@transaction.atomic
+def set_language_preference(*, user, language: str) -> LanguagePreference:
+    """Remember the language a signed-in user reads the registry in."""
+    if language not in LANGUAGE_CODES:
+        raise ValidationError(
+            {"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}}
+        )
+    preference, _created = LanguagePreference.objects.update_or_create(
+        user=user, defaults={"language": language}
+    )
+    return preference

@@ -1,0 +1,70 @@
+"""Reference data in the six languages: the API's labels follow the language, identifiers never."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
+
+pytestmark = pytest.mark.django_db
+
+OTHER_LANGUAGES = ("ar", "zh_hans", "fr", "ru", "es")
+GROUPS = "/api/v1/taxonomy/vulnerable-groups/"
+
+
+def _names(response) -> dict[str, str]:
+    return {row["slug"]: row["name"] for row in response.json()["results"]}
+
+
+def test_the_same_request_in_two_languages_gives_the_same_slugs_and_different_names(api):
+    english = _names(api.get(GROUPS, HTTP_ACCEPT_LANGUAGE="en"))
+    french = _names(api.get(GROUPS, HTTP_ACCEPT_LANGUAGE="fr"))
+    assert english.keys() == french.keys()
+    assert english["persons-with-disabilities"] == "Persons with disabilities"
+    assert french["persons-with-disabilities"] == "Personnes handicapées"
+    arabic = _names(api.get(GROUPS + "?lang=ar"))
+    assert arabic["persons-with-disabilities"] == "الأشخاص ذوو الإعاقة"
+    assert all(english[slug] != french[slug] for slug in english)
+
+
+def test_an_unsupported_language_gets_english_labels_and_says_so(api):
+    response = api.get(GROUPS, HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Content-Language"] == "en"
+    assert response["Language-Fallback"] == "de"
+    assert _names(response)["older-persons"] == "Older persons"
+
+
+def test_sdg_targets_carry_the_un_titles_in_each_language(api):
+    chinese = api.get("/api/v1/taxonomy/sdg-targets/9.c/?lang=zh-hans").json()
+    english = api.get("/api/v1/taxonomy/sdg-targets/9.c/").json()
+    assert chinese["code"] == english["code"] == "9.c"
+    assert chinese["title"].startswith("大幅提升信息和通信技术的普及度")
+    assert english["title"].startswith("Significantly increase access to information")
+    # The French title keeps its own field, whatever the language.
+    assert chinese["title_fr"] == english["title_fr"] != ""
+
+
+def test_ordering_by_name_follows_the_language(api):
+    russian = api.get(GROUPS + "?ordering=name", HTTP_ACCEPT_LANGUAGE="ru").json()["results"]
+    english = api.get(GROUPS + "?ordering=name", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    names = [row["name"] for row in russian]
+    assert names == sorted(names)
+    assert [row["slug"] for row in russian] != [row["slug"] for row in english]
+
+
+def test_every_taxonomy_row_is_named_in_every_language():
+    for model in (Category, FocusArea, VulnerableGroup):
+        for row in model.objects.all():
+            missing = [code for code in OTHER_LANGUAGES if not row.i18n.get(f"name_{code}")]
+            assert missing == [], (model.__name__, row.slug)
+    assert SdgTarget.objects.count() == 169
+    for target in SdgTarget.objects.all():
+        missing = [code for code in OTHER_LANGUAGES if not target.i18n.get(f"title_{code}")]
+        assert missing == [], target.code
+
+
+def test_filtering_by_a_translated_name_works_in_the_database():
+    with translation.override("ru"):
+        found = list(VulnerableGroup.objects.filter(name_i18n__icontains="инвалид"))
+    assert [group.slug for group in found] == ["persons-with-disabilities"]
