@@ -48,11 +48,17 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
         """Verified by a coordinator unless `verified=False`: most tests mean a checked partner."""
         if not create or extracted is False or organization.verified_at is not None:
             return
-        verifier = UserFactory(username="verifier", coordinator=True)
+        verifier = shared_verifier()
         Organization.objects.filter(pk=organization.pk).update(
             verified_at=timezone.now(), verified_by=verifier
         )
         organization.refresh_from_db(fields=["verified_at", "verified_by"])
+
+
+def shared_verifier():
+    """The coordinator who verified the factories' organizations; made once, not re-hashed each time."""
+    verifier = get_user_model().objects.filter(username="verifier").first()
+    return verifier or UserFactory(username="verifier", coordinator=True)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

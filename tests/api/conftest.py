@@ -1,4 +1,4 @@
-"""Fixtures for the API tests: a fast password hasher, fresh throttles, a local government."""
+"""Fixtures for the API tests: fresh throttles, a local government."""
 
 from __future__ import annotations
 
@@ -8,12 +8,6 @@ from django.core.cache import cache
 from registry.models import Membership, Organization
 from tests.conftest import member
 from tests.factories import OrganizationFactory
-
-
-@pytest.fixture
-def fast_password_hasher(settings):
-    # Argon2 is slow on purpose; the matrices create hundreds of users. Opt in per module.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

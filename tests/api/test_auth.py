@@ -13,7 +13,7 @@ from registry.models.visibility import is_coordinator
 from tests.api.checks import field_errors, problem, row_counts
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 

@@ -12,7 +12,7 @@ from tests.api.roles import ROLES, as_params, expand, people_owning
 from tests.conftest import client_for, member
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 TARGETS = ("active", "inactive")
 ACTIONS = ("retrieve", "update", "members", "add_member", "remove_member", "verify")

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from tests.api.checks import field_errors, problem
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,4 +1,4 @@
-"""Fixtures for the security tests: a world built once per module, fresh throttles, a fast hasher."""
+"""Fixtures for the security tests: a world built once per module, fresh throttles."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from tests.security.world import FAST_HASHER, World, build_world
+from tests.security.world import World, build_world
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +20,6 @@ def world(django_db_setup, django_db_blocker) -> World:
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 @pytest.fixture(autouse=True)
