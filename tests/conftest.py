@@ -37,6 +37,16 @@ def fast_password_hasher() -> Iterator[None]:
 
 
 @pytest.fixture
+def fresh_throttles() -> Iterator[None]:
+    """Empty throttle and lockout counters: they live in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def reference_data(transactional_db) -> None:
     """Taxonomies for tests that commit: a transactional test's flush removes the migrated rows."""
     from django.contrib.auth.models import Group

@@ -12,6 +12,22 @@ from django.utils import timezone
 
 from registry.models import Membership, Need, NeedItem, Offer, Organization
 
+# The password of every user the tests make.
+PASSWORD = "correct-horse-battery"
+# The roles of the permission matrices, relative to the organization that owns the record:
+# `owner_*` are its viewer, editor and admin, `other_member` edits for an unrelated company,
+# `government_member` for a ministry, `community_member` for a community organization.
+ROLES = (
+    "anonymous",
+    "owner_viewer",
+    "owner_editor",
+    "owner_admin",
+    "other_member",
+    "government_member",
+    "community_member",
+    "coordinator",
+)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -21,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def coordinator(user, create, extracted, **kwargs):

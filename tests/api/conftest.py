@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from registry.models import Membership, Organization
 from tests.conftest import member
@@ -11,11 +10,8 @@ from tests.factories import OrganizationFactory
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    # Throttle counters live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
+def _throttles_start_empty(fresh_throttles) -> None:
+    """Every API test starts with empty throttle counters (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 
 from registry.models import Membership, Organization
 from tests.api.checks import problem, row_counts
-from tests.api.roles import ROLES, as_params, expand, people_owning
+from tests.api.roles import as_params, expand, people_owning
 from tests.conftest import client_for, member
-from tests.factories import UserFactory
+from tests.factories import ROLES, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from tests.security.world import World, build_world
@@ -23,11 +22,8 @@ def world(django_db_setup, django_db_blocker) -> World:
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    # Throttle and lockout counters live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
+def _throttles_start_empty(fresh_throttles) -> None:
+    """Every security test starts with empty throttle and lockout counters (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -21,18 +21,11 @@ from matching.models import MatchRun, Partnership, ProgressReport, Proposal, Pro
 from matching.services import reports, review
 from notifications.models import Notification
 from registry.models import Membership, Need, NeedItem, Offer, Organization
+from tests.factories import PASSWORD, ROLES
 
-ROLES = (
-    "anonymous",
-    "owner_viewer",
-    "owner_editor",
-    "owner_admin",
-    "other_member",
-    "government_member",
-    "community_member",
-    "coordinator",
-)
-PASSWORD = "correct-horse-battery"
+# ROLES and PASSWORD are defined in tests/factories.py; named here too for the matrices' importers.
+__all__ = ["PASSWORD", "ROLES", "World", "build_world"]
+
 CONTACT_EMAIL = "private.contact.{}@example.org"
 CONTACT_PHONE = "+254 711 {:06d}"
 

@@ -7,8 +7,8 @@ from django.test import Client
 
 from matching.models import MatchRun, Proposal, ProposalLine
 from registry.models import Offer
-from tests.factories import OfferFactory, OrganizationFactory, UserFactory
-from tests.web.scenario import OVERRIDE, PASSWORD, TODAY, build_scenario
+from tests.factories import PASSWORD, OfferFactory, OrganizationFactory, UserFactory
+from tests.web.scenario import OVERRIDE, TODAY, build_scenario
 
 pytestmark = pytest.mark.django_db
 
