@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from tests.conftest import client_for
 from tests.factories import ROLES
 
-# ROLES is defined in tests/factories.py; named here too for the matrices' importers.
+# ROLES is defined in tests/factories; named here too for the matrices' importers.
 __all__ = ["ROLES", "People", "as_params", "cell_id", "expand", "people_owning"]
 
 

@@ -1,4 +1,7 @@
-"""factory_boy factories for the catalogue."""
+"""factory_boy factories for the catalogue, and proposals built as a run would store them.
+
+Engine inputs are in tests.factories.engine, the large synthetic catalogue in
+tests.factories.catalogue."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from matching.models import MatchRun, Proposal, ProposalLine
 from registry.models import Membership, Need, NeedItem, Offer, Organization
 
 # The password of every user the tests make.
@@ -125,3 +129,42 @@ class NeedItemFactory(factory.django.DjangoModelFactory):
     kind = "technical"
     quantity = Decimal("50")
     currency = ""
+
+
+def proposal_for(
+    offers_and_quantities: list[tuple[Offer, Decimal]],
+    *,
+    need: Need | None = None,
+    run: MatchRun | None = None,
+) -> Proposal:
+    """A proposed proposal with one line per (offer, quantity), each on its own item of one need."""
+    need = need or NeedFactory()
+    run = run or MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
+    proposal = Proposal.objects.create(
+        run=run,
+        need=need,
+        score=Decimal("0.5"),
+        coverage=Decimal("1"),
+        explanation={"summary": "test"},
+        fingerprint=f"test-{need.pk}-{run.pk}",
+    )
+    for offer, quantity in offers_and_quantities:
+        item = NeedItem.objects.filter(
+            need=need, category_id=offer.category_id
+        ).first() or NeedItemFactory(
+            need=need,
+            category_id=offer.category_id,
+            kind=offer.kind,
+            quantity=quantity,
+            currency=offer.currency,
+        )
+        ProposalLine.objects.create(
+            proposal=proposal,
+            offer=offer,
+            need_item=item,
+            organization_id=offer.organization_id,
+            quantity=quantity,
+            offer_quantity=quantity,
+            score=Decimal("0.5"),
+        )
+    return proposal

@@ -23,7 +23,7 @@ from notifications.models import Notification
 from registry.models import Membership, Need, NeedItem, Offer, Organization
 from tests.factories import PASSWORD, ROLES
 
-# ROLES and PASSWORD are defined in tests/factories.py; named here too for the matrices' importers.
+# ROLES and PASSWORD are defined in tests/factories; named here too for the matrices' importers.
 __all__ = ["PASSWORD", "ROLES", "World", "build_world"]
 
 CONTACT_EMAIL = "private.contact.{}@example.org"

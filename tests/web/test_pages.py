@@ -515,7 +515,7 @@ def test_the_queue_filters_by_sdg_target_code_and_refuses_an_unknown_one(catalog
 
 
 def test_the_proposal_page_lists_proposals_competing_for_the_same_offers(catalogue):
-    from tests.matching.builders import proposal_for
+    from tests.factories import proposal_for
 
     rival = proposal_for([(catalogue.laptops, 30)])
     page = signed_in(catalogue.coordinator).get(f"/console/proposals/{catalogue.proposal.pk}/")
