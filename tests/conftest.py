@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from registry.models import Membership, Organization
@@ -18,6 +20,30 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
 
     test = settings.DATABASES["default"].setdefault("TEST", {})
     test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{os.getpid()}"
+
+
+# Argon2 is slow on purpose. Tests hash with MD5 first; the project's own hashers stay listed after
+# it, so that the tests of the production hasher (tests/api/test_security.py) still reach Argon2.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher() -> Iterator[None]:
+    """The one fast-hasher setting of the suite, for every test and every shared fixture."""
+    from django.conf import settings
+
+    with override_settings(PASSWORD_HASHERS=[*FAST_PASSWORD_HASHERS, *settings.PASSWORD_HASHERS]):
+        yield
+
+
+@pytest.fixture
+def fresh_throttles() -> Iterator[None]:
+    """Empty throttle and lockout counters: they live in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,8 +8,25 @@ from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+
+def detail_command(*, methods: list[str], **options: Any):
+    """A detail @action (a command or a sub-list of one record): no filtering, pagination or
+    ordering applies to it; `options` are the action's own (url_path, permissions, serializer).
+
+    A viewset that declares `filterset_fields` passes `filterset_fields=[]` too: DRF accepts only
+    the attributes a viewset has, and most have none."""
+    return action(
+        detail=True,
+        methods=methods,
+        filterset_class=None,
+        pagination_class=None,
+        ordering_fields=[],
+        **options,
+    )
 
 
 def validated(serializer: serializers.Serializer) -> dict[str, Any]:

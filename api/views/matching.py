@@ -6,7 +6,6 @@ import django_filters as filters
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -29,6 +28,7 @@ from api.serializers.matching import (
     StateChangeSerializer,
 )
 from api.throttles import ScopedRateThrottle
+from api.views.base import detail_command
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
 from matching.services import review, runs
 from matching.services.consent import CONSENT_SUBJECT
@@ -42,6 +42,7 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = MatchRun.objects.all().order_by("-created_at", "-id")
     serializer_class = MatchRunSerializer
     permission_classes = [IsCoordinator]
+    filterset_class = None
     filterset_fields = ["status", "trigger"]
     ordering_fields = ["created_at", "finished_at"]
 
@@ -58,9 +59,7 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=StateChangeSerializer(many=True))
-    @action(
-        detail=True, methods=["get"], pagination_class=None, filterset_fields=[], ordering_fields=[]
-    )
+    @detail_command(methods=["get"], filterset_fields=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """The run's state changes: queued, running, re-queued, succeeded or failed, and why."""
         run = self.get_object()
@@ -88,17 +87,6 @@ def _decision(decision: review.Decision, request: Request) -> Response:
     proposal = ProposalViewSet.base_queryset().get(pk=decision.proposal.pk)
     body = {"changed": decision.changed, "message": decision.message, "proposal": proposal}
     return Response(DecisionSerializer(body, context={"request": request}).data)
-
-
-def detail_command(*, methods: list[str]):
-    """A detail @action on a proposal: no filtering, pagination or ordering applies to it."""
-    return action(
-        detail=True,
-        methods=methods,
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
-    )
 
 
 class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelViewSet):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +15,12 @@ from api.permissions import ReadOnlyOrAuthenticated
 from api.renderers import ORJSONRenderer
 from api.serializers.listings import need_values, represent_needs
 from api.serializers.needs import EndorsementSerializer, NeedSerializer
-from api.views.base import ConditionalUpdateMixin, refuse_organization_change, validated
+from api.views.base import (
+    ConditionalUpdateMixin,
+    detail_command,
+    refuse_organization_change,
+    validated,
+)
 from registry import services
 from registry.models import Consultation, Endorsement, Need
 
@@ -85,13 +89,9 @@ class NeedViewSet(
     @extend_schema(
         methods=["POST"], request=EndorsementSerializer, responses={201: EndorsementSerializer}
     )
-    @action(
-        detail=True,
+    @detail_command(
         methods=["get", "post"],
         serializer_class=EndorsementSerializer,
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
     )
     def endorsements(self, request: Request, pk: str | None = None) -> Response:
         """GET the endorsements of a need; POST {organization, comment} as a community organization."""

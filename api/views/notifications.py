@@ -5,13 +5,13 @@ from __future__ import annotations
 import django_filters as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import FilterSet
 from api.serializers.notifications import NotificationSerializer
+from api.views.base import detail_command
 from notifications.models import Notification
 from notifications.services import inbox
 
@@ -51,12 +51,8 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(request=None, responses=NotificationSerializer)
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
     )
     def read(self, request: Request, pk: str | None = None) -> Response:
         """Mark the notification read (again is harmless)."""

@@ -21,7 +21,7 @@ from api.serializers.duplicates import (
     OrganizationMergeSerializer,
 )
 from api.serializers.organizations import MembershipSerializer, OrganizationSerializer
-from api.views.base import ConditionalUpdateMixin, validated
+from api.views.base import ConditionalUpdateMixin, detail_command, validated
 from interchange.services.duplicates import (
     LikelyDuplicates,
     list_duplicate_pairs,
@@ -88,14 +88,10 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
     @extend_schema(
         methods=["POST"], request=MembershipSerializer, responses={201: MembershipSerializer}
     )
-    @action(
-        detail=True,
+    @detail_command(
         methods=["get", "post"],
         serializer_class=MembershipSerializer,
         permission_classes=[IsAuthenticated],  # member lists are never public
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
     )
     def members(self, request: Request, pk: str | None = None) -> Response:
         """GET the members (members and coordinators); POST {username, role} to add one (admins)."""
@@ -128,14 +124,10 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
             )
         ],
     )
-    @action(
-        detail=True,
+    @detail_command(
         methods=["delete"],
         url_path=r"members/(?P<user_id>\d+)",
         http_method_names=["delete", "options"],  # the viewset itself refuses DELETE
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
     )
     def remove_member(
         self, request: Request, pk: str | None = None, user_id: str | None = None
@@ -146,13 +138,9 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=OrganizationSerializer)
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
         permission_classes=[IsCoordinator],
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
     )
     def verify(self, request: Request, pk: str | None = None) -> Response:
         """Mark the organization as verified (coordinators)."""
@@ -175,14 +163,10 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
         return self.get_paginated_response(DuplicatePairSerializer(page, many=True).data)
 
     @extend_schema(request=MergeRequestSerializer, responses=OrganizationMergeSerializer)
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
         permission_classes=[IsCoordinator],
         serializer_class=MergeRequestSerializer,
-        filterset_class=None,
-        pagination_class=None,
-        ordering_fields=[],
     )
     def merge(self, request: Request, pk: str | None = None) -> Response:
         """Merge this organization into `into` (coordinators); 409 with the reason a rule gives."""

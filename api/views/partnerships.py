@@ -6,7 +6,6 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -23,6 +22,7 @@ from api.serializers.matching import (
     ReviewSerializer,
     StateChangeSerializer,
 )
+from api.views.base import detail_command
 from matching.models import Partnership, ProgressReport, StateChange
 from matching.services import closing, reports
 from registry.models import Need, NeedItem
@@ -59,14 +59,10 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
         request=ProgressReportSerializer,
         responses={201: ProgressReportSerializer},
     )
-    @action(
-        detail=True,
+    @detail_command(
         methods=["get", "post"],
         serializer_class=ProgressReportSerializer,
-        filterset_class=None,
         filterset_fields=[],
-        pagination_class=None,
-        ordering_fields=[],
     )
     def reports(self, request: Request, pk: str | None = None) -> Response:
         """GET the reports (approved ones for the public); POST a report as a partner."""
@@ -95,14 +91,10 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
             )
         ],
     )
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
         url_path=r"reports/(?P<report_id>\d+)/submit",
-        filterset_class=None,
         filterset_fields=[],
-        pagination_class=None,
-        ordering_fields=[],
     )
     def submit_report(
         self, request: Request, pk: str | None = None, report_id: str | None = None
@@ -122,14 +114,10 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
             )
         ],
     )
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
         url_path=r"reports/(?P<report_id>\d+)/review",
-        filterset_class=None,
         filterset_fields=[],
-        pagination_class=None,
-        ordering_fields=[],
     )
     def review_report(
         self, request: Request, pk: str | None = None, report_id: str | None = None
@@ -144,13 +132,9 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ProgressReportSerializer(report).data)
 
     @extend_schema(request=CompleteSerializer, responses=PartnershipSerializer)
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
-        filterset_class=None,
         filterset_fields=[],
-        pagination_class=None,
-        ordering_fields=[],
     )
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """Complete (coordinators) once a final report is approved; short of the need's target,
@@ -165,13 +149,9 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PartnershipSerializer(self.get_queryset().get(pk=partnership.pk)).data)
 
     @extend_schema(request=CancelSerializer, responses=PartnershipSerializer)
-    @action(
-        detail=True,
+    @detail_command(
         methods=["post"],
-        filterset_class=None,
         filterset_fields=[],
-        pagination_class=None,
-        ordering_fields=[],
     )
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancel (coordinators) with a reason: what was not delivered goes back to the offers
@@ -186,13 +166,9 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PartnershipSerializer(self.get_queryset().get(pk=partnership.pk)).data)
 
     @extend_schema(responses=StateChangeSerializer(many=True))
-    @action(
-        detail=True,
+    @detail_command(
         methods=["get"],
-        filterset_class=None,
         filterset_fields=[],
-        pagination_class=None,
-        ordering_fields=[],
     )
     def history(self, request: Request, pk: str | None = None) -> Response:
         """State changes of the partnership and its reports."""

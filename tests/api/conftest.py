@@ -1,27 +1,17 @@
-"""Fixtures for the API tests: a fast password hasher, fresh throttles, a local government."""
+"""Fixtures for the API tests: fresh throttles, a local government."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from registry.models import Membership, Organization
 from tests.conftest import member
 from tests.factories import OrganizationFactory
 
 
-@pytest.fixture
-def fast_password_hasher(settings):
-    # Argon2 is slow on purpose; the matrices create hundreds of users. Opt in per module.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    # Throttle counters live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
+def _throttles_start_empty(fresh_throttles) -> None:
+    """Every API test starts with empty throttle counters (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.conftest import client_for
+from tests.factories import ROLES
 
-ROLES = (
-    "anonymous",
-    "owner_viewer",
-    "owner_editor",
-    "owner_admin",
-    "other_member",
-    "government_member",
-    "community_member",
-    "coordinator",
-)
+# ROLES is defined in tests/factories; named here too for the matrices' importers.
+__all__ = ["ROLES", "People", "as_params", "cell_id", "expand", "people_owning"]
 
 
 def expand(matrix: list[tuple], targets: tuple[str, ...]) -> list[tuple]:

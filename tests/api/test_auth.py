@@ -11,11 +11,9 @@ from rest_framework.test import APIClient
 from registry.models import Offer
 from registry.models.visibility import is_coordinator
 from tests.api.checks import field_errors, problem, row_counts
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
-
-PASSWORD = "correct-horse-battery"
+pytestmark = pytest.mark.django_db
 
 
 def token_for(api, username: str, password: str = PASSWORD):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from api.demo import DEMO_FILE
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_first_start_generates_prints_and_keeps_the_demo_password(settings, tmp_path):

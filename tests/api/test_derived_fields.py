@@ -11,7 +11,7 @@ from tests.api.checks import field_errors
 from tests.conftest import client_for
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def test_remaining_is_quantity_minus_reserved_minus_committed(ngo, api):

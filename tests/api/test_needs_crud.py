@@ -9,7 +9,7 @@ from tests.api.checks import field_errors, problem, row_counts
 from tests.conftest import client_for
 from tests.factories import NeedFactory, NeedItemFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def full_need(government, community) -> dict:

@@ -11,7 +11,7 @@ from tests.api.checks import field_errors, problem
 from tests.conftest import client_for
 from tests.factories import OfferFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def full_offer(organization) -> dict:

@@ -9,7 +9,7 @@ from tests.api.checks import field_errors, problem, row_counts
 from tests.conftest import client_for, member
 from tests.factories import OrganizationFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def test_a_registered_organization_answers_with_its_profile_and_a_normalised_country(ngo_editor):

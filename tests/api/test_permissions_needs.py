@@ -8,10 +8,10 @@ import pytest
 
 from registry.models import Endorsement, Need
 from tests.api.checks import problem, row_counts
-from tests.api.roles import ROLES, as_params, expand, people_owning
-from tests.factories import NeedFactory, NeedItemFactory
+from tests.api.roles import as_params, expand, people_owning
+from tests.factories import ROLES, NeedFactory, NeedItemFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 TARGETS = ("open", "draft")
 ACTIONS = ("retrieve", "update", "cancel", "create", "endorsements", "endorse")

@@ -8,10 +8,10 @@ import pytest
 
 from registry.models import Offer
 from tests.api.checks import problem, row_counts
-from tests.api.roles import ROLES, as_params, expand, people_owning
-from tests.factories import OfferFactory
+from tests.api.roles import as_params, expand, people_owning
+from tests.factories import ROLES, OfferFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 TARGETS = ("published", "draft")
 ACTIONS = ("retrieve", "update", "withdraw", "create")

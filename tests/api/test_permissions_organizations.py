@@ -8,11 +8,11 @@ import pytest
 
 from registry.models import Membership, Organization
 from tests.api.checks import problem, row_counts
-from tests.api.roles import ROLES, as_params, expand, people_owning
+from tests.api.roles import as_params, expand, people_owning
 from tests.conftest import client_for, member
-from tests.factories import UserFactory
+from tests.factories import ROLES, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 TARGETS = ("active", "inactive")
 ACTIONS = ("retrieve", "update", "members", "add_member", "remove_member", "verify")

@@ -14,7 +14,7 @@ from registry.models import Consultation, Endorsement, Membership
 from tests.conftest import client_for, member
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, OrganizationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def queries_for(client_factory, url: str, rows: int) -> int:

@@ -10,7 +10,7 @@ from registry.models import Need, Offer
 from tests.conftest import client_for
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 
 def ids(response) -> set[int]:

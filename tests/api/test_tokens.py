@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from tests.api.checks import field_errors, problem
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 

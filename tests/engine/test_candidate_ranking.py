@@ -4,11 +4,11 @@ first, by score; smaller offers fill the slots that are left."""
 from __future__ import annotations
 
 import pytest
-from engine_builders import item, need, offer, problem
 
 from matching.engine import Parameters, solve
 from matching.engine.candidates import rank_candidates
 from matching.engine.catalogue import build_catalogue
+from tests.factories.engine import item, need, offer, problem
 
 
 def candidate_offers(generated, parameters: Parameters) -> set[int]:

@@ -1,9 +1,9 @@
 """Allocation: coalitions, competition by priority, splits, minimum pieces, partial coverage."""
 
 import pytest
-from engine_builders import item, need, offer, problem
 
 from matching.engine import Parameters, solve
+from tests.factories.engine import item, need, offer, problem
 
 
 def lines_of(result, need_id):

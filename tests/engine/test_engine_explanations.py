@@ -2,9 +2,8 @@
 
 import json
 
-from engine_builders import item, need, offer, problem
-
 from matching.engine import Parameters, solve
+from tests.factories.engine import item, need, offer, problem
 
 
 def test_a_line_names_the_partner_the_offer_and_the_country_level_match():

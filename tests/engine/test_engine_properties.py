@@ -3,11 +3,11 @@
 from collections import defaultdict
 from dataclasses import replace
 
-from engine_builders import CATEGORY_KINDS, components, problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.engine import NeedInput, NeedItemInput, OfferInput, Parameters, covers, solve
+from tests.factories.engine import CATEGORY_KINDS, components, problem
 
 AREAS = ("KE", "KE-30", "KE-01", "UG", "global")
 CATEGORIES = ("grant", "laptops", "trainer-days")

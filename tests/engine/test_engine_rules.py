@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
-from engine_builders import item, need, offer, problem
 
 from matching.engine import covers, solve
+from tests.factories.engine import item, need, offer, problem
 
 
 @pytest.mark.parametrize(

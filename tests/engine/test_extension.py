@@ -5,7 +5,6 @@ import time
 
 import numpy as np
 import pytest
-from engine_builders import components
 from test_repair import CAP, assert_valid, far, greedy_starts, moved_block, weight
 
 from bench.generator import generate
@@ -15,6 +14,7 @@ from matching.engine.extension import extend
 from matching.engine.greedy import greedy_whole
 from matching.engine.relaxation import Relaxation, whole_needs_lp
 from matching.engine.shares import covered_needs
+from tests.factories.engine import components
 
 
 def guide(block) -> Relaxation:

@@ -5,10 +5,10 @@ import time
 
 import numpy as np
 import pytest
-from engine_builders import components
 
 from bench.generator import generate
 from matching.engine.flows import Pools, insert_needs
+from tests.factories.engine import components
 
 
 def blocks(seed: int, supply: float):

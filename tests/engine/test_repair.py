@@ -4,13 +4,13 @@ import time
 
 import numpy as np
 import pytest
-from engine_builders import components, item, need, offer, problem
 
 from bench.generator import generate
 from matching.engine import Parameters, solve
 from matching.engine.greedy import greedy_whole
 from matching.engine.repair import repair
 from matching.engine.shares import covered_needs
+from tests.factories.engine import components, item, need, offer, problem
 
 CAP = Parameters.max_partners
 

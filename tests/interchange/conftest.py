@@ -10,9 +10,14 @@ from matching.models import Partnership
 from matching.services import review
 from registry.models import Organization, SdgTarget, VulnerableGroup
 from tests.conftest import member
-from tests.factories import NeedFactory, OfferFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    NeedFactory,
+    OfferFactory,
+    OrganizationFactory,
+    UserFactory,
+    proposal_for,
+)
 from tests.interchange.catalogue import approve_reports
-from tests.matching.builders import proposal_for
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from matching.services import review
 from tests.conftest import member
-from tests.factories import NeedFactory, OfferFactory, OrganizationFactory
-from tests.matching.builders import proposal_for
+from tests.factories import NeedFactory, OfferFactory, OrganizationFactory, proposal_for
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def quiet(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MATCH_ON_CATALOGUE_CHANGE = False
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
 

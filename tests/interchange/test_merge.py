@@ -19,8 +19,8 @@ from tests.factories import (
     OfferFactory,
     OrganizationFactory,
     UserFactory,
+    proposal_for,
 )
-from tests.matching.builders import proposal_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from matching.models import Proposal
 from registry.models import Need, Offer, Organization
 from tests.conftest import member
-from tests.factories import NeedFactory, OfferFactory, OrganizationFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import (
+    NeedFactory,
+    OfferFactory,
+    OrganizationFactory,
+    UserFactory,
+    proposal_for,
+)
 
 
 @dataclass

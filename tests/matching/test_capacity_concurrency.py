@@ -19,8 +19,7 @@ from matching.models import Commitment
 from matching.services import capacity, review
 from registry.errors import Conflict
 from registry.models import Offer
-from tests.factories import OfferFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import OfferFactory, UserFactory, proposal_for
 
 CAPACITY = 10
 ROUNDS = 20

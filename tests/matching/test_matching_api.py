@@ -9,8 +9,7 @@ from config.celery import app
 from matching.models import MatchRun
 from matching.services import review
 from tests.conftest import client_for
-from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, UserFactory, proposal_for
 
 pytestmark = pytest.mark.django_db
 

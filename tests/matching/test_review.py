@@ -20,8 +20,13 @@ from matching.services import reports, review
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Membership, Need, Organization
 from tests.conftest import client_for, member
-from tests.factories import NeedFactory, OfferFactory, OrganizationFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import (
+    NeedFactory,
+    OfferFactory,
+    OrganizationFactory,
+    UserFactory,
+    proposal_for,
+)
 
 pytestmark = pytest.mark.django_db
 

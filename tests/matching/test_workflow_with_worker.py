@@ -177,7 +177,7 @@ def test_unanswered_confirmations_expire_through_a_real_worker(
 
     from matching.models import Proposal
     from matching.services import review
-    from tests.matching.builders import proposal_for
+    from tests.factories import proposal_for
 
     laptops = Offer.objects.get(pk=coalition["offers"]["laptops"])
     need = Need.objects.get(pk=coalition["need"])

@@ -14,8 +14,7 @@ from matching.models import Commitment, Partnership, Proposal
 from matching.services import review
 from registry.models import Membership, Offer, Organization
 from tests.conftest import client_for, member
-from tests.factories import OfferFactory, OrganizationFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import OfferFactory, OrganizationFactory, UserFactory, proposal_for
 from tests.reliability.history import EVENT_MODELS, event_model, events
 
 

@@ -12,8 +12,13 @@ from matching.models import Commitment, Partnership, Proposal
 from matching.services import review
 from registry.models import Membership, Offer, Organization
 from tests.conftest import member
-from tests.factories import NeedFactory, OfferFactory, OrganizationFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import (
+    NeedFactory,
+    OfferFactory,
+    OrganizationFactory,
+    UserFactory,
+    proposal_for,
+)
 from tests.reliability.postgres import (
     client_args,
     client_binary,

@@ -25,7 +25,7 @@ from matching.services.runs import clean_parameters, dispatch_due_runs, recover_
 from matching.services.runs import request_match_run as request_run
 from registry.models import Need
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory
-from tests.reliability.catalogue import load_catalogue
+from tests.factories.catalogue import load_catalogue
 from tests.reliability.history import event_model
 from tests.reliability.workers import (
     RedisServer,

@@ -4,16 +4,15 @@ private Redis server that a test may stop and start."""
 from __future__ import annotations
 
 import shutil
-import signal
 import socket
-import subprocess
 import uuid
 from pathlib import Path
 
 from celery import current_app
 from django.db import connection
 
-from tests.worker import WorkerProcess, wait_for
+from tests.processes import Subprocess, free_port
+from tests.worker import WorkerProcess
 
 
 def worker_on(queue: str | None = None, **env: str) -> WorkerProcess:
@@ -46,59 +45,44 @@ def queued_messages(queue: str) -> int:
         return declared.message_count
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
+class RedisServer(Subprocess):
     """A redis-server of the test's own on a free loopback port, persisting to an append-only file."""
 
     def __init__(self, directory: Path):
+        super().__init__(log=directory / "redis-server.log")
         self.binary = shutil.which("redis-server")
         self.directory = directory
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> RedisServer:
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_for(self._answers, timeout=20, what="redis-server to answer")
-        return self
+    def command(self) -> list[str]:
+        return [
+            str(self.binary),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--dir",
+            str(self.directory),
+        ]
 
-    def _answers(self) -> bool:
+    def start(self, *, timeout: float = 20) -> RedisServer:
+        return super().start(timeout=timeout)
+
+    def ready(self) -> bool:
+        """Whether the server answers PING."""
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as client:
                 client.sendall(b"PING\r\n")
                 return client.recv(16).startswith(b"+PONG")
         except OSError:
             return False
-
-    def kill(self) -> None:
-        """Stop the server abruptly, as a crash would."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)

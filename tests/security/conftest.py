@@ -1,12 +1,11 @@
-"""Fixtures for the security tests: a world built once per module, fresh throttles, a fast hasher."""
+"""Fixtures for the security tests: a world built once per module, fresh throttles."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
-from tests.security.world import FAST_HASHER, World, build_world
+from tests.security.world import World, build_world
 
 
 @pytest.fixture(scope="module")
@@ -23,16 +22,8 @@ def world(django_db_setup, django_db_blocker) -> World:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    # Throttle and lockout counters live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
+def _throttles_start_empty(fresh_throttles) -> None:
+    """Every security test starts with empty throttle and lockout counters (tests/conftest.py)."""
 
 
 @pytest.fixture

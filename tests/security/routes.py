@@ -21,7 +21,8 @@ from matching.models import (
 )
 from notifications.models import Event, Notification
 from registry.models import Endorsement, Membership, Need, NeedItem, Offer, Organization
-from tests.security.world import PASSWORD, World
+from tests.factories import PASSWORD
+from tests.security.world import World
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 WATCHED = (

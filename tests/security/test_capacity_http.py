@@ -20,8 +20,7 @@ from knox.models import AuthToken
 
 from matching.models import Commitment
 from registry.models import Offer
-from tests.factories import OfferFactory, UserFactory
-from tests.matching.builders import proposal_for
+from tests.factories import OfferFactory, UserFactory, proposal_for
 
 CLIENTS = 32
 CAPACITY = 10

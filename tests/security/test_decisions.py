@@ -66,7 +66,10 @@ def test_every_decision_is_throttled_in_the_decisions_scope():
         assert view.throttle_scope == "decisions"
 
 
-def test_the_call_after_the_rate_answers_429_for_that_user_only(world):
+def test_the_call_after_the_rate_answers_429_for_that_user_only(world, monkeypatch):
+    # A small rate, as in tests/security/test_throttles.py: the default's 120 decisions prove nothing
+    # more and took twenty seconds.
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "decisions", "3/minute")
     limit = int(ScopedRateThrottle.THROTTLE_RATES["decisions"].split("/")[0])
     url = f"/api/v1/proposals/{world['proposal_accepted'].pk}/accept/"
     coordinator = world.client("coordinator")

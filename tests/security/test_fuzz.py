@@ -28,7 +28,8 @@ import schemathesis
 from knox.models import AuthToken
 from schemathesis.config import SchemathesisConfig
 
-from tests.security.world import ROLES, build_world
+from tests.factories import ROLES
+from tests.security.world import build_world
 
 CHECKS = (
     "not_a_server_error",

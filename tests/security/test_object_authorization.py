@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 
 from tests.api.checks import problem
+from tests.factories import ROLES
 from tests.security.routes import (
     OPERATIONS,
     call,
@@ -23,7 +24,6 @@ from tests.security.routes import (
     schema_operations,
     target_record,
 )
-from tests.security.world import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from drf_spectacular.generators import SchemaGenerator
 
 from registry.models import Organization
 from tests.api.checks import field_errors
+from tests.factories import ROLES
 from tests.security.routes import OPERATIONS, _fill, target_record, url_of
 from tests.security.test_object_authorization import MATRIX
-from tests.security.world import ROLES
 
 pytestmark = pytest.mark.django_db
 ROLE_PREFERENCE = ("owner_editor", "owner_admin", "coordinator", "community_member", "anonymous")

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from access.clients import client_address
 from api.throttles import ScopedRateThrottle, WriteRateThrottle
 from registry.models import Offer
-from tests.security.world import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 TOKEN_URL = "/api/v1/auth/token/"

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -22,19 +21,11 @@ from matching.models import MatchRun, Partnership, ProgressReport, Proposal, Pro
 from matching.services import reports, review
 from notifications.models import Notification
 from registry.models import Membership, Need, NeedItem, Offer, Organization
+from tests.factories import PASSWORD, ROLES
 
-ROLES = (
-    "anonymous",
-    "owner_viewer",
-    "owner_editor",
-    "owner_admin",
-    "other_member",
-    "government_member",
-    "community_member",
-    "coordinator",
-)
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-PASSWORD = "correct-horse-battery"
+# ROLES and PASSWORD are defined in tests/factories; named here too for the matrices' importers.
+__all__ = ["PASSWORD", "ROLES", "World", "build_world"]
+
 CONTACT_EMAIL = "private.contact.{}@example.org"
 CONTACT_PHONE = "+254 711 {:06d}"
 
@@ -127,7 +118,6 @@ def _proposal(run: MatchRun, need: Need, offer: Offer, quantity: int) -> Proposa
     return proposal
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 def build_world() -> World:
     """Every record in the state the matrices name; run inside a transaction that rolls back."""
     world = World()

@@ -18,7 +18,6 @@ from tests.factories import (
     UserFactory,
 )
 
-PASSWORD = "correct-horse-battery"
 TERMS = {
     "focus": 1.0,
     "groups": 0.5,

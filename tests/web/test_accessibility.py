@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import PASSWORD
 from tests.web.conftest import axe_violations, sign_in
-from tests.web.scenario import OVERRIDE, PASSWORD, TODAY
+from tests.web.scenario import OVERRIDE, TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ from django.test import Client
 
 from matching.models import MatchRun, Proposal, ProposalLine
 from registry.models import Offer
-from tests.factories import OfferFactory, OrganizationFactory, UserFactory
-from tests.web.scenario import OVERRIDE, PASSWORD, TODAY, build_scenario
+from tests.factories import PASSWORD, OfferFactory, OrganizationFactory, UserFactory
+from tests.web.scenario import OVERRIDE, TODAY, build_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -515,7 +515,7 @@ def test_the_queue_filters_by_sdg_target_code_and_refuses_an_unknown_one(catalog
 
 
 def test_the_proposal_page_lists_proposals_competing_for_the_same_offers(catalogue):
-    from tests.matching.builders import proposal_for
+    from tests.factories import proposal_for
 
     rival = proposal_for([(catalogue.laptops, 30)])
     page = signed_in(catalogue.coordinator).get(f"/console/proposals/{catalogue.proposal.pk}/")

@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from matching.models import Partnership, Proposal
+from tests.factories import PASSWORD
 from tests.web.conftest import PHONE, SCREENSHOTS, sign_in
-from tests.web.scenario import OVERRIDE, PASSWORD, TODAY
+from tests.web.scenario import OVERRIDE, TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

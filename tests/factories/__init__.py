@@ -1,4 +1,7 @@
-"""factory_boy factories for the catalogue."""
+"""factory_boy factories for the catalogue, and proposals built as a run would store them.
+
+Engine inputs are in tests.factories.engine, the large synthetic catalogue in
+tests.factories.catalogue."""
 
 from __future__ import annotations
 
@@ -10,7 +13,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from matching.models import MatchRun, Proposal, ProposalLine
 from registry.models import Membership, Need, NeedItem, Offer, Organization
+
+# The password of every user the tests make.
+PASSWORD = "correct-horse-battery"
+# The roles of the permission matrices, relative to the organization that owns the record:
+# `owner_*` are its viewer, editor and admin, `other_member` edits for an unrelated company,
+# `government_member` for a ministry, `community_member` for a community organization.
+ROLES = (
+    "anonymous",
+    "owner_viewer",
+    "owner_editor",
+    "owner_admin",
+    "other_member",
+    "government_member",
+    "community_member",
+    "coordinator",
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -21,7 +41,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def coordinator(user, create, extracted, **kwargs):
@@ -48,11 +68,17 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
         """Verified by a coordinator unless `verified=False`: most tests mean a checked partner."""
         if not create or extracted is False or organization.verified_at is not None:
             return
-        verifier = UserFactory(username="verifier", coordinator=True)
+        verifier = shared_verifier()
         Organization.objects.filter(pk=organization.pk).update(
             verified_at=timezone.now(), verified_by=verifier
         )
         organization.refresh_from_db(fields=["verified_at", "verified_by"])
+
+
+def shared_verifier():
+    """The coordinator who verified the factories' organizations; made once, not re-hashed each time."""
+    verifier = get_user_model().objects.filter(username="verifier").first()
+    return verifier or UserFactory(username="verifier", coordinator=True)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -103,3 +129,42 @@ class NeedItemFactory(factory.django.DjangoModelFactory):
     kind = "technical"
     quantity = Decimal("50")
     currency = ""
+
+
+def proposal_for(
+    offers_and_quantities: list[tuple[Offer, Decimal]],
+    *,
+    need: Need | None = None,
+    run: MatchRun | None = None,
+) -> Proposal:
+    """A proposed proposal with one line per (offer, quantity), each on its own item of one need."""
+    need = need or NeedFactory()
+    run = run or MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
+    proposal = Proposal.objects.create(
+        run=run,
+        need=need,
+        score=Decimal("0.5"),
+        coverage=Decimal("1"),
+        explanation={"summary": "test"},
+        fingerprint=f"test-{need.pk}-{run.pk}",
+    )
+    for offer, quantity in offers_and_quantities:
+        item = NeedItem.objects.filter(
+            need=need, category_id=offer.category_id
+        ).first() or NeedItemFactory(
+            need=need,
+            category_id=offer.category_id,
+            kind=offer.kind,
+            quantity=quantity,
+            currency=offer.currency,
+        )
+        ProposalLine.objects.create(
+            proposal=proposal,
+            offer=offer,
+            need_item=item,
+            organization_id=offer.organization_id,
+            quantity=quantity,
+            offer_quantity=quantity,
+            score=Decimal("0.5"),
+        )
+    return proposal
