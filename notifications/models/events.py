@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,16 @@ class Kind(models.TextChoices):
     REPORT_APPROVED = "report_approved", _("A progress report is approved")
     REPORT_RETURNED = "report_returned", _("A progress report is returned")
     ORGANIZATION_VERIFIED = "organization_verified", _("An organization is verified")
+    PROPOSALS_TO_REVIEW = "proposals_to_review", _("Proposals await review")
+    CONFIRMATION_RECEIVED = "confirmation_received", _("A partner confirmed its lines")
+    PROPOSAL_EXPIRED = "proposal_expired", _("A proposal expired unanswered")
+    ACCEPTANCE_REVOKED = "acceptance_revoked", _("An acceptance is revoked")
+    REPORT_DUE = "report_due", _("A progress report is due")
+    REPORT_OVERDUE = "report_overdue", _("A progress report is overdue")
+    ORGANIZATION_UNVERIFIED = "organization_unverified", _("An organization is no longer verified")
+    MERGE_PROPOSED = "merge_proposed", _("A possible duplicate organization awaits review")
+    NEED_MET = "need_met", _("A need is met")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook is disabled after repeated failures")
 
 
 class Event(models.Model):
@@ -28,6 +39,8 @@ class Event(models.Model):
     subject_type = models.CharField(max_length=40)
     subject_id = models.BigIntegerField()
     link = models.CharField(max_length=200)
+    # The organizations the event concerns: an organization's webhooks hear of these events.
+    organizations = ArrayField(models.BigIntegerField(), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
