@@ -255,6 +255,7 @@ def _failed(delivery: WebhookDelivery, webhook: Webhook) -> None:
         and webhook.consecutive_failures >= settings.WEBHOOK_DISABLE_AFTER_FAILURES
     ):
         _disable(webhook)
+        delivery.status = WebhookDelivery.Status.FAILED
 
 
 def _disable(webhook: Webhook) -> None:
