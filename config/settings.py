@@ -170,6 +170,10 @@ MATCH_SOLVER_NICENESS = int(os.environ.get("MATCH_SOLVER_NICENESS", "10"))
 # set another `respond_by`); what is unanswered then expires and its capacity is released.
 PROPOSAL_RESPONSE_DAYS = int(os.environ.get("PROPOSAL_RESPONSE_DAYS", "14"))
 PROPOSAL_EXPIRY_CHECK_SECONDS = float(os.environ.get("PROPOSAL_EXPIRY_CHECK_SECONDS", "900"))
+# Reminders: reports due within this many days; proposals unreviewed for this many hours.
+REPORT_DUE_REMINDER_DAYS = int(os.environ.get("REPORT_DUE_REMINDER_DAYS", "7"))
+PROPOSAL_REVIEW_REMINDER_HOURS = float(os.environ.get("PROPOSAL_REVIEW_REMINDER_HOURS", "72"))
+NUDGE_SCHEDULE_SECONDS = float(os.environ.get("NUDGE_SCHEDULE_SECONDS", "900"))
 CELERY_BEAT_SCHEDULE = {
     "scheduled-match-run": {
         "task": "matching.scheduled_run",
@@ -186,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-emails": {"task": "notifications.send_emails", "schedule": 300.0},
     # Webhook retries whose message was lost and deliveries whose worker died mid-request.
     "dispatch-webhooks": {"task": "notifications.dispatch_webhooks", "schedule": 60.0},
+    # Reminders are recorded once per object, occasion and user: running it often is harmless.
+    "send-nudges": {"task": "notifications.send_nudges", "schedule": NUDGE_SCHEDULE_SECONDS},
 }
 
 # --- E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in DATA_DIR/mail. ---

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from matching.services import nudges
 from notifications.services import email, webhooks
 
 
@@ -25,3 +26,9 @@ def deliver_webhook(delivery_id: int) -> str:
 def dispatch_webhooks() -> int:
     """Queue again the deliveries that are due (lost messages, workers that died)."""
     return len(webhooks.dispatch_due_deliveries())
+
+
+@shared_task(name="notifications.send_nudges", acks_late=True, soft_time_limit=540, time_limit=600)
+def send_nudges() -> int:
+    """Record the reminders that are due (each once per object, occasion and user)."""
+    return nudges.send_nudges()

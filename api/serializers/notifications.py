@@ -61,8 +61,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Preference
-        fields = ["email", "language"]
+        fields = ["email", "language", "nudges"]
         extra_kwargs = {
+            "nudges": {"help_text": "Whether to be reminded of answers, reports and reviews due."},
             "email": {"help_text": "off or immediately: whether notifications are e-mailed."},
             "language": {"help_text": "The language of the e-mails (ar, zh-hans, en, fr, ru, es)."},
         }

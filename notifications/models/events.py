@@ -30,6 +30,8 @@ class Kind(models.TextChoices):
     MERGE_PROPOSED = "merge_proposed", _("A possible duplicate organization awaits review")
     NEED_MET = "need_met", _("A need is met")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook is disabled after repeated failures")
+    RESPONSE_DUE = "response_due", _("Your answer to an accepted proposal is due soon")
+    REVIEW_WAITING = "review_waiting", _("A proposal has waited long for review")
 
 
 class Event(models.Model):
@@ -106,6 +108,25 @@ class Preference(models.Model):
     )
     email = models.CharField(max_length=20, choices=Email.choices, default=Email.IMMEDIATELY)
     language = models.CharField(max_length=10, choices=UN_LANGUAGES, default="en")
+    # False: no reminders (answers due, reports due, reviews waiting) at all.
+    nudges = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email}"
+
+
+class Nudge(models.Model):
+    """A reminder given: at most one per reminder key (an object and its occasion) and user,
+    however often the schedule runs."""
+
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "user"], name="nudge_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} for {self.user_id}"

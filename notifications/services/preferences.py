@@ -13,8 +13,14 @@ def preference_of(*, user) -> Preference:
 
 
 @transaction.atomic
-def set_preference(*, user, email: str | None = None, language: str | None = None) -> Preference:
-    """Change the user's e-mail choice and/or language; what is not given stays."""
+def set_preference(
+    *,
+    user,
+    email: str | None = None,
+    language: str | None = None,
+    nudges: bool | None = None,
+) -> Preference:
+    """Change the user's e-mail choice, language and/or reminders; what is not given stays."""
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     changed = []
     if email is not None:
@@ -23,6 +29,9 @@ def set_preference(*, user, email: str | None = None, language: str | None = Non
     if language is not None:
         preference.language = language
         changed.append("language")
+    if nudges is not None:
+        preference.nudges = nudges
+        changed.append("nudges")
     if changed:
         preference.save(update_fields=changed)
     return preference
