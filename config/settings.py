@@ -192,6 +192,8 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-webhooks": {"task": "notifications.dispatch_webhooks", "schedule": 60.0},
     # Reminders are recorded once per object, occasion and user: running it often is harmless.
     "send-nudges": {"task": "notifications.send_nudges", "schedule": NUDGE_SCHEDULE_SECONDS},
+    # Each daily digest goes out in the quarter hour after its user's local hour.
+    "send-digests": {"task": "notifications.send_digests", "schedule": 900.0},
 }
 
 # --- E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in DATA_DIR/mail. ---

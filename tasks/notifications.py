@@ -32,3 +32,9 @@ def dispatch_webhooks() -> int:
 def send_nudges() -> int:
     """Record the reminders that are due (each once per object, occasion and user)."""
     return nudges.send_nudges()
+
+
+@shared_task(name="notifications.send_digests", acks_late=True, soft_time_limit=540, time_limit=600)
+def send_digests() -> int:
+    """E-mail the daily digests whose local hour has come (each once a day)."""
+    return email.send_digests()

@@ -13,6 +13,7 @@ from web.views import (
     records,
     review,
     runs,
+    unsubscribe,
 )
 
 app_name = "web"
@@ -42,6 +43,7 @@ urlpatterns = [
         name="return-report",
     ),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),
     path("accounts/password/", accounts.ChangePasswordView.as_view(), name="password"),

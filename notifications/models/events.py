@@ -102,6 +102,7 @@ class Preference(models.Model):
     class Email(models.TextChoices):
         OFF = "off", _("Off")
         IMMEDIATELY = "immediately", _("Immediately")
+        DAILY = "daily", _("A daily digest")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -110,6 +111,18 @@ class Preference(models.Model):
     language = models.CharField(max_length=10, choices=UN_LANGUAGES, default="en")
     # False: no reminders (answers due, reports due, reviews waiting) at all.
     nudges = models.BooleanField(default=True)
+    # The daily digest goes out at this hour of the user's own time zone (IANA name).
+    time_zone = models.CharField(max_length=64, default="UTC")
+    digest_hour = models.PositiveSmallIntegerField(default=8)
+    # The user's local date of the last digest: one a day, however often the schedule runs.
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__lte=23), name="preference_digest_hour_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email}"
