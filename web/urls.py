@@ -4,6 +4,7 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    inbox,
     members,
     need_page,
     needs,
@@ -48,6 +49,8 @@ urlpatterns = [
     path("accounts/register/", accounts.register, name="register"),
     path("accounts/password/", accounts.ChangePasswordView.as_view(), name="password"),
     path("console/", members.home, name="console"),
+    path("console/inbox/", inbox.inbox, name="inbox"),
+    path("console/inbox/<int:notification_id>/read/", inbox.mark_read, name="notification-read"),
     path("console/review/", review.queue, name="queue"),
     path("console/proposals/<int:proposal_id>/", review.proposal, name="proposal"),
     path("console/proposals/<int:proposal_id>/accept/", review.accept, name="accept"),
