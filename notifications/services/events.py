@@ -14,7 +14,8 @@ from notifications.services import webhooks
 SEND_EMAILS_TASK = "notifications.send_emails"
 
 
-@transaction.atomic
+# No savepoint of its own: inside a service's transaction it adds only its own statements.
+@transaction.atomic(savepoint=False)
 def record_event(
     *,
     kind: Kind | str,
