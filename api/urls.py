@@ -33,6 +33,7 @@ from api.views.taxonomy import (
     SdgTargetViewSet,
     VulnerableGroupViewSet,
 )
+from api.views.webhooks import WebhookViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -42,6 +43,7 @@ router.register("match-runs", MatchRunViewSet, basename="match-run")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("taxonomy/categories", CategoryViewSet, basename="category")
 router.register("taxonomy/focus-areas", FocusAreaViewSet, basename="focus-area")
 router.register("taxonomy/vulnerable-groups", VulnerableGroupViewSet, basename="vulnerable-group")

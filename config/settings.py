@@ -179,6 +179,10 @@ MATCH_SOLVER_NICENESS = int(os.environ.get("MATCH_SOLVER_NICENESS", "10"))
 # set another `respond_by`); what is unanswered then expires and its capacity is released.
 PROPOSAL_RESPONSE_DAYS = int(os.environ.get("PROPOSAL_RESPONSE_DAYS", "14"))
 PROPOSAL_EXPIRY_CHECK_SECONDS = float(os.environ.get("PROPOSAL_EXPIRY_CHECK_SECONDS", "900"))
+# Reminders: reports due within this many days; proposals unreviewed for this many hours.
+REPORT_DUE_REMINDER_DAYS = int(os.environ.get("REPORT_DUE_REMINDER_DAYS", "7"))
+PROPOSAL_REVIEW_REMINDER_HOURS = float(os.environ.get("PROPOSAL_REVIEW_REMINDER_HOURS", "72"))
+NUDGE_SCHEDULE_SECONDS = float(os.environ.get("NUDGE_SCHEDULE_SECONDS", "900"))
 CELERY_BEAT_SCHEDULE = {
     "scheduled-match-run": {
         "task": "matching.scheduled_run",
@@ -193,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Sends what a lost message left in the outbox; each notification is e-mailed once.
     "send-notification-emails": {"task": "notifications.send_emails", "schedule": 300.0},
+    # Webhook retries whose message was lost and deliveries whose worker died mid-request.
+    "dispatch-webhooks": {"task": "notifications.dispatch_webhooks", "schedule": 60.0},
+    # Reminders are recorded once per object, occasion and user: running it often is harmless.
+    "send-nudges": {"task": "notifications.send_nudges", "schedule": NUDGE_SCHEDULE_SECONDS},
+    # Each daily digest goes out in the quarter hour after its user's local hour.
+    "send-digests": {"task": "notifications.send_digests", "schedule": 900.0},
 }
 
 # --- E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in DATA_DIR/mail. ---
@@ -211,6 +221,18 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
 # Where the links in e-mails point: the registry's public address.
 NOTIFICATIONS_BASE_URL = os.environ.get("NOTIFICATIONS_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Webhooks: Standard Webhooks signatures, retried with backoff for a day. ---
+# Tests only: let webhooks reach loopback and private addresses (the SSRF guard refuses them).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A delivery held this long by a worker that stopped is sent again (with the same webhook-id).
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "60"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "7200"))
+WEBHOOK_RETRY_HOURS = float(os.environ.get("WEBHOOK_RETRY_HOURS", "24"))
+# Failed attempts in a row (no success between them) after which a webhook is disabled.
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "30"))
 
 # --- Authentication ---
 AUTHENTICATION_BACKENDS = [
@@ -310,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "registry.models.offers.OfferStatus",
         "NeedStatusEnum": "registry.models.needs.NeedStatus",
         "MembershipRoleEnum": "registry.models.organizations.MembershipRole",
+        "NotificationKindEnum": "notifications.models.events.Kind",
     },
 }
 

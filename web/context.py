@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from notifications.models import Notification
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
@@ -18,9 +19,18 @@ def console(request) -> dict[str, object]:
     user = getattr(request, "user", None)
     here = this_page_without_lang(request)
     if user is None or not user.is_authenticated:
-        return {"is_coordinator": False, "is_member": False, "this_page": here}
+        return {
+            "is_coordinator": False,
+            "is_member": False,
+            "this_page": here,
+            "unread_notifications": 0,
+        }
     return {
         "is_coordinator": is_coordinator(user),
         "is_member": bool(member_organization_ids(user)),
         "this_page": here,
+        # The inbox's unread count in the navigation: one indexed count per page.
+        "unread_notifications": Notification.objects.filter(
+            user=user, read_at__isnull=True
+        ).count(),
     }

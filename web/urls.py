@@ -4,6 +4,7 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    inbox,
     language,
     members,
     memberships,
@@ -15,6 +16,7 @@ from web.views import (
     records,
     review,
     runs,
+    unsubscribe,
 )
 
 app_name = "web"
@@ -45,10 +47,13 @@ urlpatterns = [
     ),
     path("language/", language.choose_language, name="language"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),
     path("accounts/password/", accounts.ChangePasswordView.as_view(), name="password"),
     path("console/", members.home, name="console"),
+    path("console/inbox/", inbox.inbox, name="inbox"),
+    path("console/inbox/<int:notification_id>/read/", inbox.mark_read, name="notification-read"),
     path("console/review/", review.queue, name="queue"),
     path("console/proposals/<int:proposal_id>/", review.proposal, name="proposal"),
     path("console/proposals/<int:proposal_id>/accept/", review.accept, name="accept"),

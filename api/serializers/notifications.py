@@ -61,8 +61,19 @@ class NotificationSerializer(serializers.ModelSerializer):
 class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Preference
-        fields = ["email", "language"]
+        fields = ["email", "language", "nudges", "time_zone", "digest_hour"]
         extra_kwargs = {
-            "email": {"help_text": "off or immediately: whether notifications are e-mailed."},
+            "time_zone": {
+                "help_text": "The user's IANA time zone (Africa/Nairobi), for the digest."
+            },
+            "digest_hour": {
+                "min_value": 0,
+                "max_value": 23,
+                "help_text": "The local hour (0-23) at which the daily digest goes out.",
+            },
+            "nudges": {"help_text": "Whether to be reminded of answers, reports and reviews due."},
+            "email": {
+                "help_text": "off, immediately or daily: whether and when notifications are e-mailed."
+            },
             "language": {"help_text": "The language of the e-mails (ar, zh-hans, en, fr, ru, es)."},
         }

@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from interchange.models import OrganizationAlias, OrganizationMerge
+from notifications.models import Kind
+from notifications.services.events import record_event
 from registry import services
 from registry.errors import Conflict
 from registry.models import Organization
+from registry.services.recipients import coordinators
 
 # 0-100: "Kenya Red Cross" and "Kenya Red Cross Society" score 100; "Ministry of Health" and
 # "Ministry of Education" about 70.
@@ -137,15 +140,27 @@ def register_organization(
     identifier = data.get("identifier") or None
     # An identifier already registered is no maybe: create_organization refuses it (400).
     taken = identifier and Organization.objects.filter(identifier=identifier).exists()
-    if not confirm_distinct and not taken:
+    candidates = []
+    if not taken:
         candidates = find_duplicates(
             name=data.get("name", ""),
             country=data.get("country", ""),
             identifier=identifier,
         )
-        if candidates:
+        if candidates and not confirm_distinct:
             raise LikelyDuplicates(candidates)
-    return services.create_organization(actor=actor, data=data)
+    organization = services.create_organization(actor=actor, data=data)
+    if candidates:
+        # Registered as distinct although it looks like others: the coordinators, who merge,
+        # decide whether it is one of them.
+        record_event(
+            kind=Kind.MERGE_PROPOSED,
+            subject=organization,
+            link=f"/api/v1/organizations/{organization.pk}/",
+            recipients=coordinators(),
+            organizations=[organization.pk],
+        )
+    return organization
 
 
 @dataclass(frozen=True)

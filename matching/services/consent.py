@@ -107,6 +107,7 @@ def confirm_lines(*, actor, proposal_id: int) -> Decision:
     _answer(pending, ProposalLine.Confirmation.CONFIRMED, actor, "confirmed")
     if consents:
         _consent(proposal, Proposal.Consent.GIVEN, actor, "the need's organization consented")
+    notices.confirmation_received(proposal=proposal, need=need, actor=actor)
     formed = form_partnership_when_ready(proposal, actor)
     parts = []
     if pending:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from matching.services import notices
 from matching.services.history import transition
 from registry.models import Need, NeedItem
 
@@ -23,3 +24,5 @@ def refresh_need_status(*, need_id: int, actor=None, reason: str = "commitments 
         status = Need.Status.OPEN
     if status != need.status:
         transition(need, status, actor=actor, reason=reason, also={"updated_at": timezone.now()})
+        if status == Need.Status.MET:
+            notices.need_met(need=need)

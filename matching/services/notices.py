@@ -3,7 +3,7 @@ the service that makes the change, inside its transaction."""
 
 from __future__ import annotations
 
-from matching.models import Partnership, ProgressReport, Proposal
+from matching.models import MatchRun, Partnership, ProgressReport, Proposal
 from notifications.models import Kind
 from notifications.services.events import record_event
 from registry.models import Need
@@ -18,42 +18,101 @@ def _partners(proposal: Proposal) -> set[int]:
     return set(proposal.lines.values_list("organization_id", flat=True))
 
 
+def _decider(proposal: Proposal) -> list[int]:
+    return [proposal.decided_by_id] if proposal.decided_by_id else []
+
+
+def proposals_to_review(*, run: MatchRun, created: int) -> None:
+    """A run that proposed something new gives the coordinators proposals to review: one event
+    per run, not one per proposal, so that a large run does not flood their inboxes."""
+    if not created:
+        return
+    record_event(
+        kind=Kind.PROPOSALS_TO_REVIEW,
+        subject=run,
+        link=f"/api/v1/proposals/?run={run.pk}&status=proposed",
+        recipients=coordinators(),
+    )
+
+
 def proposal_accepted(*, proposal: Proposal, need: Need) -> None:
     """Partners have an acceptance to confirm; the need's organization a coalition to consent to."""
     link = _proposal_link(proposal)
+    partners = _partners(proposal) - {need.organization_id}
     record_event(
         kind=Kind.ACCEPTANCE_TO_CONFIRM,
         subject=proposal,
         link=link,
-        recipients=writers_of(_partners(proposal) - {need.organization_id}),
+        recipients=writers_of(partners),
+        organizations=partners,
     )
     record_event(
         kind=Kind.COALITION_TO_CONSENT,
         subject=proposal,
         link=link,
         recipients=writers_of([need.organization_id]),
+        organizations=[need.organization_id],
+    )
+
+
+def confirmation_received(*, proposal: Proposal, need: Need, actor) -> None:
+    """The coordinator who accepted and the need's organization hear of a confirmation (or the
+    need's organization's consent); the person who gave it is not told of their own answer."""
+    recipients = {*_decider(proposal), *writers_of([need.organization_id])} - {actor.pk}
+    record_event(
+        kind=Kind.CONFIRMATION_RECEIVED,
+        subject=proposal,
+        link=_proposal_link(proposal),
+        recipients=recipients,
+        organizations=[*_partners(proposal), need.organization_id],
     )
 
 
 def lines_declined(*, proposal: Proposal, need: Need) -> None:
     """The coordinator who accepted and the need's organization hear of a partner's decline."""
-    deciders = [proposal.decided_by_id] if proposal.decided_by_id else []
     record_event(
         kind=Kind.LINE_DECLINED,
         subject=proposal,
         link=_proposal_link(proposal),
-        recipients=[*deciders, *writers_of([need.organization_id])],
+        recipients=[*_decider(proposal), *writers_of([need.organization_id])],
+        organizations=[*_partners(proposal), need.organization_id],
+    )
+
+
+def proposal_expired(*, proposal: Proposal, need: Need) -> None:
+    """Past `respond_by`: every partner, the need's organization and the accepting coordinator
+    hear that what was unanswered is released."""
+    organizations = {*_partners(proposal), need.organization_id}
+    record_event(
+        kind=Kind.PROPOSAL_EXPIRED,
+        subject=proposal,
+        link=_proposal_link(proposal),
+        recipients=[*_decider(proposal), *writers_of(organizations)],
+        organizations=organizations,
+    )
+
+
+def acceptance_revoked(*, proposal: Proposal, need: Need) -> None:
+    """The partners and the need's organization no longer have anything to answer."""
+    organizations = {*_partners(proposal), need.organization_id}
+    record_event(
+        kind=Kind.ACCEPTANCE_REVOKED,
+        subject=proposal,
+        link=_proposal_link(proposal),
+        recipients=writers_of(organizations),
+        organizations=organizations,
     )
 
 
 def partnership_formed(*, partnership: Partnership) -> None:
     """Every partner, the need's organization among them, hears the partnership is formed."""
-    partners = partnership.partners.values_list("organization_id", flat=True)
+    partners = list(partnership.partners.values_list("organization_id", flat=True))
     record_event(
         kind=Kind.PARTNERSHIP_FORMED,
         subject=partnership,
         link=f"/api/v1/partnerships/{partnership.pk}/",
         recipients=writers_of(partners),
+        organizations=partners,
     )
 
 
@@ -74,4 +133,16 @@ def report_changed(*, report: ProgressReport) -> None:
         subject=report,
         link=f"/api/v1/partnerships/{report.partnership_id}/reports/",
         recipients=recipients,
+        organizations=[report.organization_id],
+    )
+
+
+def need_met(*, need: Need) -> None:
+    """The need's organization hears that partners committed all it asked for."""
+    record_event(
+        kind=Kind.NEED_MET,
+        subject=need,
+        link=f"/api/v1/needs/{need.pk}/",
+        recipients=writers_of([need.organization_id]),
+        organizations=[need.organization_id],
     )

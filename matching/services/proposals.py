@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from matching.engine import NeedProposal, Result
 from matching.models import MatchRun, Proposal, ProposalLine
+from matching.services import notices
 from matching.services.history import record, record_many
 from registry.models import Offer
 
@@ -196,4 +197,5 @@ def save_proposals(
     record(
         run, MatchRun.Status.SUCCEEDED, from_state=MatchRun.Status.RUNNING, reason="run finished"
     )
+    notices.proposals_to_review(run=run, created=len(to_create))
     return len(to_create)

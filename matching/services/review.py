@@ -204,6 +204,7 @@ def revoke_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
         )
     cause = f"revoked: {reason.strip()}"
     withdraw_proposal(proposal, actor=actor, reason=cause, also={"reason": reason.strip()})
+    notices.acceptance_revoked(proposal=proposal, need=need)
     refresh_need_status(need_id=need.pk, actor=actor, reason=cause)
     if need.is_open and need.organization.is_verified:
         request_event_run(reason=f"acceptance of proposal {proposal.pk} revoked")
@@ -229,6 +230,7 @@ def expire_unanswered_proposals(*, now: datetime.datetime | None = None) -> list
             if proposal.status != Proposal.Status.ACCEPTED or proposal.respond_by >= now:
                 continue
             cause = f"no answer by {proposal.respond_by.isoformat(timespec='minutes')}"
+            notices.proposal_expired(proposal=proposal, need=need)
             if proposal.owner_consent != Proposal.Consent.GIVEN:
                 withdraw_proposal(proposal, actor=None, reason=f"{cause} (consent missing)")
             else:

@@ -1,19 +1,27 @@
-"""E-mail the outbox's notifications to the recipients who want them, each exactly once."""
+"""E-mail the outbox's notifications to the recipients who want them, each exactly once: at once,
+or in a daily digest at the recipient's local hour."""
 
 from __future__ import annotations
+
+import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from notifications.models import Kind, Notification, Preference
+from notifications.services.language import language_of
+from notifications.services.unsubscribe import unsubscribe_token
 
 
 def _pending(event_id: int | None):
     pending = Notification.objects.filter(emailed_at__isnull=True).exclude(
-        user__notification_preference__email=Preference.Email.OFF
+        user__notification_preference__email__in=[Preference.Email.OFF, Preference.Email.DAILY]
     )
     pending = pending.exclude(user__email="")
     if event_id is not None:
@@ -21,29 +29,48 @@ def _pending(event_id: int | None):
     return pending.order_by("pk").values_list("pk", flat=True)
 
 
-def _message(notification: Notification, connection) -> EmailMultiAlternatives:
-    preference = Preference.objects.filter(user_id=notification.user_id).first()
-    language = preference.language if preference else settings.LANGUAGE_CODE
-    with translation.override(language):
+def _absolute(path: str) -> str:
+    return settings.NOTIFICATIONS_BASE_URL.rstrip("/") + path
+
+
+def _message(user, notifications: list[Notification], connection) -> EmailMultiAlternatives:
+    """One message to the user about the notifications, in the user's language."""
+    unsubscribe_url = _absolute(
+        reverse("web:unsubscribe", args=[unsubscribe_token(user_id=user.pk)])
+    )
+    with translation.override(language_of(user.pk)):
+        items = [
+            {"title": str(Kind(n.event.kind).label), "url": _absolute(n.event.link)}
+            for n in notifications
+        ]
+        digest = len(notifications) > 1
         context = {
-            "user": notification.user,
-            "title": str(Kind(notification.event.kind).label),
-            "url": settings.NOTIFICATIONS_BASE_URL.rstrip("/") + notification.event.link,
+            "user": user,
+            "items": items,
+            "title": _("Your daily digest") if digest else items[0]["title"],
+            "url": items[0]["url"],
+            "digest": digest,
+            "unsubscribe_url": unsubscribe_url,
         }
         text = render_to_string("notifications/email/notification.txt", context)
         html = render_to_string("notifications/email/notification.html", context)
     message = EmailMultiAlternatives(
         subject=context["title"],
         body=text,
-        to=[notification.user.email],
+        to=[user.email],
         connection=connection,
+        # RFC 8058: a mail client's one-click unsubscribe POSTs to the same link.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     message.attach_alternative(html, "text/html")
     return message
 
 
 def send_pending_emails(*, event_id: int | None = None) -> int:
-    """Send each unsent notification (of one event, or all) to users who did not opt out.
+    """Send each unsent notification (of one event, or all) to users who want it at once.
 
     Each is claimed under a row lock (skipping rows another worker holds) and marked sent in
     the same transaction, so a second run sends nothing more. Answers the number sent.
@@ -60,8 +87,62 @@ def send_pending_emails(*, event_id: int | None = None) -> int:
                 )
                 if notification is None:
                     continue
-                _message(notification, connection).send()
+                _message(notification.user, [notification], connection).send()
                 notification.emailed_at = timezone.now()
                 notification.save(update_fields=["emailed_at"])
+                sent += 1
+    return sent
+
+
+def _local_today(preference: Preference, now: datetime.datetime) -> datetime.date | None:
+    """The user's local date if their digest hour has come today, else None."""
+    try:
+        local = now.astimezone(zoneinfo.ZoneInfo(preference.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local = now.astimezone(datetime.UTC)
+    return local.date() if local.hour >= preference.digest_hour else None
+
+
+def send_digests(*, now: datetime.datetime | None = None) -> int:
+    """Send each daily-digest user, once their local hour has come and once a day, one message
+    with their unsent notifications. Answers the number of messages sent."""
+    now = now or timezone.now()
+    candidates = (
+        Preference.objects.filter(email=Preference.Email.DAILY)
+        .exclude(user__email="")
+        .filter(user__notifications__emailed_at__isnull=True)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    with get_connection() as connection:
+        for preference_id in list(candidates):
+            with transaction.atomic():
+                preference = (
+                    Preference.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("user")
+                    .filter(pk=preference_id, email=Preference.Email.DAILY)
+                    .first()
+                )
+                if preference is None:
+                    continue
+                today = _local_today(preference, now)
+                if today is None or preference.last_digest_on == today:
+                    continue
+                notifications = list(
+                    Notification.objects.select_for_update(of=("self",))
+                    .select_related("event")
+                    .filter(user_id=preference.user_id, emailed_at__isnull=True)
+                    .order_by("pk")
+                )
+                if not notifications:
+                    continue
+                _message(preference.user, notifications, connection).send()
+                Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+                    emailed_at=now
+                )
+                preference.last_digest_on = today
+                preference.save(update_fields=["last_digest_on"])
                 sent += 1
     return sent

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from notifications.models import Preference
 
@@ -13,8 +17,19 @@ def preference_of(*, user) -> Preference:
 
 
 @transaction.atomic
-def set_preference(*, user, email: str | None = None, language: str | None = None) -> Preference:
-    """Change the user's e-mail choice and/or language; what is not given stays."""
+def set_preference(
+    *,
+    user,
+    email: str | None = None,
+    language: str | None = None,
+    nudges: bool | None = None,
+    time_zone: str | None = None,
+    digest_hour: int | None = None,
+) -> Preference:
+    """Change the user's e-mail choice, language, reminders, time zone or digest hour; what is
+    not given stays."""
+    if time_zone is not None and time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": [_("Unknown time zone: %s.") % time_zone]})
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     changed = []
     if email is not None:
@@ -23,6 +38,13 @@ def set_preference(*, user, email: str | None = None, language: str | None = Non
     if language is not None:
         preference.language = language
         changed.append("language")
+    if nudges is not None:
+        preference.nudges = nudges
+        changed.append("nudges")
+    for field, value in (("time_zone", time_zone), ("digest_hour", digest_hour)):
+        if value is not None:
+            setattr(preference, field, value)
+            changed.append(field)
     if changed:
         preference.save(update_fields=changed)
     return preference

@@ -108,6 +108,13 @@ def update_organization(*, actor, organization: Organization, data: dict[str, An
         }
         with pghistory.context(user=actor.pk, action="unverified", reason=reason):
             organization.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            kind=Kind.ORGANIZATION_UNVERIFIED,
+            subject=organization,
+            link=f"/api/v1/organizations/{organization.pk}/",
+            recipients=writers_of([organization.pk]),
+            organizations=[organization.pk],
+        )
         return organization
     organization.save(update_fields=[*changed, "updated_at"])
     return organization
@@ -131,6 +138,7 @@ def verify_organization(*, actor, organization: Organization) -> Organization:
             subject=organization,
             link=f"/api/v1/organizations/{organization.pk}/",
             recipients=writers_of([organization.pk]),
+            organizations=[organization.pk],
         )
     return organization
 

@@ -9,6 +9,8 @@ from tests.api.checks import problem
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
+DIGEST = {"time_zone": "UTC", "digest_hour": 8}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,7 +18,7 @@ def test_a_user_without_a_choice_gets_mail_immediately_in_english():
     response = client_for(UserFactory()).get("/api/v1/notifications/preferences/")
 
     assert response.status_code == 200
-    assert response.json() == {"email": "immediately", "language": "en"}
+    assert response.json() == {"email": "immediately", "language": "en", "nudges": True, **DIGEST}
 
 
 def test_a_user_opts_out_and_keeps_their_language():
@@ -26,12 +28,24 @@ def test_a_user_opts_out_and_keeps_their_language():
 
     response = client.patch("/api/v1/notifications/preferences/", {"email": "off"}, format="json")
 
-    assert response.json() == {"email": "off", "language": "fr"}
+    assert response.json() == {"email": "off", "language": "fr", "nudges": True, **DIGEST}
     assert Preference.objects.get(user=user).email == Preference.Email.OFF
     assert Preference.objects.count() == 1
 
 
-@pytest.mark.parametrize("body", [{"email": "hourly"}, {"language": "de"}])
+def test_a_user_turns_reminders_off_and_keeps_the_rest():
+    user = UserFactory()
+    client = client_for(user)
+
+    response = client.patch(
+        "/api/v1/notifications/preferences/", {"nudges": False, **DIGEST}, format="json"
+    )
+
+    assert response.json() == {"email": "immediately", "language": "en", "nudges": False, **DIGEST}
+    assert Preference.objects.get(user=user).nudges is False
+
+
+@pytest.mark.parametrize("body", [{"email": "hourly"}, {"language": "de"}, {"nudges": "sometimes"}])
 def test_an_unknown_choice_answers_400_and_changes_nothing(body):
     user = UserFactory()
 

@@ -19,7 +19,7 @@ from matching.models import (
     ProposalLine,
     StateChange,
 )
-from notifications.models import Event, Notification
+from notifications.models import Event, Notification, Webhook, WebhookDelivery
 from registry.models import Endorsement, Membership, Need, NeedItem, Offer, Organization
 from tests.factories import PASSWORD
 from tests.security.world import World
@@ -43,6 +43,8 @@ WATCHED = (
     StateChange,
     Event,
     Notification,
+    Webhook,
+    WebhookDelivery,
     OrganizationMerge,
     OrganizationAlias,
 )
@@ -224,6 +226,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/v1/taxonomy/vulnerable-groups/{slug}/", "get"): Operation(
         targets={"public": "older-persons"}
     ),
+    ("/api/v1/webhooks/", "get"): Operation(),
+    ("/api/v1/webhooks/", "post"): Operation(
+        body={
+            "url": "https://hooks.example.org/new",
+            "events": ["partnership_formed"],
+            "organization": "{ngo}",
+        }
+    ),
+    ("/api/v1/webhooks/{id}/", "delete"): Operation(targets={"private": "webhook"}),
+    ("/api/v1/webhooks/{id}/deliveries/", "get"): Operation(targets={"private": "webhook"}),
 }
 
 

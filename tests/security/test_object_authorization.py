@@ -67,6 +67,11 @@ MATRIX = [
     ("/api/v1/notifications/preferences/", "get", "-", 401, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/notifications/preferences/", "patch", "-", 401, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/notifications/{id}/read/", "post", "private", 401, 404, 200, 404, 404, 404, 404, 404),
+    # an organization's webhooks are its admins'; a coordinator's hear every event
+    ("/api/v1/webhooks/", "get", "-", 401, 200, 200, 200, 200, 200, 200, 200),
+    ("/api/v1/webhooks/", "post", "-", 401, 403, 403, 201, 403, 403, 403, 403),
+    ("/api/v1/webhooks/{id}/", "delete", "private", 401, 404, 404, 204, 404, 404, 404, 404),
+    ("/api/v1/webhooks/{id}/deliveries/", "get", "private", 401, 404, 404, 200, 404, 404, 404, 404),
     ("/api/v1/offers/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/offers/", "post", "-", 401, 403, 201, 201, 403, 403, 403, 403),
     ("/api/v1/offers/{id}/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),

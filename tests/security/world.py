@@ -19,7 +19,8 @@ from rest_framework.test import APIClient
 
 from matching.models import MatchRun, Partnership, ProgressReport, Proposal, ProposalLine
 from matching.services import reports, review
-from notifications.models import Notification
+from notifications.models import Notification, Webhook
+from notifications.services.webhook_signing import new_secret
 from registry.models import Membership, Need, NeedItem, Offer, Organization
 from tests.factories import PASSWORD, ROLES
 
@@ -205,5 +206,12 @@ def build_world() -> World:
         leaver=leaver,
         # an acceptance to confirm, in the inbox of ngo.editor alone
         notification=Notification.objects.filter(user=editor).order_by("pk").first(),
+        # the NGO's webhook, added by its admin
+        webhook=Webhook.objects.create(
+            url="https://hooks.example.org/registry",
+            organization_id=ngo.pk,
+            created_by=User.objects.get(username="ngo.admin"),
+            secret=new_secret(),
+        ),
     )
     return world

@@ -26,6 +26,8 @@ PUBLIC_PAGES = {
     "accounts/login/",
     "accounts/logout/",
     "accounts/register/",
+    # with a signed token from an e-mail only; any other token answers 400
+    "unsubscribe/<str:token>/",
 }
 
 

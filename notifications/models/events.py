@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,18 @@ class Kind(models.TextChoices):
     REPORT_APPROVED = "report_approved", _("A progress report is approved")
     REPORT_RETURNED = "report_returned", _("A progress report is returned")
     ORGANIZATION_VERIFIED = "organization_verified", _("An organization is verified")
+    PROPOSALS_TO_REVIEW = "proposals_to_review", _("Proposals await review")
+    CONFIRMATION_RECEIVED = "confirmation_received", _("A partner confirmed its lines")
+    PROPOSAL_EXPIRED = "proposal_expired", _("A proposal expired unanswered")
+    ACCEPTANCE_REVOKED = "acceptance_revoked", _("An acceptance is revoked")
+    REPORT_DUE = "report_due", _("A progress report is due")
+    REPORT_OVERDUE = "report_overdue", _("A progress report is overdue")
+    ORGANIZATION_UNVERIFIED = "organization_unverified", _("An organization is no longer verified")
+    MERGE_PROPOSED = "merge_proposed", _("A possible duplicate organization awaits review")
+    NEED_MET = "need_met", _("A need is met")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook is disabled after repeated failures")
+    RESPONSE_DUE = "response_due", _("Your answer to an accepted proposal is due soon")
+    REVIEW_WAITING = "review_waiting", _("A proposal has waited long for review")
 
 
 class Event(models.Model):
@@ -28,6 +41,8 @@ class Event(models.Model):
     subject_type = models.CharField(max_length=40)
     subject_id = models.BigIntegerField()
     link = models.CharField(max_length=200)
+    # The organizations the event concerns: an organization's webhooks hear of these events.
+    organizations = ArrayField(models.BigIntegerField(), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,12 +102,44 @@ class Preference(models.Model):
     class Email(models.TextChoices):
         OFF = "off", _("Off")
         IMMEDIATELY = "immediately", _("Immediately")
+        DAILY = "daily", _("A daily digest")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     email = models.CharField(max_length=20, choices=Email.choices, default=Email.IMMEDIATELY)
     language = models.CharField(max_length=10, choices=UN_LANGUAGES, default="en")
+    # False: no reminders (answers due, reports due, reviews waiting) at all.
+    nudges = models.BooleanField(default=True)
+    # The daily digest goes out at this hour of the user's own time zone (IANA name).
+    time_zone = models.CharField(max_length=64, default="UTC")
+    digest_hour = models.PositiveSmallIntegerField(default=8)
+    # The user's local date of the last digest: one a day, however often the schedule runs.
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__lte=23), name="preference_digest_hour_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email}"
+
+
+class Nudge(models.Model):
+    """A reminder given: at most one per reminder key (an object and its occasion) and user,
+    however often the schedule runs."""
+
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "user"], name="nudge_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} for {self.user_id}"

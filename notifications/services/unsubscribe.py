@@ -1,0 +1,32 @@
+"""Unsubscribing from e-mail by a link, without signing in: a signed token names the user."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+
+from notifications.models import Preference
+
+SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int) -> str:
+    """A token that lets whoever holds it (the mailbox's owner) turn off the user's e-mail."""
+    return signing.dumps(user_id, salt=SALT)
+
+
+def user_of(*, token: str):
+    """The user a token names (signing.BadSignature when it was not made here)."""
+    return get_user_model().objects.get(pk=signing.loads(token, salt=SALT))
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> Preference:
+    """Turn off the e-mail of the user the token names; the inbox stays. Again is harmless."""
+    user = user_of(token=token)
+    preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
+    if preference.email != Preference.Email.OFF:
+        preference.email = Preference.Email.OFF
+        preference.save(update_fields=["email"])
+    return preference
