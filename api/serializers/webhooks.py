@@ -56,12 +56,16 @@ class WebhookAttemptSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "status_code": {"help_text": "The receiver's HTTP status; null when none answered."},
             "error": {"help_text": "Why no status came back (refused target, timeout, ...)."},
+            "attempted_at": {"help_text": "When the attempt was made."},
+            "duration_ms": {"help_text": "How long the receiver took to answer, in milliseconds."},
         }
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     message_id = serializers.CharField(read_only=True, help_text="The webhook-id header.")
-    kind = serializers.ChoiceField(source="event.kind", choices=Kind.choices, read_only=True)
+    kind = serializers.ChoiceField(
+        source="event.kind", choices=Kind.choices, read_only=True, help_text="The event's kind."
+    )
     log = WebhookAttemptSerializer(many=True, read_only=True, help_text="Each attempt.")
 
     class Meta:
@@ -80,3 +84,13 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "log",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "event": {"help_text": "The event delivered (its id in the outbox)."},
+            "status": {
+                "help_text": "pending, sending (claimed by a worker), delivered or failed (retries exhausted)."
+            },
+            "attempts": {"help_text": "How many attempts were made."},
+            "last_status_code": {"help_text": "The receiver's status at the last attempt."},
+            "next_attempt_at": {"help_text": "When the next retry is due; null when none is."},
+            "delivered_at": {"help_text": "When a receiver answered 2xx; null until then."},
+        }
