@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from notifications.models import Preference
+from registry.models.preferences import LanguagePreference
+from registry.services.preferences import set_language_preference
 
 
 def preference_of(*, user) -> Preference:
-    """The user's preference, or the default (e-mail immediately, English) unsaved."""
-    return Preference.objects.filter(user=user).first() or Preference(user=user)
+    """The user's preference, or the default unsaved (e-mail immediately, in the language the
+    user chose in the console, else English)."""
+    saved = Preference.objects.filter(user=user).first()
+    if saved is not None:
+        return saved
+    chosen = LanguagePreference.objects.filter(user=user).values_list("language", flat=True).first()
+    return Preference(user=user, language=chosen or settings.LANGUAGE_CODE)
 
 
 @transaction.atomic
@@ -36,6 +44,8 @@ def set_preference(
         preference.email = email
         changed.append("email")
     if language is not None:
+        # One language per user: the console's choice and the e-mail's are the same.
+        set_language_preference(user=user, language=language)
         preference.language = language
         changed.append("language")
     if nudges is not None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from notifications.models import Preference
 from registry.errors import ValidationError
 from registry.models.preferences import LANGUAGE_CODES, LanguagePreference
 
 
 @transaction.atomic
 def set_language_preference(*, user, language: str) -> LanguagePreference:
-    """Remember the language a signed-in user reads the registry in."""
+    """Remember the language a signed-in user reads the registry in (and their e-mail)."""
     if language not in LANGUAGE_CODES:
         raise ValidationError(
             {"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}}
@@ -19,4 +20,5 @@ def set_language_preference(*, user, language: str) -> LanguagePreference:
     preference, _created = LanguagePreference.objects.update_or_create(
         user=user, defaults={"language": language}
     )
+    Preference.objects.filter(user=user).update(language=language)
     return preference

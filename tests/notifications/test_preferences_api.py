@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from notifications.models import Preference
+from notifications.services.language import language_of
+from registry.models import LanguagePreference
+from registry.services.preferences import set_language_preference
 from tests.api.checks import problem
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -53,3 +56,27 @@ def test_an_unknown_choice_answers_400_and_changes_nothing(body):
 
     problem(response, 400)
     assert not Preference.objects.filter(user=user).exists()
+
+
+def test_the_language_chosen_in_the_console_is_the_language_of_the_users_mail():
+    user = UserFactory()
+    set_language_preference(user=user, language="ar")
+
+    response = client_for(user).get("/api/v1/notifications/preferences/")
+
+    assert response.json()["language"] == "ar"
+    assert language_of(user.pk) == "ar"
+
+
+def test_the_language_chosen_for_mail_is_the_consoles_too_and_the_reverse():
+    user = UserFactory()
+    client = client_for(user)
+    client.patch("/api/v1/notifications/preferences/", {"language": "es"}, format="json")
+
+    assert LanguagePreference.objects.get(user=user).language == "es"
+    assert language_of(user.pk) == "es"
+
+    set_language_preference(user=user, language="zh-hans")
+
+    assert Preference.objects.get(user=user).language == "zh-hans"
+    assert client.get("/api/v1/notifications/preferences/").json()["language"] == "zh-hans"
