@@ -1,110 +1,148 @@
-"""The gap dashboard's reads: how much of the published needs partners have closed.
-
-Quantities are summed only within one category and currency (never across units); areas and
-groups are compared by share, the mean over their items of the part reserved or committed.
-"""
+"""The gap dashboard's charts and map, drawn on the server from `matching.statistics` (the same
+reads as the API's `stats/coverage/`): each chart is a list of bars in SVG coordinates, and each
+comes with the table of its numbers."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
-from django.db.models import Avg, Count, DecimalField, F, Sum
-from django.db.models.functions import Cast, Substr
+from django.utils.translation import gettext_lazy as _
 
-from registry.areas import area_name
-from registry.models import Need, NeedItem
+from matching import statistics
 
-SHARE = DecimalField(max_digits=20, decimal_places=6)
+MAP_FILE = Path(__file__).resolve().parent / "maps" / "world_map.json"
+CHART_WIDTH = 600
+BAR_HEIGHT = 16
+ROW_HEIGHT = 44
+# Sequential blues for the map, lightest (little closed) to darkest; each step is distinct
+# in lightness, so that the shading reads without colour vision as well.
+SHADES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+UNMEASURED = "#f3f2f1"
+NO_NEED = "#ffffff"
+
+SECTIONS = (
+    ("area", _("By area"), _("Area"), "area"),
+    ("category", _("By resource"), _("Resource"), "category"),
+    ("vulnerable_group", _("By vulnerable group"), _("Vulnerable group"), "group"),
+    ("focus_area", _("By focus area"), _("Focus area"), ""),
+    ("sdg_target", _("By SDG target"), _("SDG target"), "sdg"),
+)
 
 
 @dataclass(frozen=True)
-class Row:
-    label: str
-    needs: int
-    committed_share: float
-    reserved_share: float
-    needed: Decimal | None = None
-    reserved: Decimal | None = None
-    committed: Decimal | None = None
-    unit: str = ""
+class Segment:
+    state: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    row: statistics.CoverageRow
+    y: int
+    segments: list[Segment]
+    queue_filter: str  # the review queue's query string for this row, "" when none
 
     @property
-    def committed_percent(self) -> int:
-        return round(self.committed_share * 100)
+    def label(self) -> str:
+        return (
+            f"{self.row.name} ({self.row.key})" if self.row.name != self.row.key else self.row.key
+        )
 
     @property
-    def reserved_percent(self) -> int:
-        return round(self.reserved_share * 100)
+    def percents(self) -> dict[str, int]:
+        return {state: round(share * 100) for state, share in self.row.shares.items()}
 
 
-def _public_items():
-    return NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES)
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    column: str
+    bars: list[Bar]
+    height: int
 
 
-def by_category() -> list[Row]:
-    """Needed, reserved and committed per category, each in its own unit or currency."""
-    rows = (
-        _public_items()
-        .values("category__name", "category__unit", "currency")
-        .annotate(
-            needs=Count("need", distinct=True),
-            needed=Sum("quantity"),
-            reserved_total=Sum("reserved"),
-            committed_total=Sum("committed"),
+def _bars(coverage: statistics.Coverage, queue_parameter: str) -> list[Bar]:
+    bars = []
+    for index, row in enumerate(coverage.rows):
+        x, segments = 0.0, []
+        for state in ("delivered", "committed", "reserved"):
+            width = round(row.shares[state] * CHART_WIDTH, 1)
+            segments.append(Segment(state=state, x=x, width=width))
+            x += width
+        query = f"{queue_parameter}={row.key}" if queue_parameter and row.key != "global" else ""
+        bars.append(Bar(row=row, y=index * ROW_HEIGHT, segments=segments, queue_filter=query))
+    return bars
+
+
+def sections() -> list[Section]:
+    """One chart and table per grouping, in the order the page shows them."""
+    result = []
+    for key, title, column, queue_parameter in SECTIONS:
+        bars = _bars(statistics.coverage(by=key), queue_parameter)
+        result.append(
+            Section(
+                key=key,
+                title=str(title),
+                column=str(column),
+                bars=bars,
+                height=max(len(bars), 1) * ROW_HEIGHT,
+            )
         )
-        .order_by("category__name", "currency")
+    return result
+
+
+@lru_cache(maxsize=1)
+def _world() -> dict:
+    return json.loads(MAP_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    path: str
+    fill: str
+    row: statistics.CoverageRow | None
+
+    @property
+    def gap_percent(self) -> int | None:
+        share = self.row.gap_closed if self.row else None
+        return None if share is None else round(share * 100)
+
+
+def shade(share: float | None) -> str:
+    """The map's fill for a share of the gap closed (None: needs without a measured gap)."""
+    if share is None:
+        return UNMEASURED
+    return SHADES[min(int(share * len(SHADES)), len(SHADES) - 1)]
+
+
+@dataclass(frozen=True)
+class WorldMap:
+    width: int
+    height: int
+    countries: list[Country]
+    legend: list[tuple[str, str]]
+
+
+def world_map(area_section: Section) -> WorldMap:
+    """Countries shaded by the share of the gap their needs closed (subdivisions rolled up)."""
+    by_country = {bar.row.key: bar.row for bar in area_section.bars if bar.row.level == "country"}
+    world = _world()
+    countries = []
+    for code, path in world["countries"].items():
+        row = by_country.get(code)
+        fill = shade(row.gap_closed) if row else NO_NEED
+        countries.append(Country(code=code, path=path, fill=fill, row=row))
+    steps = len(SHADES)
+    legend = [
+        (colour, f"{round(100 * i / steps)}–{round(100 * (i + 1) / steps)} %")
+        for i, colour in enumerate(SHADES)
+    ]
+    return WorldMap(
+        width=world["width"], height=world["height"], countries=countries, legend=legend
     )
-    return [
-        Row(
-            label=row["category__name"],
-            needs=row["needs"],
-            needed=row["needed"],
-            reserved=row["reserved_total"],
-            committed=row["committed_total"],
-            unit=row["currency"] or row["category__unit"],
-            committed_share=float(row["committed_total"] / row["needed"]) if row["needed"] else 0,
-            reserved_share=float(row["reserved_total"] / row["needed"]) if row["needed"] else 0,
-        )
-        for row in rows
-    ]
-
-
-def _shares(items, group: str) -> list[dict]:
-    return list(
-        items.values(group=F(group))
-        .annotate(
-            needs=Count("need", distinct=True),
-            committed_share=Avg(Cast(F("committed"), SHARE) / F("quantity")),
-            reserved_share=Avg(Cast(F("reserved"), SHARE) / F("quantity")),
-        )
-        .order_by("group")
-    )
-
-
-def by_country() -> list[Row]:
-    """Share of each country's need items closed (its subdivisions included)."""
-    items = _public_items().annotate(country=Substr("need__area", 1, 2))
-    return [
-        Row(
-            label=area_name(row["group"]) or row["group"],
-            needs=row["needs"],
-            committed_share=float(row["committed_share"] or 0),
-            reserved_share=float(row["reserved_share"] or 0),
-        )
-        for row in _shares(items, "country")
-    ]
-
-
-def by_group() -> list[Row]:
-    """Share closed of the needs that name each vulnerable group."""
-    items = _public_items().exclude(need__vulnerable_groups__isnull=True)
-    return [
-        Row(
-            label=row["group"],
-            needs=row["needs"],
-            committed_share=float(row["committed_share"] or 0),
-            reserved_share=float(row["reserved_share"] or 0),
-        )
-        for row in _shares(items, "need__vulnerable_groups__name")
-    ]

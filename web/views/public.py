@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from matching.models import Partnership
 from registry.models import Need, Offer
+from web.access import coordinator_required
 from web.paging import page_of
 
 
@@ -49,14 +50,31 @@ def partnerships(request):
     return render(request, "web/public/partnerships.html", {"page": page, "query": query})
 
 
+def _dashboard_context(*, coordinator: bool) -> dict:
+    from registry.currency_rates import current_rates
+    from web import dashboard as charts
+
+    sections = charts.sections()
+    rates = current_rates()
+    return {
+        "sections": sections,
+        "world": charts.world_map(sections[0]),
+        "chart_width": charts.CHART_WIDTH,
+        "rates_as_of": rates.as_of,
+        "rates_source": rates.source,
+        "coordinator_view": coordinator,
+    }
+
+
 @require_safe
 def dashboard(request):
-    """The gap dashboard: what is needed, reserved and committed, by category, country, group."""
-    from web import dashboard as reads
+    """The gap dashboard: needed, reserved, committed and delivered, by area (rolled up),
+    resource, group, focus area and SDG target, and a map of the gap closed."""
+    return render(request, "web/public/dashboard.html", _dashboard_context(coordinator=False))
 
-    context = {
-        "categories": reads.by_category(),
-        "countries": reads.by_country(),
-        "groups": reads.by_group(),
-    }
-    return render(request, "web/public/dashboard.html", context)
+
+@require_safe
+@coordinator_required
+def coordinator_dashboard(request):
+    """The same dashboard for coordinators, each row linked to its proposals in the queue."""
+    return render(request, "web/public/dashboard.html", _dashboard_context(coordinator=True))
