@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from config.embedded import embedded_database_pid, stop_embedded_database
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,6 +31,15 @@ def test_migrate_and_query_on_the_embedded_defaults(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
 
+    try:
+        check_the_embedded_server(manage, tmp_path)
+    finally:
+        # The server outlives the commands that started it (they share it); the suite stops it.
+        stop_embedded_database(tmp_path / "data")
+    assert embedded_database_pid(tmp_path / "data") is None
+
+
+def check_the_embedded_server(manage, tmp_path: Path) -> None:
     manage("migrate", "--noinput", "-v", "0")
     out = manage(
         "shell",
