@@ -213,11 +213,21 @@ def _names(by: str) -> dict[str, str]:
 def coverage(*, by: str = "category") -> Coverage:
     """Needed, reserved, committed and delivered per `by` (one of DIMENSIONS), each category in
     its own unit and money in US dollars."""
-    if by not in DIMENSIONS:
+    return coverage_by(dimensions=[by])[by]
+
+
+def coverage_by(*, dimensions: list[str]) -> dict[str, Coverage]:
+    """`coverage` for several groupings, reading the items and their commitments once."""
+    unknown = set(dimensions) - set(DIMENSIONS)
+    if unknown:
         raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}")
     items = _items()
     need_ids = {item.need_id for item in items}
     gap = _gap_shares(need_ids)
+    return {by: _grouped(by, items, need_ids, gap) for by in dimensions}
+
+
+def _grouped(by: str, items: list[_Item], need_ids: set[int], gap: dict[int, Decimal]) -> Coverage:
     through = {
         "vulnerable_group": (Need.vulnerable_groups.through, "vulnerablegroup_id"),
         "focus_area": (Need.focus_areas.through, "focusarea_id"),

@@ -82,8 +82,9 @@ def _bars(coverage: statistics.Coverage, queue_parameter: str) -> list[Bar]:
 def sections() -> list[Section]:
     """One chart and table per grouping, in the order the page shows them."""
     result = []
+    groupings = statistics.coverage_by(dimensions=[key for key, *_ in SECTIONS])
     for key, title, column, queue_parameter in SECTIONS:
-        bars = _bars(statistics.coverage(by=key), queue_parameter)
+        bars = _bars(groupings[key], queue_parameter)
         result.append(
             Section(
                 key=key,
