@@ -97,6 +97,8 @@ def main() -> None:
         "queue_filtered": "/console/review/?area=KE&category=laptops&q=schools",
         "proposal": f"/console/proposals/{heaviest.pk}/",
         "public_needs": "/needs/",
+        "dashboard": "/dashboard/",  # five groupings, their tables and the map
+        "coverage_api": "/api/v1/stats/coverage/?by=area",
     }
     started = time.perf_counter()
     results = {name: _measure(client, url, arguments.requests) for name, url in pages.items()}

@@ -62,13 +62,14 @@ class Section:
     key: str
     title: str
     column: str
-    bars: list[Bar]
+    bars: list[Bar]  # every row, for the table
+    chart: list[Bar]  # the rows drawn: areas draw countries and global, their table lists all
     height: int
 
 
-def _bars(coverage: statistics.Coverage, queue_parameter: str) -> list[Bar]:
+def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]:
     bars = []
-    for index, row in enumerate(coverage.rows):
+    for index, row in enumerate(rows):
         x, segments = 0.0, []
         for state in ("delivered", "committed", "reserved"):
             width = round(row.shares[state] * CHART_WIDTH, 1)
@@ -84,14 +85,17 @@ def sections() -> list[Section]:
     result = []
     groupings = statistics.coverage_by(dimensions=[key for key, *_ in SECTIONS])
     for key, title, column, queue_parameter in SECTIONS:
-        bars = _bars(groupings[key], queue_parameter)
+        rows = groupings[key].rows
+        drawn = [row for row in rows if row.level != "subdivision"]
+        chart = _bars(drawn, queue_parameter)
         result.append(
             Section(
                 key=key,
                 title=str(title),
                 column=str(column),
-                bars=bars,
-                height=max(len(bars), 1) * ROW_HEIGHT,
+                bars=_bars(rows, queue_parameter),
+                chart=chart,
+                height=max(len(chart), 1) * ROW_HEIGHT,
             )
         )
     return result
