@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -19,7 +20,7 @@ def refuse_unknown_parameters(request: Request, allowed: frozenset[str] | set[st
     """400 for a query parameter that no filter reads, as everywhere in the API."""
     unknown = sorted(set(request.query_params) - set(allowed) - ALWAYS_ALLOWED)
     if unknown:
-        raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
 
 
 def parameter_names(filterset_class) -> frozenset[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -228,5 +229,8 @@ class CoverageView(APIView):
         refuse_unknown_parameters(request, {"by"})
         by = request.query_params.get("by", "category")
         if by not in statistics.DIMENSIONS:
-            raise ValidationError({"by": [f"Group by one of {', '.join(statistics.DIMENSIONS)}."]})
+            message = _("Group by one of %(choices)s.") % {
+                "choices": ", ".join(statistics.DIMENSIONS)
+            }
+            raise ValidationError({"by": [message]})
         return Response(CoverageSerializer(statistics.coverage(by=by)).data)

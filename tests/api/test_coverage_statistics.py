@@ -157,6 +157,12 @@ def test_reserved_committed_and_delivered_are_separate_figures(api, world):
 
 
 def test_an_unknown_grouping_or_parameter_is_refused(api, db):
-    assert "by" in field_errors(api.get(URL, {"by": "currency"}))
-    assert "area" in field_errors(api.get(URL, {"area": "KE"}))
+    refused = api.get(URL, {"by": "currency"})
+    assert "by" in field_errors(refused)
+    assert refused.json()["errors"][0]["detail"] == (
+        "Group by one of area, category, vulnerable_group, focus_area, sdg_target."
+    )
+    unknown = api.get(URL, {"area": "KE"})
+    assert "area" in field_errors(unknown)
+    assert unknown.json()["errors"][0]["detail"] == "Unknown query parameter."
     assert coverage(api, "area")["rows"] == []
