@@ -23,7 +23,8 @@ import time
 from bench.calibration import machine
 from bench.database import setup_django
 
-ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
+# Stylesheets, scripts, and SVG drawn with <use> (the dashboard's map), without the fragment.
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src|use[^>]+href)="(/static/[^"#]+)')
 
 
 def _asset_bytes(url: str) -> int:
@@ -74,6 +75,9 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=41, help="timed requests per page")
     parser.add_argument("--match", action="store_true", help="run the engine if no proposal")
+    parser.add_argument(
+        "--pages", help="comma-separated names of the pages to measure (default: all)"
+    )
     arguments = parser.parse_args()
     setup_django(arguments.database_url, ALLOWED_HOSTS="testserver")
 
@@ -98,8 +102,17 @@ def main() -> None:
         "proposal": f"/console/proposals/{heaviest.pk}/",
         "public_needs": "/needs/",
         "dashboard": "/dashboard/",  # five groupings, their tables and the map
+        "dashboard_area": "/dashboard/?area=KE",  # one country's subdivisions
         "coverage_api": "/api/v1/stats/coverage/?by=area",
     }
+    if arguments.pages:
+        wanted = arguments.pages.split(",")
+        unknown = set(wanted) - set(pages)
+        if unknown:
+            raise SystemExit(
+                f"Unknown page(s): {', '.join(sorted(unknown))}; one of {', '.join(pages)}"
+            )
+        pages = {name: pages[name] for name in wanted}
     started = time.perf_counter()
     results = {name: _measure(client, url, arguments.requests) for name, url in pages.items()}
     print(

@@ -4,16 +4,19 @@ comes with the table of its numbers."""
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from matching import statistics
 
-MAP_FILE = Path(__file__).resolve().parent / "maps" / "world_map.json"
+MAP_STATIC = "web/world-map.svg"
+MAP_FILE = Path(__file__).resolve().parent / "static" / MAP_STATIC
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 CHART_WIDTH = 600
 BAR_HEIGHT = 16
 ROW_HEIGHT = 44
@@ -62,9 +65,11 @@ class Section:
     key: str
     title: str
     column: str
-    bars: list[Bar]  # every row, for the table
-    chart: list[Bar]  # the rows drawn: areas draw countries and global, their table lists all
+    bars: list[Bar]  # the rows, drawn and in the table
     height: int
+    # Areas: the countries whose needs name a subdivision (their rows link to the drill-down).
+    expandable: frozenset[str] = frozenset()
+    countries: tuple[statistics.CoverageRow, ...] = ()  # areas: every country's row, for the map
 
 
 def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]:
@@ -80,43 +85,43 @@ def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]
     return bars
 
 
-def sections() -> list[Section]:
-    """One chart and table per grouping, in the order the page shows them."""
+def sections(*, area: str | None = None) -> list[Section]:
+    """One chart and table per grouping, in the order the page shows them. Areas show countries
+    (their subdivisions rolled up) and `global`; with `area` (a country's code), that country and
+    each of its subdivisions instead."""
     result = []
     groupings = statistics.coverage_by(dimensions=[key for key, *_ in SECTIONS])
     for key, title, column, queue_parameter in SECTIONS:
         rows = groupings[key].rows
-        drawn = [row for row in rows if row.level != "subdivision"]
-        chart = _bars(drawn, queue_parameter)
+        expandable = frozenset(row.parent for row in rows if row.parent)
+        if key == "area":
+            rows = (
+                [row for row in rows if row.key == area or row.parent == area]
+                if area
+                else [row for row in rows if row.level != "subdivision"]
+            )
+        bars = _bars(rows, queue_parameter)
         result.append(
             Section(
                 key=key,
                 title=str(title),
                 column=str(column),
-                bars=_bars(rows, queue_parameter),
-                chart=chart,
-                height=max(len(chart), 1) * ROW_HEIGHT,
+                bars=bars,
+                height=max(len(bars), 1) * ROW_HEIGHT,
+                expandable=expandable,
+                countries=tuple(row for row in groupings[key].rows if row.level == "country"),
             )
         )
     return result
 
 
-@lru_cache(maxsize=1)
-def _world() -> dict:
-    return json.loads(MAP_FILE.read_text(encoding="utf-8"))
-
-
 @dataclass(frozen=True)
-class Country:
-    code: str
-    path: str
-    fill: str
-    row: statistics.CoverageRow | None
-
-    @property
-    def gap_percent(self) -> int | None:
-        share = self.row.gap_closed if self.row else None
-        return None if share is None else round(share * 100)
+class WorldMap:
+    width: int
+    height: int
+    href: str  # the static SVG and its element, drawn with <use>
+    shading: str  # the page's style block: one custom property per country with needs
+    legend: list[tuple[str, str]]
 
 
 def shade(share: float | None) -> str:
@@ -126,28 +131,35 @@ def shade(share: float | None) -> str:
     return SHADES[min(int(share * len(SHADES)), len(SHADES) - 1)]
 
 
-@dataclass(frozen=True)
-class WorldMap:
-    width: int
-    height: int
-    countries: list[Country]
-    legend: list[tuple[str, str]]
+@lru_cache(maxsize=1)
+def _map_size() -> tuple[int, int]:
+    header = MAP_FILE.read_text(encoding="utf-8")[:300]
+    found = re.search(r'viewBox="0 0 (\d+) (\d+)"', header)
+    assert found, MAP_FILE
+    return int(found[1]), int(found[2])
 
 
-def world_map(area_section: Section) -> WorldMap:
-    """Countries shaded by the share of the gap their needs closed (subdivisions rolled up)."""
-    by_country = {bar.row.key: bar.row for bar in area_section.bars if bar.row.level == "country"}
-    world = _world()
-    countries = []
-    for code, path in world["countries"].items():
-        row = by_country.get(code)
-        fill = shade(row.gap_closed) if row else NO_NEED
-        countries.append(Country(code=code, path=path, fill=fill, row=row))
+def world_map(countries: tuple[statistics.CoverageRow, ...]) -> WorldMap:
+    """Countries shaded by the share of the gap their needs closed (subdivisions rolled up).
+
+    The geometry is a static file the browser caches (`web/maps/build_world_map.py` builds it);
+    each country's path is filled with `var(--map-XX, white)`, so that this page sends only
+    the few custom properties of the countries with needs."""
+    width, height = _map_size()
+    shading = ";".join(
+        f"--map-{row.key}:{shade(row.gap_closed)}"
+        for row in countries
+        if row.level == "country" and COUNTRY_CODE.fullmatch(row.key)
+    )
     steps = len(SHADES)
     legend = [
         (colour, f"{round(100 * i / steps)}–{round(100 * (i + 1) / steps)} %")
         for i, colour in enumerate(SHADES)
     ]
     return WorldMap(
-        width=world["width"], height=world["height"], countries=countries, legend=legend
+        width=width,
+        height=height,
+        href=static(MAP_STATIC) + "#world",
+        shading=f".registry-map{{{shading}}}" if shading else "",
+        legend=legend,
     )

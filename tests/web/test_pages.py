@@ -383,10 +383,26 @@ def test_the_gap_dashboard_shows_each_figure_in_its_unit_with_the_map_and_tables
     assert re.search(r"<td[^>]*>Laptops</td>\s*<td[^>]*>units</td>(\s*<td[^>]*>60</td>){2}", page)
     assert re.search(r"<td[^>]*>Trainer days</td>\s*<td[^>]*>person-days</td>", page)
     # The indicator is measured (14 → 60) and nothing is reported yet: Kenya is 0 % closed,
-    # shaded with the lightest step; a country without needs is left white.
-    assert re.search(r'fill="#deebf7"[^>]*><title>KE: 0 %</title>', page)
-    assert re.search(r'fill="#ffffff"[^>]*><title>FR</title>', page)
+    # shaded with the lightest step; a country without needs is not named (the map leaves it
+    # white). The geometry is the static map, drawn with <use>.
+    assert re.search(r"<style>\.registry-map\{[^}]*--map-KE:#deebf7[^}]*\}</style>", page)
+    assert "--map-FR" not in page
+    assert '<use href="/static/web/world-map.svg#world"/>' in page
     assert "/console/review/?area=KE" not in page  # queue links are for coordinators
+    # The area table lists countries; Kenya's subdivisions are one link away.
+    assert "KE-32" not in page
+    assert 'href="?area=KE#section-area"' in page
+
+
+def test_the_dashboard_drills_down_to_a_countrys_subdivisions(catalogue):
+    page = Client().get("/dashboard/", {"area": "ke"}).content.decode()
+    assert ">By area: Kenya</h2>" in page
+    assert re.search(r"\(KE-32\)\s*<span[^>]*>\(in KE\)</span>", page)
+    assert "--map-KE:#deebf7" in page  # the map still shades every country
+    refused = Client().get("/dashboard/", {"area": "KE-32"})
+    assert refused.status_code == 400
+    assert "KE-32 is not a country code" in refused.content.decode()
+    assert "Kenya (KE)" in refused.content.decode()  # and the countries' table as usual
 
 
 def test_the_coordinators_dashboard_links_each_row_to_its_proposals(catalogue):

@@ -1,6 +1,10 @@
-"""Build `world_map.json` (one SVG path per ISO 3166-1 alpha-2 country) from Natural Earth's
-1:110m admin-0 countries as TopoJSON (`countries-110m.topo.json`, from the world-atlas 2.0.2
-package; see LICENSE in this folder).
+"""Build the gap dashboard's world map, `web/static/web/world-map.svg` (one SVG path per ISO 3166-1
+alpha-2 country), from Natural Earth's 1:110m admin-0 countries as TopoJSON
+(`countries-110m.topo.json`, from the world-atlas 2.0.2 package; see LICENSE in this folder).
+
+The map is a static file, cached by the browser: the page draws it with `<use>` and shades each
+country through a CSS custom property of its own (`--map-KE`), set in a small style block of
+the page; a country the page names nothing for stays white.
 
 Standard library and pycountry only. Projection: Equal Earth (Šavrič, Patterson & Jenny, 2018),
 an equal-area projection, so that a country's shaded surface is in proportion to its land.
@@ -19,7 +23,10 @@ import pycountry
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "countries-110m.topo.json"
-TARGET = HERE / "world_map.json"
+TARGET = HERE.parent / "static" / "web" / "world-map.svg"
+MAP_ID = "world"
+STROKE = "#505a5f"
+NO_NEED = "#ffffff"
 WIDTH = 800
 A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
 M = math.sqrt(3) / 2
@@ -99,14 +106,18 @@ def main() -> None:
                 parts.append(f"M{head[0]} {head[1]}L{steps}Z")
         if parts:
             countries[country.alpha_2] = countries.get(country.alpha_2, "") + "".join(parts)
-    document = {
-        "source": "Natural Earth 1:110m admin-0 countries (public domain), via world-atlas 2.0.2",
-        "projection": "Equal Earth",
-        "width": WIDTH,
-        "height": height,
-        "countries": dict(sorted(countries.items())),
-    }
-    TARGET.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
+    paths = "".join(
+        f'<path style="fill:var(--map-{code},{NO_NEED})" d="{d}"/>'
+        for code, d in sorted(countries.items())
+    )
+    TARGET.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">'
+        "<!-- Natural Earth 1:110m admin-0 countries (public domain), via world-atlas 2.0.2;"
+        " Equal Earth projection. Built by web/maps/build_world_map.py. -->"
+        f'<g id="{MAP_ID}" stroke="{STROKE}" stroke-width="0.4">{paths}</g></svg>\n',
+        encoding="utf-8",
+    )
     print(f"{len(countries)} countries, {TARGET.stat().st_size} bytes -> {TARGET}")
 
 

@@ -50,31 +50,47 @@ def partnerships(request):
     return render(request, "web/public/partnerships.html", {"page": page, "query": query})
 
 
-def _dashboard_context(*, coordinator: bool) -> dict:
+def _dashboard(request, *, coordinator: bool):
+    """The page's context; `?area=KE` drills the area table down to a country's subdivisions."""
+    from django.utils.translation import gettext as _
+
+    from registry.areas import GLOBAL, area_name
     from registry.currency_rates import current_rates
     from web import dashboard as charts
 
-    sections = charts.sections()
+    area = request.GET.get("area", "").strip().upper() or None
+    error = None
+    if area and ("-" in area or area == GLOBAL.upper() or area_name(area) is None):
+        error = _("%(code)s is not a country code: use an ISO 3166-1 alpha-2 code, such as KE.") % {
+            "code": area
+        }
+        area = None
+    sections = charts.sections(area=area)
     rates = current_rates()
-    return {
+    context = {
         "sections": sections,
-        "world": charts.world_map(sections[0]),
+        "world": charts.world_map(sections[0].countries),
         "chart_width": charts.CHART_WIDTH,
         "rates_as_of": rates.as_of,
         "rates_source": rates.source,
         "coordinator_view": coordinator,
+        "area": area,
+        "area_name": area_name(area) if area else None,
+        "area_error": error,
     }
+    return render(request, "web/public/dashboard.html", context, status=400 if error else 200)
 
 
 @require_safe
 def dashboard(request):
-    """The gap dashboard: needed, reserved, committed and delivered, by area (rolled up),
-    resource, group, focus area and SDG target, and a map of the gap closed."""
-    return render(request, "web/public/dashboard.html", _dashboard_context(coordinator=False))
+    """The gap dashboard: needed, reserved, committed and delivered, by area (countries rolled
+    up, or one country's subdivisions), resource, group, focus area and SDG target, and a map
+    of the gap closed."""
+    return _dashboard(request, coordinator=False)
 
 
 @require_safe
 @coordinator_required
 def coordinator_dashboard(request):
     """The same dashboard for coordinators, each row linked to its proposals in the queue."""
-    return render(request, "web/public/dashboard.html", _dashboard_context(coordinator=True))
+    return _dashboard(request, coordinator=True)
