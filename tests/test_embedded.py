@@ -19,12 +19,6 @@ from config.embedded import embedded_database_pid, stop_embedded_database
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def tmp_path(tmp_path_factory) -> Path:
-    """One data folder for this module: serve reuses the database the first test migrated."""
-    return tmp_path_factory.mktemp("embedded")
-
-
 def embedded_environment(tmp_path: Path) -> dict[str, str]:
     environment = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
@@ -33,65 +27,52 @@ def embedded_environment(tmp_path: Path) -> dict[str, str]:
     return environment
 
 
-@pytest.mark.embedded
-def test_migrate_and_query_on_the_embedded_defaults(tmp_path):
-    environment = embedded_environment(tmp_path)
-
-    def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    try:
-        check_the_embedded_server(manage, tmp_path)
-    finally:
-        # The server outlives the commands that started it (they share it); the suite stops it.
-        stop_embedded_database(tmp_path / "data")
-    assert embedded_database_pid(tmp_path / "data") is None
-
-
-def check_the_embedded_server(manage, tmp_path: Path) -> None:
-    manage("migrate", "--noinput", "-v", "0")
-    out = manage(
-        "shell",
-        "-c",
-        "from django.db import connection; from registry.models import SdgTarget; "
-        "print(connection.vendor, connection.settings_dict['HOST'], SdgTarget.objects.count())",
-    )
-    vendor, host, count = out.split()[-3:]
-    assert vendor == "postgresql"
-    assert host.startswith(str(tmp_path))
-    assert count == "169"
-    assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
-    # The second start reuses the server and its data.
-    again = manage(
-        "shell", "-c", "from registry.models import SdgTarget; print(SdgTarget.objects.count())"
-    )
-    assert again.split()[-1] == "169"
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
+def query_beside(environment: dict[str, str]) -> list[str]:
+    """A second process on the same data folder: it finds the running server and its data."""
+    demo = json.loads((ROOT / "fixtures" / "demo.json").read_text(encoding="utf-8"))
+    usernames = [username for _, username, _ in demo_users_by_role(demo)]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.contrib.auth import get_user_model; from django.db import connection; "
+            "from registry.models import SdgTarget; "
+            f"users = get_user_model().objects.filter(username__in={usernames!r}).count(); "
+            "print(connection.vendor, connection.settings_dict['HOST'], "
+            f"SdgTarget.objects.count(), users == {len(usernames)})",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.split()[-4:]
+
+
 @pytest.mark.embedded
-def test_serve_prints_its_banner_when_ready_and_stops_everything_on_sigterm(tmp_path):
+def test_serve_migrates_loads_the_demo_prints_its_banner_and_stops_everything_on_sigterm(
+    tmp_path,
+):
+    """With no DATABASE_URL, serve starts its own PostgreSQL in a fresh data folder, migrates and
+    loads the demo, says when it is ready, and stops all it started on SIGTERM."""
+    environment = embedded_environment(tmp_path)
     bind = f"127.0.0.1:{_free_port()}"
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         serve = subprocess.Popen(
             [sys.executable, "manage.py", "serve", "--bind", bind, "--workers", "1"],
             cwd=ROOT,
-            env=embedded_environment(tmp_path),
+            env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
             text=True,
@@ -110,6 +91,10 @@ def test_serve_prints_its_banner_when_ready_and_stops_everything_on_sigterm(tmp_
             assert username in banner, role
         with urllib.request.urlopen(f"http://{bind}/readyz", timeout=10) as response:
             assert response.status == 200
+        vendor, host, targets, demo_loaded = query_beside(environment)
+        assert (vendor, targets, demo_loaded) == ("postgresql", "169", "True")
+        assert host.startswith(str(tmp_path))
+        assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
         children = psutil.Process(serve.pid).children(recursive=True)
         assert len(children) >= 4  # gunicorn's arbiter and worker, celery's worker and pool
         server = embedded_database_pid(tmp_path / "data")
