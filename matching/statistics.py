@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,7 +27,7 @@ from django.db.models import Sum
 
 from matching.models import Commitment
 from registry.areas import GLOBAL, area_name, country_of
-from registry.currency_rates import current_rates
+from registry.currency_rates import Rates, current_rates
 from registry.models import FocusArea, Need, NeedItem, SdgTarget, VulnerableGroup
 from registry.models.needs import share_of_gap_closed
 
@@ -170,9 +169,10 @@ def _items() -> list[_Item]:
     return items
 
 
-def _need_labels(through, column: str, need_ids: Iterable[int]) -> dict[int, list[str]]:
+def _need_labels(through, column: str) -> dict[int, list[str]]:
+    """The public needs' labels (a join on their status, never a list of ids as parameters)."""
     labels: dict[int, list[str]] = defaultdict(list)
-    for need_id, key in through.objects.filter(need_id__in=list(need_ids)).values_list(
+    for need_id, key in through.objects.filter(need__status__in=Need.PUBLIC_STATUSES).values_list(
         "need_id", column
     ):
         labels[need_id].append(key)
@@ -189,10 +189,13 @@ def _area_rows(area: str) -> list[tuple[str, str, str | None]]:
     return [(country, "country", None), (area, "subdivision", country)]
 
 
-def _gap_shares(need_ids: Iterable[int]) -> dict[int, Decimal]:
+def _gap_shares() -> dict[int, Decimal]:
+    """The public needs' shares of the gap closed, for those that measure one."""
     shares = {}
     for need_id, baseline, current, target in Need.objects.filter(
-        pk__in=list(need_ids)
+        status__in=Need.PUBLIC_STATUSES,
+        indicator_baseline__isnull=False,
+        indicator_target__isnull=False,
     ).values_list("pk", "indicator_baseline", "indicator_current", "indicator_target"):
         share = share_of_gap_closed(baseline, baseline if current is None else current, target)
         if share is not None:
@@ -222,18 +225,18 @@ def coverage_by(*, dimensions: list[str]) -> dict[str, Coverage]:
     if unknown:
         raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}")
     items = _items()
-    need_ids = {item.need_id for item in items}
-    gap = _gap_shares(need_ids)
-    return {by: _grouped(by, items, need_ids, gap) for by in dimensions}
+    gap = _gap_shares()
+    rates = current_rates()
+    return {by: _grouped(by, items, gap, rates) for by in dimensions}
 
 
-def _grouped(by: str, items: list[_Item], need_ids: set[int], gap: dict[int, Decimal]) -> Coverage:
+def _grouped(by: str, items: list[_Item], gap: dict[int, Decimal], rates: Rates) -> Coverage:
     through = {
         "vulnerable_group": (Need.vulnerable_groups.through, "vulnerablegroup_id"),
         "focus_area": (Need.focus_areas.through, "focusarea_id"),
         "sdg_target": (Need.sdg_targets.through, "sdgtarget_id"),
     }
-    labels = _need_labels(*through[by], need_ids) if by in through else {}
+    labels = _need_labels(*through[by]) if by in through else {}
     names = _names(by)
     rows: dict[str, CoverageRow] = {}
     for item in items:
@@ -264,7 +267,6 @@ def _grouped(by: str, items: list[_Item], need_ids: set[int], gap: dict[int, Dec
             figure.reserved += item.amounts["reserved"]
             figure.committed += item.amounts["committed"]
             figure.delivered += item.amounts["delivered"]
-    rates = current_rates()
     return Coverage(
         by=by,
         currency=CURRENCY,
