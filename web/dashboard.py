@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
@@ -43,11 +45,41 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class FigureCells:
+    """One figure of a row as the table shows it."""
+
+    category_name: str
+    unit: str
+    needed: str
+    reserved: str
+    committed: str
+    delivered: str
+
+
+def quantity(value: Decimal) -> str:
+    """As `floatformat:"-2g"` (two decimals only when needed, digits grouped in the active
+    language's way), with zero, the most common figure, written without formatting it."""
+    return "0" if not value else floatformat(value, "-2g")
+
+
+def _cells(figure: statistics.Figure) -> FigureCells:
+    return FigureCells(
+        category_name=figure.category_name,
+        unit=figure.unit,
+        needed=quantity(figure.needed),
+        reserved=quantity(figure.reserved),
+        committed=quantity(figure.committed),
+        delivered=quantity(figure.delivered),
+    )
+
+
+@dataclass(frozen=True)
 class Bar:
     row: statistics.CoverageRow
     y: int
     segments: list[Segment]
     queue_filter: str  # the review queue's query string for this row, "" when none
+    figures: list[FigureCells]
 
     @property
     def label(self) -> str:
@@ -81,7 +113,16 @@ def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]
             segments.append(Segment(state=state, x=x, width=width))
             x += width
         query = f"{queue_parameter}={row.key}" if queue_parameter and row.key != "global" else ""
-        bars.append(Bar(row=row, y=index * ROW_HEIGHT, segments=segments, queue_filter=query))
+        figures = [_cells(figure) for figure in row.figure_list]
+        bars.append(
+            Bar(
+                row=row,
+                y=index * ROW_HEIGHT,
+                segments=segments,
+                queue_filter=query,
+                figures=figures,
+            )
+        )
     return bars
 
 
