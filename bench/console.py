@@ -90,7 +90,10 @@ def main() -> None:
     proposals = _proposals(arguments.match)
     # The proposal a coordinator would find heaviest: the most lines (a coalition).
     heaviest = proposals.annotate(size=Count("lines")).order_by("-size", "pk").first()
-    if heaviest is None:
+    wanted = arguments.pages.split(",") if arguments.pages else None
+    if heaviest is None and (
+        wanted is None or {"queue", "queue_filtered", "proposal"} & set(wanted)
+    ):
         raise SystemExit("No proposal to review: load a catalogue and pass --match.")
     user, _ = make_coordinator(username="bench-console")
     client = Client()
@@ -99,14 +102,13 @@ def main() -> None:
         "home": "/",  # the floor: session, user, layout, no list
         "queue": "/console/review/",
         "queue_filtered": "/console/review/?area=KE&category=laptops&q=schools",
-        "proposal": f"/console/proposals/{heaviest.pk}/",
+        "proposal": f"/console/proposals/{heaviest.pk if heaviest else 0}/",
         "public_needs": "/needs/",
         "dashboard": "/dashboard/",  # five groupings, their tables and the map
         "dashboard_area": "/dashboard/?area=KE",  # one country's subdivisions
         "coverage_api": "/api/v1/stats/coverage/?by=area",
     }
-    if arguments.pages:
-        wanted = arguments.pages.split(",")
+    if wanted:
         unknown = set(wanted) - set(pages)
         if unknown:
             raise SystemExit(
@@ -122,7 +124,7 @@ def main() -> None:
                     "needs": Need.objects.count(),
                     "offers": Offer.objects.count(),
                     "proposals_waiting": proposals.count(),
-                    "lines_of_the_proposal_measured": heaviest.size,
+                    "lines_of_the_proposal_measured": heaviest.size if heaviest else None,
                 },
                 "requests_per_page": arguments.requests,
                 "pages": results,
