@@ -123,3 +123,24 @@ def load_demo(path: Path = DEMO_FILE, *, password: str | None = None) -> dict[st
         "offers": len(demo["offers"]),
         "needs": len(demo["needs"]),
     }
+
+
+DEMO_ROLES = ("government", "ngo", "company", "donor", "community")
+
+
+def demo_users_by_role(demo: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(role, username, organization) of one demo user per role: an admin or editor of the first
+    verified organization of each kind, then the first coordinator."""
+    found = []
+    for kind in DEMO_ROLES:
+        for organization in demo["organizations"]:
+            writers = [
+                member["username"]
+                for member in organization.get("members", [])
+                if member["role"] in ("admin", "editor")
+            ]
+            if organization["kind"] == kind and organization.get("verified") and writers:
+                found.append((kind, writers[0], organization["name"]))
+                break
+    found.append(("coordinator", demo["coordinators"][0]["username"], ""))
+    return found

@@ -23,7 +23,8 @@ import time
 from bench.calibration import machine
 from bench.database import setup_django
 
-ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
+# Stylesheets, scripts, and SVG drawn with <use> (the dashboard's map), without the fragment.
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src|use[^>]+href)="(/static/[^"#]+)')
 
 
 def _asset_bytes(url: str) -> int:
@@ -74,6 +75,9 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=41, help="timed requests per page")
     parser.add_argument("--match", action="store_true", help="run the engine if no proposal")
+    parser.add_argument(
+        "--pages", help="comma-separated names of the pages to measure (default: all)"
+    )
     arguments = parser.parse_args()
     setup_django(arguments.database_url, ALLOWED_HOSTS="testserver")
 
@@ -86,7 +90,10 @@ def main() -> None:
     proposals = _proposals(arguments.match)
     # The proposal a coordinator would find heaviest: the most lines (a coalition).
     heaviest = proposals.annotate(size=Count("lines")).order_by("-size", "pk").first()
-    if heaviest is None:
+    wanted = arguments.pages.split(",") if arguments.pages else None
+    if heaviest is None and (
+        wanted is None or {"queue", "queue_filtered", "proposal"} & set(wanted)
+    ):
         raise SystemExit("No proposal to review: load a catalogue and pass --match.")
     user, _ = make_coordinator(username="bench-console")
     client = Client()
@@ -95,9 +102,19 @@ def main() -> None:
         "home": "/",  # the floor: session, user, layout, no list
         "queue": "/console/review/",
         "queue_filtered": "/console/review/?area=KE&category=laptops&q=schools",
-        "proposal": f"/console/proposals/{heaviest.pk}/",
+        "proposal": f"/console/proposals/{heaviest.pk if heaviest else 0}/",
         "public_needs": "/needs/",
+        "dashboard": "/dashboard/",  # five groupings, their tables and the map
+        "dashboard_area": "/dashboard/?area=KE",  # one country's subdivisions
+        "coverage_api": "/api/v1/stats/coverage/?by=area",
     }
+    if wanted:
+        unknown = set(wanted) - set(pages)
+        if unknown:
+            raise SystemExit(
+                f"Unknown page(s): {', '.join(sorted(unknown))}; one of {', '.join(pages)}"
+            )
+        pages = {name: pages[name] for name in wanted}
     started = time.perf_counter()
     results = {name: _measure(client, url, arguments.requests) for name, url in pages.items()}
     print(
@@ -107,7 +124,7 @@ def main() -> None:
                     "needs": Need.objects.count(),
                     "offers": Offer.objects.count(),
                     "proposals_waiting": proposals.count(),
-                    "lines_of_the_proposal_measured": heaviest.size,
+                    "lines_of_the_proposal_measured": heaviest.size if heaviest else None,
                 },
                 "requests_per_page": arguments.requests,
                 "pages": results,

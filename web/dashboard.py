@@ -1,110 +1,206 @@
-"""The gap dashboard's reads: how much of the published needs partners have closed.
-
-Quantities are summed only within one category and currency (never across units); areas and
-groups are compared by share, the mean over their items of the part reserved or committed.
-"""
+"""The gap dashboard's charts and map, drawn on the server from `matching.statistics` (the same
+reads as the API's `stats/coverage/`): each chart is a list of bars in SVG coordinates, and each
+comes with the table of its numbers."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
-from django.db.models import Avg, Count, DecimalField, F, Sum
-from django.db.models.functions import Cast, Substr
+from django.template.defaultfilters import floatformat
+from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 
-from registry.areas import localized_area_name
-from registry.models import Need, NeedItem
+from matching import statistics
 
-SHARE = DecimalField(max_digits=20, decimal_places=6)
+MAP_STATIC = "web/world-map.svg"
+MAP_FILE = Path(__file__).resolve().parent / "static" / MAP_STATIC
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+CHART_WIDTH = 600
+BAR_HEIGHT = 16
+ROW_HEIGHT = 44
+# Sequential blues for the map, lightest (little closed) to darkest; each step is distinct
+# in lightness, so that the shading reads without colour vision as well.
+SHADES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+UNMEASURED = "#f3f2f1"
+NO_NEED = "#ffffff"
+
+SECTIONS = (
+    ("area", _("By area"), _("Area"), "area"),
+    ("category", _("By resource"), _("Resource"), "category"),
+    ("vulnerable_group", _("By vulnerable group"), _("Vulnerable group"), "group"),
+    ("focus_area", _("By focus area"), _("Focus area"), ""),
+    ("sdg_target", _("By SDG target"), _("SDG target"), "sdg"),
+)
 
 
 @dataclass(frozen=True)
-class Row:
-    label: str
-    needs: int
-    committed_share: float
-    reserved_share: float
-    needed: Decimal | None = None
-    reserved: Decimal | None = None
-    committed: Decimal | None = None
-    unit: str = ""
-
-    @property
-    def committed_percent(self) -> int:
-        return round(self.committed_share * 100)
-
-    @property
-    def reserved_percent(self) -> int:
-        return round(self.reserved_share * 100)
+class Segment:
+    state: str
+    x: float
+    width: float
 
 
-def _public_items():
-    return NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES)
+@dataclass(frozen=True)
+class FigureCells:
+    """One figure of a row as the table shows it."""
+
+    category_name: str
+    unit: str
+    needed: str
+    reserved: str
+    committed: str
+    delivered: str
 
 
-def by_category() -> list[Row]:
-    """Needed, reserved and committed per category, each in its own unit or currency."""
-    rows = (
-        _public_items()
-        .values("category__name", "category__unit", "currency")
-        .annotate(
-            needs=Count("need", distinct=True),
-            needed=Sum("quantity"),
-            reserved_total=Sum("reserved"),
-            committed_total=Sum("committed"),
-        )
-        .order_by("category__name", "currency")
-    )
-    return [
-        Row(
-            label=row["category__name"],
-            needs=row["needs"],
-            needed=row["needed"],
-            reserved=row["reserved_total"],
-            committed=row["committed_total"],
-            unit=row["currency"] or row["category__unit"],
-            committed_share=float(row["committed_total"] / row["needed"]) if row["needed"] else 0,
-            reserved_share=float(row["reserved_total"] / row["needed"]) if row["needed"] else 0,
-        )
-        for row in rows
-    ]
+def quantity(value: Decimal) -> str:
+    """As `floatformat:"-2g"` (two decimals only when needed, digits grouped in the active
+    language's way), with zero, the most common figure, written without formatting it."""
+    return "0" if not value else floatformat(value, "-2g")
 
 
-def _shares(items, group: str) -> list[dict]:
-    return list(
-        items.values(group=F(group))
-        .annotate(
-            needs=Count("need", distinct=True),
-            committed_share=Avg(Cast(F("committed"), SHARE) / F("quantity")),
-            reserved_share=Avg(Cast(F("reserved"), SHARE) / F("quantity")),
-        )
-        .order_by("group")
+def _cells(figure: statistics.Figure) -> FigureCells:
+    return FigureCells(
+        category_name=figure.category_name,
+        unit=figure.unit,
+        needed=quantity(figure.needed),
+        reserved=quantity(figure.reserved),
+        committed=quantity(figure.committed),
+        delivered=quantity(figure.delivered),
     )
 
 
-def by_country() -> list[Row]:
-    """Share of each country's need items closed (its subdivisions included)."""
-    items = _public_items().annotate(country=Substr("need__area", 1, 2))
-    return [
-        Row(
-            label=localized_area_name(row["group"]) or row["group"],
-            needs=row["needs"],
-            committed_share=float(row["committed_share"] or 0),
-            reserved_share=float(row["reserved_share"] or 0),
+@dataclass(frozen=True)
+class Bar:
+    row: statistics.CoverageRow
+    y: int
+    segments: list[Segment]
+    queue_filter: str  # the review queue's query string for this row, "" when none
+    figures: list[FigureCells]
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.row.name} ({self.row.key})" if self.row.name != self.row.key else self.row.key
         )
-        for row in _shares(items, "country")
-    ]
+
+    @property
+    def percents(self) -> dict[str, int]:
+        return {state: round(share * 100) for state, share in self.row.shares.items()}
 
 
-def by_group() -> list[Row]:
-    """Share closed of the needs that name each vulnerable group."""
-    items = _public_items().exclude(need__vulnerable_groups__isnull=True)
-    return [
-        Row(
-            label=row["group"],
-            needs=row["needs"],
-            committed_share=float(row["committed_share"] or 0),
-            reserved_share=float(row["reserved_share"] or 0),
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    column: str
+    bars: list[Bar]  # the rows, drawn and in the table
+    height: int
+    # Areas: the countries whose needs name a subdivision (their rows link to the drill-down).
+    expandable: frozenset[str] = frozenset()
+    countries: tuple[statistics.CoverageRow, ...] = ()  # areas: every country's row, for the map
+
+
+def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]:
+    bars = []
+    for index, row in enumerate(rows):
+        x, segments = 0.0, []
+        for state in ("delivered", "committed", "reserved"):
+            width = round(row.shares[state] * CHART_WIDTH, 1)
+            segments.append(Segment(state=state, x=x, width=width))
+            x += width
+        query = f"{queue_parameter}={row.key}" if queue_parameter and row.key != "global" else ""
+        figures = [_cells(figure) for figure in row.figure_list]
+        bars.append(
+            Bar(
+                row=row,
+                y=index * ROW_HEIGHT,
+                segments=segments,
+                queue_filter=query,
+                figures=figures,
+            )
         )
-        for row in _shares(items, "need__vulnerable_groups__name")
+    return bars
+
+
+def sections(*, area: str | None = None) -> list[Section]:
+    """One chart and table per grouping, in the order the page shows them. Areas show countries
+    (their subdivisions rolled up) and `global`; with `area` (a country's code), that country and
+    each of its subdivisions instead."""
+    result = []
+    groupings = statistics.coverage_by(dimensions=[key for key, *_ in SECTIONS])
+    for key, title, column, queue_parameter in SECTIONS:
+        rows = groupings[key].rows
+        expandable = frozenset(row.parent for row in rows if row.parent)
+        if key == "area":
+            rows = (
+                [row for row in rows if row.key == area or row.parent == area]
+                if area
+                else [row for row in rows if row.level != "subdivision"]
+            )
+        bars = _bars(rows, queue_parameter)
+        result.append(
+            Section(
+                key=key,
+                title=str(title),
+                column=str(column),
+                bars=bars,
+                height=max(len(bars), 1) * ROW_HEIGHT,
+                expandable=expandable,
+                countries=tuple(row for row in groupings[key].rows if row.level == "country"),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class WorldMap:
+    width: int
+    height: int
+    href: str  # the static SVG and its element, drawn with <use>
+    shading: str  # the page's style block: one custom property per country with needs
+    legend: list[tuple[str, str]]
+
+
+def shade(share: float | None) -> str:
+    """The map's fill for a share of the gap closed (None: needs without a measured gap)."""
+    if share is None:
+        return UNMEASURED
+    return SHADES[min(int(share * len(SHADES)), len(SHADES) - 1)]
+
+
+@lru_cache(maxsize=1)
+def _map_size() -> tuple[int, int]:
+    header = MAP_FILE.read_text(encoding="utf-8")[:300]
+    found = re.search(r'viewBox="0 0 (\d+) (\d+)"', header)
+    assert found, MAP_FILE
+    return int(found[1]), int(found[2])
+
+
+def world_map(countries: tuple[statistics.CoverageRow, ...]) -> WorldMap:
+    """Countries shaded by the share of the gap their needs closed (subdivisions rolled up).
+
+    The geometry is a static file the browser caches (`web/maps/build_world_map.py` builds it);
+    each country's path is filled with `var(--map-XX, white)`, so that this page sends only
+    the few custom properties of the countries with needs."""
+    width, height = _map_size()
+    shading = ";".join(
+        f"--map-{row.key}:{shade(row.gap_closed)}"
+        for row in countries
+        if row.level == "country" and COUNTRY_CODE.fullmatch(row.key)
+    )
+    steps = len(SHADES)
+    legend = [
+        (colour, f"{round(100 * i / steps)}–{round(100 * (i + 1) / steps)} %")
+        for i, colour in enumerate(SHADES)
     ]
+    return WorldMap(
+        width=width,
+        height=height,
+        href=static(MAP_STATIC) + "#world",
+        shading=f".registry-map{{{shading}}}" if shading else "",
+        legend=legend,
+    )

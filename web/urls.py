@@ -61,6 +61,7 @@ urlpatterns = [
     path("console/proposals/<int:proposal_id>/revoke/", review.revoke, name="revoke"),
     path("console/proposals/<int:proposal_id>/confirm/", review.confirm, name="confirm"),
     path("console/proposals/<int:proposal_id>/decline/", review.decline, name="decline"),
+    path("console/dashboard/", public.coordinator_dashboard, name="coordinator-dashboard"),
     path("console/runs/", runs.run_list, name="runs"),
     path("console/runs/<int:run_id>/", runs.run_detail, name="run"),
     path("console/organizations/", organizations.to_verify, name="to-verify"),

@@ -393,13 +393,65 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
+class CoverageFigureSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The category's slug.")
+    category_name = serializers.CharField(help_text="The category's name.")
+    unit = serializers.CharField(
+        help_text="The category's unit; `USD` for money converted at the dated rates, or a "
+        "currency code for an amount in a currency without a rate (never added to USD)."
+    )
+    needed = serializers.DecimalField(help_text="Quantity the public needs ask for.", **QUANTITY)
+    reserved = serializers.DecimalField(
+        help_text="Reserved by accepted proposals, awaiting the partners' confirmation.", **QUANTITY
+    )
+    committed = serializers.DecimalField(
+        help_text="Confirmed by partners, not yet delivered.", **QUANTITY
+    )
+    delivered = serializers.DecimalField(
+        help_text="Delivered by partnerships completed on an approved final report.", **QUANTITY
+    )
+
+
+class CoverageSharesSerializer(serializers.Serializer):
+    reserved = serializers.FloatField(help_text="Mean share of the quantity needed reserved.")
+    committed = serializers.FloatField(help_text="Mean share of the quantity needed committed.")
+    delivered = serializers.FloatField(help_text="Mean share of the quantity needed delivered.")
+
+
 class CoverageRowSerializer(serializers.Serializer):
     key = serializers.CharField(
-        help_text="The area code, focus area, vulnerable group or category."
+        help_text="The area code, category, vulnerable group, focus area or SDG target."
     )
-    needs = serializers.IntegerField(help_text="Public needs.")
-    needed = serializers.DecimalField(
-        help_text="Quantity needed (items of that category).", **QUANTITY
+    name = serializers.CharField(help_text="The row's name in English.")
+    level = serializers.CharField(
+        help_text="Areas: `global`, `country` (its subdivisions included) or `subdivision`."
     )
-    covered = serializers.DecimalField(help_text="Quantity covered by partners.", **QUANTITY)
-    share = serializers.FloatField(help_text="Mean share of items covered.")
+    parent = serializers.CharField(allow_null=True, help_text="A subdivision's country.")
+    needs = serializers.IntegerField(help_text="Public needs counted in this row.")
+    measured_needs = serializers.IntegerField(
+        help_text="Of those, needs whose indicator has a baseline and a target."
+    )
+    gap_closed = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean share of the indicator gap closed, from approved progress reports "
+        "(null when no need measures one).",
+    )
+    shares = CoverageSharesSerializer(
+        help_text="Reserved, committed and delivered: the mean over the row's categories of "
+        "each one's share of the quantity needed (taken within one unit, then averaged)."
+    )
+    figures = CoverageFigureSerializer(
+        many=True,
+        source="figure_list",
+        help_text="One figure per category and unit; figures are never added to each other.",
+    )
+
+
+class CoverageSerializer(serializers.Serializer):
+    by = serializers.CharField(help_text="What the rows are grouped by.")
+    currency = serializers.CharField(help_text="The currency money is converted to.")
+    rates_as_of = serializers.DateField(help_text="Date of the exchange rates used.")
+    rates_source = serializers.CharField(help_text="Where the exchange rates come from.")
+    rows = CoverageRowSerializer(
+        many=True, help_text="Areas: `global` first, then each country before its subdivisions."
+    )

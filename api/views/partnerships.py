@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -16,16 +17,16 @@ from api.permissions import ReadOnlyOrAuthenticated
 from api.serializers.matching import (
     CancelSerializer,
     CompleteSerializer,
-    CoverageRowSerializer,
+    CoverageSerializer,
     PartnershipSerializer,
     ProgressReportSerializer,
     ReviewSerializer,
     StateChangeSerializer,
 )
 from api.views.base import detail_command
+from matching import statistics
 from matching.models import Partnership, ProgressReport, StateChange
 from matching.services import closing, reports
-from registry.models import Need, NeedItem
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
@@ -185,16 +186,10 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(data)
 
 
-COVERAGE_KEYS = {
-    "area": "need__area",
-    "focus_area": "need__focus_areas__slug",
-    "vulnerable_group": "need__vulnerable_groups__slug",
-    "category": "category_id",
-}
-
-
 class CoverageView(APIView):
-    """How much of the public needs' resources partners cover, by area, focus area, group or category."""
+    """Needed, reserved, committed and delivered resources of the public needs, by area (with
+    roll-up), category, vulnerable group, focus area or SDG target; each category in its own
+    unit, money in US dollars at dated rates."""
 
     permission_classes = [AllowAny]
     query_parameters = frozenset({"by"})
@@ -204,38 +199,18 @@ class CoverageView(APIView):
             OpenApiParameter(
                 "by",
                 str,
-                enum=list(COVERAGE_KEYS),
+                enum=list(statistics.DIMENSIONS),
                 default="category",
                 description="What to group by.",
             )
         ],
-        responses=CoverageRowSerializer(many=True),
+        responses=CoverageSerializer,
     )
     def get(self, request: Request) -> Response:
         by = request.query_params.get("by", "category")
-        if by not in COVERAGE_KEYS:
-            raise ValidationError({"by": [f"Group by one of {', '.join(COVERAGE_KEYS)}."]})
-        key = COVERAGE_KEYS[by]
-        rows = (
-            NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES)
-            .exclude(**{f"{key}__isnull": True})
-            .values(group=F(key))
-            .annotate(
-                need_count=Count("need", distinct=True),
-                total_needed=Sum("quantity"),
-                total_covered=Sum("covered"),
-                share=Avg(F("covered") / F("quantity")),
-            )
-            .order_by("group")
-        )
-        data = [
-            {
-                "key": row["group"],
-                "needs": row["need_count"],
-                "needed": row["total_needed"],
-                "covered": row["total_covered"],
-                "share": round(float(row["share"] or 0), 4),
+        if by not in statistics.DIMENSIONS:
+            message = _("Group by one of %(choices)s.") % {
+                "choices": ", ".join(statistics.DIMENSIONS)
             }
-            for row in rows
-        ]
-        return Response(CoverageRowSerializer(data, many=True).data)
+            raise ValidationError({"by": [message]})
+        return Response(CoverageSerializer(statistics.coverage(by=by)).data)

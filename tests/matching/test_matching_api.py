@@ -34,15 +34,16 @@ def test_coverage_statistics_follow_commitments(api, settings):
     need = NeedFactory()
     NeedItemFactory(need=need, category_id="laptops", quantity=Decimal(50))
     offer = OfferFactory(quantity=Decimal(100))
-    before = {row["key"]: row for row in api.get("/api/v1/stats/coverage/?by=category").json()}
-    assert before["laptops"]["needed"] == "50.00" and before["laptops"]["covered"] == "0.00"
+    before = {row["key"]: row for row in api.get("/api/v1/stats/coverage/").json()["rows"]}
+    figure = before["laptops"]["figures"][0]
+    assert (figure["needed"], figure["reserved"]) == ("50.00", "0.00")
     proposal = proposal_for([(offer, Decimal(20))], need=need)
     review.accept_proposal(actor=UserFactory(coordinator=True), proposal_id=proposal.pk)
-    after = {row["key"]: row for row in api.get("/api/v1/stats/coverage/?by=category").json()}
-    assert after["laptops"]["covered"] == "20.00"
-    assert after["laptops"]["share"] == 0.4
-    by_area = api.get("/api/v1/stats/coverage/?by=area").json()
-    assert [row["key"] for row in by_area] == ["KE-30"]
+    after = {row["key"]: row for row in api.get("/api/v1/stats/coverage/").json()["rows"]}
+    assert after["laptops"]["figures"][0]["reserved"] == "20.00"
+    assert after["laptops"]["shares"]["reserved"] == 0.4
+    by_area = api.get("/api/v1/stats/coverage/?by=area").json()["rows"]
+    assert [row["key"] for row in by_area] == ["KE", "KE-30"]
     assert api.get("/api/v1/stats/coverage/?by=nothing").status_code == 400
 
 

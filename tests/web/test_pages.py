@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -361,22 +363,55 @@ def test_pages_are_compressed_and_api_responses_are_not(catalogue):
     assert api.status_code == 200 and not api.has_header("Content-Encoding")
 
 
-def test_the_gap_dashboard_adds_quantities_only_within_a_unit(catalogue):
-    from matching.services.review import accept_proposal, confirm_lines
-    from web import dashboard
+def test_the_gap_dashboard_shows_each_figure_in_its_unit_with_the_map_and_tables(catalogue):
+    from matching.services.review import accept_proposal
 
     accept_proposal(
         actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
     )
-    confirm_lines(actor=catalogue.ngo_editor, proposal_id=catalogue.proposal.pk)
-    rows = {row.label: row for row in dashboard.by_category()}
-    assert (rows["Laptops"].needed, rows["Laptops"].reserved) == (60, 60)
-    assert rows["Laptops"].committed == 0  # committed only once every partner confirms
-    assert rows["Laptops"].reserved_percent == 100
-    kenya = {row.label: row for row in dashboard.by_country()}["Kenya"]
-    assert kenya.reserved_share == 1.0 and kenya.needs == 1
     page = Client().get("/dashboard/").content.decode()
-    assert "By resource" in page and "Kenya" in page and "Rural communities" in page
+    for title in (
+        "By area",
+        "By resource",
+        "By vulnerable group",
+        "By focus area",
+        "By SDG target",
+    ):
+        assert f">{title}</h2>" in page
+    # Kenya rolls up its subdivision KE-32; laptops stay in units, trainer days in person-days.
+    assert "Kenya (KE)" in page and "(subdivisions included)" in page
+    assert re.search(r"<td[^>]*>Laptops</td>\s*<td[^>]*>units</td>(\s*<td[^>]*>60</td>){2}", page)
+    assert re.search(r"<td[^>]*>Trainer days</td>\s*<td[^>]*>person-days</td>", page)
+    # The indicator is measured (14 → 60) and nothing is reported yet: Kenya is 0 % closed,
+    # shaded with the lightest step; a country without needs is not named (the map leaves it
+    # white). The geometry is the static map, drawn with <use>.
+    assert re.search(r"<style>\.registry-map\{[^}]*--map-KE:#deebf7[^}]*\}</style>", page)
+    assert "--map-FR" not in page
+    assert '<use href="/static/web/world-map.svg#world"/>' in page
+    assert "/console/review/?area=KE" not in page  # queue links are for coordinators
+    # The area table lists countries; Kenya's subdivisions are one link away.
+    assert "KE-32" not in page
+    assert 'href="?area=KE#section-area"' in page
+
+
+def test_the_dashboard_drills_down_to_a_countrys_subdivisions(catalogue):
+    page = Client().get("/dashboard/", {"area": "ke"}).content.decode()
+    assert ">By area: Kenya</h2>" in page
+    assert re.search(r"\(KE-32\)\s*<span[^>]*>\(in KE\)</span>", page)
+    assert "--map-KE:#deebf7" in page  # the map still shades every country
+    refused = Client().get("/dashboard/", {"area": "KE-32"})
+    assert refused.status_code == 400
+    assert "KE-32 is not a country code" in refused.content.decode()
+    assert "Kenya (KE)" in refused.content.decode()  # and the countries' table as usual
+
+
+def test_the_coordinators_dashboard_links_each_row_to_its_proposals(catalogue):
+    page = signed_in(catalogue.coordinator).get("/console/dashboard/")
+    assert page.status_code == 200
+    assert 'href="/console/review/?area=KE"' in page.content.decode()
+    assert 'href="/console/review/?category=laptops"' in page.content.decode()
+    assert signed_in(catalogue.ngo_editor).get("/console/dashboard/").status_code == 403
+    assert Client().get("/console/dashboard/").status_code == 302
 
 
 def test_repeated_failed_sign_ins_answer_a_429_page(catalogue, settings):

@@ -142,6 +142,7 @@ def test_the_main_pages_fit_a_phone_screen_and_a_desktop(page, scenario):
         "queue": "/console/review/",
         "proposal": f"/console/proposals/{scenario.proposal.pk}/",
         "runs": "/console/runs/",
+        "dashboard": "/console/dashboard/",
     }
     too_wide = {}
     for viewport_name, viewport in (("phone", PHONE), ("desktop", None)):
