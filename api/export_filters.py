@@ -4,7 +4,6 @@ api/query_parameters.py, as everywhere)."""
 from __future__ import annotations
 
 import django_filters as filters
-from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
