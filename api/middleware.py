@@ -11,15 +11,24 @@ from rest_framework.exceptions import NotFound
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body, problem_response
 from api.query_parameters import accepted_query_parameters, unknown_parameters_problem
 
+# Room in an upload's body for the multipart boundaries and the form's small fields.
+MULTIPART_ALLOWANCE = 64 * 1024
+
 
 class RequestBodyLimitMiddleware:
-    """Answer 413 problem details when Content-Length exceeds DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    """Answer 413 problem details when Content-Length exceeds DATA_UPLOAD_MAX_MEMORY_SIZE, or
+    for a multipart upload to an import path, MAX_UPLOAD_BYTES (and a little for the form's
+    other fields and boundaries; the importer refuses a file above MAX_UPLOAD_BYTES itself)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path.startswith(settings.UPLOAD_PATH_PREFIXES) and request.META.get(
+            "CONTENT_TYPE", ""
+        ).startswith("multipart/form-data"):
+            limit = settings.MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

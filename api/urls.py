@@ -18,7 +18,12 @@ from api.views.exports import (
     IatiActivitiesExport,
     IatiOrganisationExport,
 )
-from api.views.imports import OfferImport, OfferImportTemplate
+from api.views.imports import (
+    OfferImport,
+    OfferImportTemplate,
+    OrganizationImport,
+    OrganizationImportTemplate,
+)
 from api.views.list_exports import ListExport
 from api.views.matching import MatchRunViewSet, ProposalViewSet
 from api.views.needs import NeedViewSet
@@ -77,6 +82,12 @@ urlpatterns = [
     path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
     path("imports/offers/", OfferImport.as_view(), name="import-offers"),
     path("imports/offers/template/", OfferImportTemplate.as_view(), name="import-offers-template"),
+    path("imports/organizations/", OrganizationImport.as_view(), name="import-organizations"),
+    path(
+        "imports/organizations/template/",
+        OrganizationImportTemplate.as_view(),
+        name="import-organizations-template",
+    ),
     path("notifications/preferences/", PreferenceView.as_view(), name="notification-preferences"),
     path("", include(router.urls)),
 ]

@@ -342,6 +342,10 @@ IDEMPOTENCY_KEY_SECONDS = int(os.environ.get("IDEMPOTENCY_KEY_SECONDS", str(24 *
 MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
 # Request bodies above this size answer 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 1024)))
+# Spreadsheet uploads (multipart, to the paths below) have their own, larger limit: a file of
+# 50,000 offers is about 3 MB. The JSON limit above is unchanged for every other request.
+MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
+UPLOAD_PATH_PREFIXES = ("/api/v1/imports/", "/console/imports/")
 
 # The six official UN languages; Arabic is laid out right to left. config/language.py picks one per
 # request (`?lang=`, the signed-in user's choice, the cookie, Accept-Language), English otherwise.

@@ -11,10 +11,12 @@ from registry.models import Organization
 
 
 class ImportKey(models.Model):
-    """An organization's own key for a record it imported (e.g. "PLEDGE-2026-014")."""
+    """An organization's own key for a record it imported (e.g. "PLEDGE-2026-014"); for an
+    imported organization, the organization itself holds the key its importer gave it."""
 
     class Kind(models.TextChoices):
         OFFER = "offer", "Offer"
+        ORGANIZATION = "organization", "Organization"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="import_keys"
@@ -31,7 +33,8 @@ class ImportKey(models.Model):
                 fields=["organization", "kind", "key"], name="import_key_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["offer"]), name="import_key_kind_valid"
+                condition=models.Q(kind__in=["offer", "organization"]),
+                name="import_key_kind_valid",
             ),
         ]
 

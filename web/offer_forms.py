@@ -131,6 +131,10 @@ class OrganizationForm(DesignSystemForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_email = forms.EmailField(label=_("Contact email address"))
+    # Shown (by the page) only once likely duplicates were shown: "register it anyway".
+    confirm_distinct = forms.BooleanField(
+        label=_("It is not one of these: register it as another organization"), required=False
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""Bulk import of offers from a spreadsheet: `?dry_run=1` shows each row's outcome first."""
+"""Bulk import of offers and organizations from a spreadsheet: `?dry_run=1` shows each row's
+outcome first. Both go through the shared import engine (interchange/imports/engine.py)."""
 
 from __future__ import annotations
 
@@ -24,17 +25,23 @@ from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body
 from api.renderers import ORJSONRenderer
 from interchange.imports import offers as offer_import
+from interchange.imports import organizations as organization_import
+from interchange.imports.engine import ImportKind, ImportReport
 from interchange.imports.reading import UnreadableFile, read_table
 from registry.models import Organization
 
-# What the default request body limit (MAX_REQUEST_BYTES, 256 KB) lets through; the reader
-# refuses more than MAX_BYTES whatever that limit is raised to.
-DOCUMENTED_FILE_BYTES = 256 * 1024
+# Uploads to the import paths have their own limit (MAX_UPLOAD_BYTES, 8 MB by default), not the
+# JSON body limit (MAX_REQUEST_BYTES): 413 above it.
+DOCUMENTED_FILE_BYTES = 8 * 1024 * 1024
 
 
 @extend_schema_field({"type": "string", "format": "binary", "maxLength": DOCUMENTED_FILE_BYTES})
 class SpreadsheetField(serializers.FileField):
-    """An uploaded spreadsheet; its size is bounded by the request body limit and MAX_BYTES."""
+    """An uploaded spreadsheet, at most MAX_UPLOAD_BYTES."""
+
+
+class OrganizationImportUploadSerializer(serializers.Serializer):
+    file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `organizations`).")
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -56,8 +63,13 @@ class RowOutcomeSerializer(serializers.Serializer):
         choices=["create", "update", "unchanged", "error"], help_text="What happens to the row."
     )
     errors = RowErrorSerializer(many=True, help_text="The row's errors.")
-    offer = serializers.IntegerField(
-        allow_null=True, help_text="The offer's id (null in a dry run of a new row)."
+    record = serializers.IntegerField(
+        allow_null=True,
+        help_text="The id of the offer or organization (null in a dry run of a new row).",
+    )
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What to check before confirming (likely duplicate organizations).",
     )
 
 
@@ -68,33 +80,64 @@ class ImportReportSerializer(serializers.Serializer):
     rows = RowOutcomeSerializer(many=True, help_text="Each row's outcome.")
 
 
-def _report_data(report: offer_import.ImportReport) -> dict:
+def _report_data(report: ImportReport) -> dict:
     data = ImportReportSerializer(
         {
             "dry_run": report.dry_run,
             "imported": report.imported,
             "counts": report.counts(),
             "rows": [
-                {**vars(row), "offer": None if report.dry_run else row.offer} for row in report.rows
+                {**vars(row), "record": None if report.dry_run else row.record}
+                for row in report.rows
             ],
         }
     ).data
     return dict(data)
 
 
-class OfferImport(APIView):
-    """Import offers of one organization from CSV or XLSX. With `?dry_run=1` nothing is written
-    and each row's outcome (create, update, unchanged, error) is shown; without it, every row is
-    written in one transaction, or none when any row has an error. Rows are keyed by `key`:
-    the same file imported twice changes nothing the second time."""
+def _import_response(report: ImportReport) -> Response:
+    data = _report_data(report)
+    if report.dry_run:
+        return Response(data)
+    if report.imported:
+        return Response(data, status=status.HTTP_201_CREATED)
+    failed = data["counts"]["error"]
+    body = problem_body(
+        400,
+        None,
+        f"{failed} row(s) have errors; nothing was imported.",
+        [
+            {
+                "field": f"row {row['row']}: {error['column']}",
+                "code": "invalid",
+                "detail": error["reason"],
+            }
+            for row in data["rows"]
+            for error in row["errors"]
+        ],
+    )
+    return Response({**body, **data}, status=400, content_type=PROBLEM_CONTENT_TYPE)
 
-    permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser]
-    renderer_classes = [ORJSONRenderer]
-    query_parameters = frozenset({"dry_run"})
 
-    @extend_schema(
-        request={"multipart/form-data": ImportUploadSerializer},
+def _read_upload(request: Request, upload: serializers.Serializer, kind: ImportKind):
+    """The dry_run flag and the uploaded file's rows, or 400 with the reason."""
+    dry_run = request.query_params.get("dry_run", "0")
+    if dry_run not in ("0", "1"):
+        raise serializers.ValidationError({"dry_run": ["Use 1 for a dry run, 0 to import."]})
+    upload.is_valid(raise_exception=True)
+    file = upload.validated_data["file"]
+    try:
+        rows = read_table(
+            content=file.read(), filename=file.name, sheet=kind.sheet, columns=kind.columns
+        )
+    except UnreadableFile as error:
+        raise serializers.ValidationError({"file": [str(error)]}) from error
+    return dry_run == "1", rows
+
+
+def _import_schema(upload: type[serializers.Serializer]):
+    return extend_schema(
+        request={"multipart/form-data": upload},
         parameters=[
             OpenApiParameter(
                 "dry_run", str, enum=["0", "1"], description="1: show the outcome, write nothing."
@@ -108,51 +151,58 @@ class OfferImport(APIView):
             413: OpenApiResponse(description="The file is too large."),
         },
     )
+
+
+class OfferImport(APIView):
+    """Import offers of one organization from CSV or XLSX. With `?dry_run=1` nothing is written
+    and each row's outcome (create, update, unchanged, error) is shown; without it, every row is
+    written in one transaction, or none when any row has an error. Rows are keyed by `key`:
+    the same file imported twice changes nothing the second time."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    renderer_classes = [ORJSONRenderer]
+    query_parameters = frozenset({"dry_run"})
+
+    @_import_schema(ImportUploadSerializer)
     def post(self, request: Request) -> Response:
-        dry_run = request.query_params.get("dry_run", "0")
-        if dry_run not in ("0", "1"):
-            raise serializers.ValidationError({"dry_run": ["Use 1 for a dry run, 0 to import."]})
         upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file, organization = upload.validated_data["file"], upload.validated_data["organization"]
-        try:
-            rows = read_table(
-                content=file.read(),
-                filename=file.name,
-                sheet=offer_import.SHEET,
-                columns=offer_import.COLUMNS,
-            )
-        except UnreadableFile as error:
-            raise serializers.ValidationError({"file": [str(error)]}) from error
+        dry_run, rows = _read_upload(request, upload, offer_import.OFFERS)
         report = offer_import.import_offers(
-            actor=request.user, organization=organization, rows=rows, dry_run=dry_run == "1"
+            actor=request.user,
+            organization=upload.validated_data["organization"],
+            rows=rows,
+            dry_run=dry_run,
         )
-        data = _report_data(report)
-        if report.dry_run:
-            return Response(data)
-        if report.imported:
-            return Response(data, status=status.HTTP_201_CREATED)
-        failed = data["counts"]["error"]
-        body = problem_body(
-            400,
-            None,
-            f"{failed} row(s) have errors; nothing was imported.",
-            [
-                {
-                    "field": f"row {row['row']}: {error['column']}",
-                    "code": "invalid",
-                    "detail": error["reason"],
-                }
-                for row in data["rows"]
-                for error in row["errors"]
-            ],
+        return _import_response(report)
+
+
+class OrganizationImport(APIView):
+    """Register or update organizations from CSV or XLSX, like the offers import: `?dry_run=1`
+    first (each new row lists the organizations already registered that it looks like), then
+    one transaction. A new row makes its importer the organization's admin; a row whose `key`
+    names an organization the importer edits updates it."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    renderer_classes = [ORJSONRenderer]
+    query_parameters = frozenset({"dry_run"})
+
+    @_import_schema(OrganizationImportUploadSerializer)
+    def post(self, request: Request) -> Response:
+        upload = OrganizationImportUploadSerializer(data=request.data)
+        dry_run, rows = _read_upload(request, upload, organization_import.ORGANIZATIONS)
+        report = organization_import.import_organizations(
+            actor=request.user, rows=rows, dry_run=dry_run
         )
-        return Response({**body, **data}, status=400, content_type=PROBLEM_CONTENT_TYPE)
+        return _import_response(report)
 
 
 class OfferImportTemplate(APIView):
     """The offers template: the columns (CSV), or with `?format=xlsx` a workbook whose second
     sheet gives the values each column accepts."""
+
+    kind: ImportKind = offer_import.OFFERS
 
     permission_classes = [AllowAny]
     renderer_classes = [CSVFileRenderer, XLSXFileRenderer]
@@ -165,11 +215,11 @@ class OfferImportTemplate(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        columns, allowed = offer_import.template_rows()
+        columns, allowed = self.kind.template_rows()
         if request.accepted_renderer.format == "xlsx":
             workbook = Workbook()
             sheet = workbook.active
-            sheet.title = offer_import.SHEET
+            sheet.title = self.kind.sheet
             sheet.append(columns)
             values = workbook.create_sheet("allowed values")
             for column, accepted in zip(columns, allowed, strict=True):
@@ -177,8 +227,17 @@ class OfferImportTemplate(APIView):
             output = io.BytesIO()
             workbook.save(output)
             response = HttpResponse(output.getvalue(), content_type=XLSXFileRenderer.media_type)
-            response["Content-Disposition"] = 'attachment; filename="offers-template.xlsx"'
+            response["Content-Disposition"] = (
+                f'attachment; filename="{self.kind.sheet}-template.xlsx"'
+            )
             return response
         response = HttpResponse(",".join(columns) + "\r\n", content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="offers-template.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{self.kind.sheet}-template.csv"'
         return response
+
+
+class OrganizationImportTemplate(OfferImportTemplate):
+    """The organizations template: the columns (CSV), or with `?format=xlsx` a workbook whose
+    second sheet gives the values each column accepts."""
+
+    kind = organization_import.ORGANIZATIONS

@@ -10,19 +10,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 
+from interchange.imports.engine import RowError
 from registry.areas import GLOBAL, validate_area_code
 from registry.models import Category, Offer
 
 REQUIRED = ("key", "title", "category", "quantity", "areas")
 STATUSES = (Offer.Status.DRAFT, Offer.Status.PUBLISHED, Offer.Status.PAUSED)
-
-
-class RowError(Exception):
-    """A cell refused: its column and the reason, in words."""
-
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
 
 
 def parse_row(cells: dict[str, str], context) -> tuple[dict[str, Any], list[RowError]]:

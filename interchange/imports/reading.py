@@ -12,10 +12,10 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 
 
@@ -34,10 +34,10 @@ class Row:
 
 def read_table(*, content: bytes, filename: str, sheet: str, columns: list[str]) -> list[Row]:
     """The rows of a CSV or XLSX file whose first row names `columns` (in any order)."""
-    if len(content) > MAX_BYTES:
+    if len(content) > settings.MAX_UPLOAD_BYTES:
         raise UnreadableFile(
             _("The file has %(size)s bytes; the limit is %(limit)s.")
-            % {"size": len(content), "limit": MAX_BYTES}
+            % {"size": len(content), "limit": settings.MAX_UPLOAD_BYTES}
         )
     name = filename.lower()
     if not name.endswith((".csv", ".xlsx")):

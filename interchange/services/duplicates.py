@@ -173,63 +173,66 @@ class DuplicatePair:
     evidence: list[str]
 
 
-UNMERGED = """
-    a.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
-    AND b.id NOT IN (SELECT merged_id FROM interchange_organizationmerge)
-"""
-# Two joins, not one with OR: each uses its own index; for each organization, the trigram
-# index finds the names like its own.
+UNMERGED = "id NOT IN (SELECT merged_id FROM interchange_organizationmerge)"
+# Candidate pairs without comparing every name with every other: two organizations of a country
+# are compared when their names share a word that few names of that country have (at most
+# RARE_WORD_NAMES). A common word ("foundation", "kenya") pairs no one, so each organization has
+# a bounded number of candidates and the queue grows with the registry, not with its square.
+# Needs no pg_trgm. The registration check (find_duplicates) still compares every similar name.
 PAIRS_SQL = f"""
-    SELECT a.id, b.id FROM registry_organization a
-    CROSS JOIN LATERAL (
-        SELECT id FROM registry_organization other
-        WHERE {{similar}} AND other.id > a.id AND other.country = a.country
-    ) b
-    WHERE {UNMERGED}
+    WITH words AS (
+        SELECT DISTINCT o.id, o.country, word
+        FROM registry_organization o, regexp_split_to_table(lower(o.name), '\\W+') word
+        WHERE word <> '' AND o.{UNMERGED}
+    ), rare AS (
+        SELECT country, word FROM words GROUP BY country, word HAVING count(*) <= %s
+    )
+    SELECT a.id, b.id FROM words a
+    JOIN rare USING (country, word)
+    JOIN words b ON b.country = a.country AND b.word = a.word AND b.id > a.id
     UNION
     SELECT a.id, b.id FROM registry_organization a
     JOIN registry_organization b ON a.id < b.id AND upper(a.identifier) = upper(b.identifier)
-    WHERE {UNMERGED}
-    LIMIT %s
+    WHERE a.{UNMERGED} AND b.{UNMERGED}
 """
-# Names alike enough to score NAME_THRESHOLD share at least half their trigrams; a stricter
-# threshold than pg_trgm's default 0.3 keeps the self-join small on a large registry.
-QUEUE_SIMILARITY = "0.5"
-# The queue shows at most this many candidate pairs at a time: merging them brings the next ones.
-QUEUE_PAIRS = 2000
+# A word that more names of a country share than this tells too little to pair them on it.
+RARE_WORD_NAMES = 50
 
 
 def list_duplicate_pairs() -> list[DuplicatePair]:
     """Pairs of unmerged organizations that are likely one, the most alike first."""
-    trigrams = trigrams_available()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if trigrams:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [QUEUE_SIMILARITY]
-            )
-        similar = "other.name %% a.name" if trigrams else "TRUE"
-        cursor.execute(PAIRS_SQL.format(similar=similar), [QUEUE_PAIRS])
+    with connection.cursor() as cursor:
+        cursor.execute(PAIRS_SQL, [RARE_WORD_NAMES])
         rows = cursor.fetchall()
     ids = {pk for pair in rows for pk in pair}
-    organizations = Organization.objects.in_bulk(ids)
-    pairs = []
+    known = {}
+    for pk, country, identifier, name in Organization.objects.filter(pk__in=ids).values_list(
+        "pk", "country", "identifier", "name"
+    ):
+        normal = normalized_name(name)
+        known[pk] = (country, (identifier or "").upper(), normal, set(re.findall(r"\d+", normal)))
+    scored = []
     for first_id, second_id in rows:
+        first, second = known[first_id], known[second_id]
+        same_identifier = bool(first[1]) and first[1] == second[1]
+        alike = 0
+        if first[0] == second[0] and first[3] == second[3]:  # name_score, names read once
+            alike = round(fuzz.token_set_ratio(first[2], second[2]))
+        if same_identifier or alike >= NAME_THRESHOLD:
+            scored.append((first_id, second_id, same_identifier, alike))
+    organizations = Organization.objects.in_bulk({pk for row in scored for pk in row[:2]})
+    pairs = []
+    for first_id, second_id, same_identifier, alike in scored:
         first, second = organizations[first_id], organizations[second_id]
-        same_identifier = bool(first.identifier) and (
-            (first.identifier or "").upper() == (second.identifier or "").upper()
-        )
         evidence, score = [], 0
         if same_identifier:
             evidence.append(_("same identifier %(identifier)s") % {"identifier": first.identifier})
             score = 100
-        if first.country == second.country:
-            alike = name_score(first.name, second.name)
-            if alike >= NAME_THRESHOLD:
-                evidence.append(
-                    _("names %(score)d%% alike, in the same country %(country)s")
-                    % {"score": alike, "country": first.country}
-                )
-                score = max(score, alike)
-        if evidence:
-            pairs.append(DuplicatePair(first, second, score, evidence))
+        if alike >= NAME_THRESHOLD:
+            evidence.append(
+                _("names %(score)d%% alike, in the same country %(country)s")
+                % {"score": alike, "country": first.country}
+            )
+            score = max(score, alike)
+        pairs.append(DuplicatePair(first, second, score, evidence))
     return sorted(pairs, key=lambda pair: (-pair.score, pair.first.pk, pair.second.pk))

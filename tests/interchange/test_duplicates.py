@@ -122,3 +122,23 @@ def test_without_pg_trgm_every_organization_of_the_country_is_scored(monkeypatch
 
     assert [candidate.organization for candidate in found] == [first, second]
     assert [(pair.first, pair.second) for pair in pairs] == [(first, second)]
+
+
+def test_the_queue_pairs_names_on_words_few_names_share(monkeypatch):
+    """Names are compared when they share a word at most RARE_WORD_NAMES names of the country
+    have: that bounds each organization's candidates. Names made only of common words are left
+    to the registration check (find_duplicates), which compares every similar name."""
+    monkeypatch.setattr("interchange.services.duplicates.RARE_WORD_NAMES", 2)
+    twin = OrganizationFactory(name="Savanna Devices Foundation", country="KE")
+    again = OrganizationFactory(name="Savana Devices Foundation", country="KE")
+    common = OrganizationFactory(name="Kisumu Foundation", country="KE")
+    OrganizationFactory(name="Foundation Kisumu", country="KE")
+    OrganizationFactory(name="Kisumu Hope", country="KE")
+
+    pairs = list_duplicate_pairs()
+
+    assert [(pair.first, pair.second) for pair in pairs] == [(twin, again)]
+    assert [c.organization.name for c in find_duplicates(name=common.name, country="KE")] == [
+        "Kisumu Foundation",
+        "Foundation Kisumu",
+    ]

@@ -157,6 +157,23 @@ def test_a_ten_megabyte_file_is_refused_before_it_is_read(ngo, editor):
     assert Offer.objects.count() == 0
 
 
+def test_a_file_larger_than_the_json_body_limit_is_imported(ngo, editor, settings):
+    """Uploads have their own limit (MAX_UPLOAD_BYTES): a file of 300 KB passes where the JSON
+    body limit (256 KB) stops any other request, which keeps that limit."""
+    long = "x" * 3000
+    file = csv_file(*(f"L-{n},Laptops {n},laptops,1,,KE,,draft" for n in range(100)))
+    lines = file.read().decode().splitlines()
+    header = lines[0] + ",description"
+    content = "\r\n".join([header, *(line + "," + long for line in lines[1:])]).encode()
+    assert len(content) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE > 0
+    response = upload(editor, SimpleUploadedFile("pledges.csv", content), ngo, dry_run=True)
+    assert response.status_code == 200, response.json()
+    assert response.json()["counts"]["create"] == 100
+    assert Offer.objects.count() == 0
+    body = {"title": long * 90, "category": "laptops", "quantity": "1", "areas": ["KE"]}
+    assert editor.post("/api/v1/offers/", body, format="json").status_code == 413
+
+
 def test_only_the_organizations_writers_import(ngo, other_editor, ngo_viewer, api):
     for client in (client_for(other_editor), client_for(ngo_viewer)):
         assert upload(client, csv_file(*GOOD), ngo).status_code == 403

@@ -500,6 +500,26 @@ def test_registering_an_organization_makes_the_person_its_admin(catalogue):
     assert Membership.objects.get(user=person, organization=organization).role == "admin"
 
 
+def test_registering_an_organization_like_one_registered_shows_it_first(catalogue):
+    from registry.models import Organization
+
+    existing = catalogue.ngo_editor.memberships.first().organization
+    client = signed_in(UserFactory(username="second-founder"))
+    data = {
+        "name": f"The {existing.name} Ltd",
+        "kind": existing.kind,
+        "country": existing.country,
+        "contact_email": "info@example.org",
+    }
+    shown = client.post("/console/organizations/new/", data)
+    assert shown.status_code == 409
+    assert b'id="likely-duplicates"' in shown.content and existing.name.encode() in shown.content
+    assert not Organization.objects.filter(name=data["name"]).exists()
+    anyway = client.post("/console/organizations/new/", {**data, "confirm_distinct": "on"})
+    assert anyway.status_code == 302
+    assert Organization.objects.filter(name=data["name"]).exists()
+
+
 def test_a_person_changes_their_password_and_a_wrong_old_one_is_refused(catalogue):
     client = signed_in(catalogue.ngo_editor)
     new = "another long passphrase 7"

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from interchange.services.duplicates import LikelyDuplicates, register_organization
 from registry.errors import Conflict
 from registry.models import Membership, Offer
 from registry.services.offers import create_offer, update_offer
-from registry.services.organizations import create_organization
 from web.offer_forms import OfferForm, OrganizationForm, service_errors
 
 
@@ -87,13 +87,25 @@ def edit_offer(request, offer_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def new_organization(request):
-    """Register an organization; a coordinator verifies it before its needs are matched."""
+    """Register an organization; a coordinator verifies it before its needs are matched.
+
+    Organizations already registered that look like it (the same identifier, or a similar name
+    in the same country) are shown first; the person registers it anyway by saying it is not
+    one of them.
+    """
     form = OrganizationForm(request.POST or None)
     if request.method == "GET":
         return render(request, "web/records/organization.html", {"form": form})
     if form.is_valid():
         try:
-            organization = create_organization(actor=request.user, data=form.cleaned_data)
+            organization = register_organization(
+                actor=request.user,
+                data=form.cleaned_data,
+                confirm_distinct=form.cleaned_data["confirm_distinct"],
+            )
+        except LikelyDuplicates as refusal:
+            context = {"form": form, "duplicates": refusal.candidates}
+            return render(request, "web/records/organization.html", context, status=409)
         except ValidationError as error:
             service_errors(form, error)
         else:
