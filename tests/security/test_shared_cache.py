@@ -6,6 +6,7 @@ import pytest
 from django.core.cache.backends.db import DatabaseCache
 
 from config.cache import DATABASE_TABLE, shared_cache
+from tests.requirements import require
 
 
 @pytest.mark.parametrize(
@@ -43,8 +44,10 @@ def test_clearing_the_redis_cache_keeps_the_brokers_keys(settings):
 
     from config.cache import SharedRedisCache
 
-    if not settings.CACHES["default"]["BACKEND"].endswith("SharedRedisCache"):
-        pytest.skip("no Redis configured (CELERY_BROKER_URL or CACHE_URL names it in CI)")
+    require(
+        settings.CACHES["default"]["BACKEND"].endswith("SharedRedisCache"),
+        "no Redis configured (CELERY_BROKER_URL or CACHE_URL names it in CI)",
+    )
     url = settings.CACHES["default"]["LOCATION"]
     client = redis.Redis.from_url(url)
     cache = SharedRedisCache(url, {"KEY_PREFIX": "test-shared-cache"})

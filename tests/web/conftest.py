@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.requirements import require
 from tests.web.scenario import Scenario, build_scenario
 
 # Never fetch a browser: the tests drive the system's Chromium.
@@ -44,8 +45,7 @@ def fresh_throttles(django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    require(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
