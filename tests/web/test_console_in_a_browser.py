@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from matching.models import Proposal
+from tests.factories import PASSWORD
 from tests.web.conftest import axe_violations, sign_in
-from tests.web.scenario import OVERRIDE, PASSWORD
+from tests.web.scenario import OVERRIDE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

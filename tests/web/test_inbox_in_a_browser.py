@@ -9,8 +9,9 @@ import pytest
 
 from matching.services import review
 from notifications.models import Notification
+from tests.factories import PASSWORD
 from tests.web.conftest import axe_violations, sign_in
-from tests.web.scenario import OVERRIDE, PASSWORD
+from tests.web.scenario import OVERRIDE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

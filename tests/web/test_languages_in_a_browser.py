@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import PASSWORD
 from tests.web.conftest import PHONE, SCREENSHOTS, axe_violations, sign_in
-from tests.web.scenario import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
