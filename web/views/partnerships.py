@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from matching.models import Partnership, ProgressReport
+from matching.selectors import indicator_progress
 from matching.services import reports
 from registry.errors import Conflict
 from registry.models import Membership
@@ -57,7 +58,9 @@ def _render(request, partnership: Partnership, status: int = 200, **forms):
         "entries": entries,
         "can_report": _can_report(request.user, partnership),
         "can_review": is_coordinator(request.user),
-        "report_form": forms.get("report_form") or ReportForm(),
+        "report_form": forms.get("report_form") or ReportForm(need=partnership.need),
+        "progress": indicator_progress(partnership.need),
+        "gap_closed": partnership.need.gap_closed,
         "return_form": returned,
     }
     return render(request, "web/partnerships/detail.html", context, status=status)
@@ -88,17 +91,18 @@ def _refused(request, partnership, error, status: int, **forms):
 @login_required
 def file_report(request, partnership_id: int):
     partnership = _partnership(partnership_id)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, need=partnership.need)
     if not form.is_valid():
         return _render(request, partnership, status=400, report_form=form)
     try:
         reports.file_report(
-            actor=request.user, partnership=partnership, data=form.cleaned_data, submit=True
+            actor=request.user, partnership=partnership, data=form.report_data(), submit=True
         )
     except Conflict as error:
         return _refused(request, partnership, error, 409, report_form=form)
     except ValidationError as error:
-        return _refused(request, partnership, error, 400, report_form=form)
+        form.add_service_errors(error)
+        return _render(request, partnership, status=400, report_form=form)
     messages.success(request, _("Your report is submitted for review."))
     return redirect("web:partnership", partnership_id=partnership.pk)
 
