@@ -206,6 +206,21 @@ class ReasonForm(DesignSystemForm, forms.Form):
         self.style_fields()
 
 
+class CommentForm(DesignSystemForm, forms.Form):
+    """A comment on a proposal or a progress report."""
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        widget=DirectTextarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the comment.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
 class RespondByForm(DesignSystemForm, forms.Form):
     """When accepting: the time by which partners answer, if not the default."""
 
