@@ -46,9 +46,11 @@ def _render(request, partnership: Partnership, status: int = 200, **forms):
     returned = forms.get("return_form")
     commented = forms.get("comment_form")
     entries = []
+    can_comment: bool | None = None
     for report in rows.order_by("-period_end", "-id"):
         report.partnership = partnership
-        can_comment = comments.may_comment(request.user, report=report)
+        if can_comment is None:  # who may comment depends on the partnership, not the report
+            can_comment = comments.may_comment(request.user, report=report)
         entries.append(
             {
                 "report": report,
