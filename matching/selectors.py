@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -29,8 +30,10 @@ from django.utils import timezone
 
 from matching.engine import NeedInput, NeedItemInput, OfferInput, Parameters, Problem
 from matching.models import Partner, Partnership
+from matching.services.report_checks import PERCENT_UNITS
 from registry.areas import area_name, covering_areas
 from registry.models import Category, CurrencyRate, Need, NeedItem, Offer
+from registry.models.needs import share_of_gap_closed
 from registry.models.offers import OfferReach
 
 
@@ -266,3 +269,55 @@ def _area_names(need_rows: list[dict], offer_rows: list[dict]) -> dict[str, str]
     codes = {row["area"] for row in need_rows}
     codes.update(code for row in offer_rows for code in row["areas"])
     return {code: name for code in sorted(codes) if (name := area_name(code))}
+
+
+def _number(value: Any) -> Decimal | None:
+    try:
+        return None if value in (None, "") else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def indicator_progress(need: Need) -> list[dict[str, Any]]:
+    """Where each group of the baseline's disaggregation stands, from the latest approved report:
+    baseline → current → target and the share of the gap closed. A rate (a percentage) has the
+    indicator's target for every group, so the share is the group's way to it; a count's target
+    is not split between groups, so the share is what the group's change closed of the whole gap."""
+    baseline = need.indicator_disaggregation or {}
+    current = need.indicator_current_disaggregation or {}
+    rate = need.indicator_unit.strip().lower() in PERCENT_UNITS
+    whole = (
+        need.indicator_target - need.indicator_baseline
+        if need.indicator_target is not None and need.indicator_baseline is not None
+        else None
+    )
+    rows = []
+    for dimension in sorted(baseline):
+        for group in sorted(baseline[dimension] or {}):
+            start = _number(baseline[dimension][group])
+            now = _number((current.get(dimension) or {}).get(group))
+            if rate:
+                target, share = (
+                    need.indicator_target,
+                    share_of_gap_closed(start, now, need.indicator_target),
+                )
+            else:
+                target = None
+                share = (
+                    None
+                    if start is None or now is None or not whole
+                    else min(Decimal(1), max(Decimal(0), (now - start) / whole)).quantize(
+                        Decimal("0.0001")
+                    )
+                )
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "group": group,
+                    "baseline": start,
+                    "current": now,
+                    "target": target,
+                    "share": share,
+                }
+            )
+    return rows

@@ -215,6 +215,21 @@ class ReasonForm(DesignSystemForm, forms.Form):
         self.style_fields()
 
 
+class CommentForm(DesignSystemForm, forms.Form):
+    """A comment on a proposal or a progress report."""
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        widget=DirectTextarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the comment.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
 class RespondByForm(DesignSystemForm, forms.Form):
     """When accepting: the time by which partners answer, if not the default."""
 
@@ -315,8 +330,50 @@ class ReportForm(DesignSystemForm, forms.Form):
         label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, need=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # One optional value per group of the baseline's disaggregation (sex, age band, ...):
+        # field name -> (dimension, group), and the service's error key -> field name.
+        self.groups: dict[str, tuple[str, str]] = {}
+        self.error_fields: dict[str, str] = {}
+        baseline = (need.indicator_disaggregation or {}) if need is not None else {}
+        for i, dimension in enumerate(sorted(baseline)):
+            for j, group in enumerate(sorted(baseline[dimension] or {})):
+                name = f"group_{i}_{j}"
+                self.fields[name] = forms.DecimalField(
+                    label=_("%(dimension)s: %(group)s") % {"dimension": dimension, "group": group},
+                    required=False,
+                    max_digits=16,
+                    decimal_places=4,
+                )
+                self.groups[name] = (dimension, group)
+                self.error_fields[f"disaggregation.{dimension}.{group}"] = name
+                self.error_fields.setdefault(f"disaggregation.{dimension}", name)
+        self.style_fields()
+
+    def group_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.groups]
+
+    def report_data(self) -> dict:
+        """The cleaned report as the report service takes it, values by dimension and group."""
+        data = {
+            key: self.cleaned_data[key] for key in ("period_end", "indicator_value", "narrative")
+        }
+        disaggregation: dict[str, dict[str, str]] = {}
+        for name, (dimension, group) in self.groups.items():
+            value = self.cleaned_data.get(name)
+            if value is not None:
+                disaggregation.setdefault(dimension, {})[group] = str(value)
+        data["disaggregation"] = disaggregation
+        return data
+
+    def add_service_errors(self, error) -> None:
+        """Put the report service's refusal beside the field it names, the rest above."""
+        details = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for key, messages in details.items():
+            field = key if key in self.fields else self.error_fields.get(key or "")
+            for message in messages:
+                self.add_error(field, message)
         self.style_fields()
 
 

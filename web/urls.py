@@ -36,6 +36,11 @@ urlpatterns = [
         name="file-report",
     ),
     path(
+        "partnerships/<int:partnership_id>/reports/<int:report_id>/comments/",
+        partnerships.comment_on_report,
+        name="comment-on-report",
+    ),
+    path(
         "partnerships/<int:partnership_id>/reports/<int:report_id>/approve/",
         partnerships.approve_report,
         name="approve-report",
@@ -62,6 +67,7 @@ urlpatterns = [
     path("console/proposals/<int:proposal_id>/confirm/", review.confirm, name="confirm"),
     path("console/proposals/<int:proposal_id>/decline/", review.decline, name="decline"),
     path("console/dashboard/", public.coordinator_dashboard, name="coordinator-dashboard"),
+    path("console/proposals/<int:proposal_id>/comments/", review.comment, name="comment"),
     path("console/runs/", runs.run_list, name="runs"),
     path("console/runs/<int:run_id>/", runs.run_detail, name="run"),
     path("console/organizations/", organizations.to_verify, name="to-verify"),

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from api.serializers.fields import QUANTITY, bounded_dict
 from matching.engine import Parameters
 from matching.models import (
+    Comment,
     MatchRun,
     Partner,
     Partnership,
@@ -17,6 +18,7 @@ from matching.models import (
     StateChange,
 )
 from matching.services import runs
+from registry.models import Organization
 
 
 def _run_parameters_schema() -> dict:
@@ -455,3 +457,26 @@ class CoverageSerializer(serializers.Serializer):
     rows = CoverageRowSerializer(
         many=True, help_text="Areas: `global` first, then each country before its subdivisions."
     )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """A comment on a proposal or a progress report."""
+
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who wrote it."
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The organization the author speaks for (defaults to your first; none for a "
+        "coordinator who is not a member of one).",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "organization", "body", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "body": {"help_text": "The comment, at most 2000 characters.", "max_length": 2000},
+        }

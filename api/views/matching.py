@@ -19,6 +19,7 @@ from api.renderers import ORJSONRenderer
 from api.serializers.listings import proposal_values, represent_proposals
 from api.serializers.matching import (
     AcceptSerializer,
+    CommentSerializer,
     DecisionSerializer,
     DeclineSerializer,
     MatchRunSerializer,
@@ -30,7 +31,7 @@ from api.serializers.matching import (
 from api.throttles import ScopedRateThrottle
 from api.views.base import detail_command
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
-from matching.services import review, runs
+from matching.services import comments, review, runs
 from matching.services.consent import CONSENT_SUBJECT
 from registry.models import Need, Organization
 from registry.models.visibility import is_coordinator, member_organization_ids
@@ -217,3 +218,34 @@ class ProposalViewSet(UnfilteredWithoutParametersMixin, viewsets.ReadOnlyModelVi
             )
         ).select_related("actor")
         return Response(StateChangeSerializer(changes, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=CommentSerializer(many=True), request=None)
+    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
+    @detail_command(methods=["get", "post"])
+    def comments(self, request: Request, pk: str | None = None) -> Response:
+        """GET the comments on a proposal; POST one. Coordinators, members of the need's
+        organization and of the proposal's partners, and of verified community organizations
+        that endorsed the need, read and write them; to anyone else the proposal is not found."""
+        pk = str(pk)
+        proposal = (
+            Proposal.objects.select_related("need").filter(pk=pk).first() if pk.isdigit() else None
+        )
+        if proposal is None or not comments.may_comment(request.user, proposal=proposal):
+            raise NotFound()
+        return comments_response(request, proposal=proposal)
+
+
+def comments_response(request: Request, **subject) -> Response:
+    """GET or POST the comments on one proposal or progress report (`subject`)."""
+    if request.method == "POST":
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = serializer.validated_data.get("organization")
+        comment = comments.add_comment(
+            actor=request.user,
+            body=serializer.validated_data["body"],
+            organization_id=organization.pk if organization is not None else None,
+            **subject,
+        )
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+    return Response(CommentSerializer(comments.comments_on(**subject), many=True).data)

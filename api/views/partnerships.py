@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from api.permissions import ReadOnlyOrAuthenticated
 from api.serializers.matching import (
     CancelSerializer,
+    CommentSerializer,
     CompleteSerializer,
     CoverageSerializer,
     PartnershipSerializer,
@@ -24,10 +25,15 @@ from api.serializers.matching import (
     StateChangeSerializer,
 )
 from api.views.base import detail_command
+from api.views.matching import comments_response
 from matching import statistics
 from matching.models import Partnership, ProgressReport, StateChange
-from matching.services import closing, reports
+from matching.services import closing, comments, reports
 from registry.models.visibility import is_coordinator, member_organization_ids
+
+REPORT_ID = OpenApiParameter(
+    "report_id", int, OpenApiParameter.PATH, description="The report's id."
+)
 
 
 class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
@@ -131,6 +137,39 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, report=report, **serializer.validated_data
         )
         return Response(ProgressReportSerializer(report).data)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=CommentSerializer(many=True),
+        parameters=[REPORT_ID],
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=CommentSerializer,
+        responses={201: CommentSerializer},
+        parameters=[REPORT_ID],
+    )
+    @detail_command(
+        methods=["get", "post"],
+        url_path=r"reports/(?P<report_id>\d+)/comments",
+        permission_classes=[IsAuthenticated],
+        filterset_fields=[],
+    )
+    def report_comments(
+        self, request: Request, pk: str | None = None, report_id: str | None = None
+    ) -> Response:
+        """GET the comments on a progress report; POST one. Coordinators, members of the partners,
+        of the need's organization and of verified community organizations that endorsed the
+        need read and write them; to anyone else the report is not found."""
+        report = (
+            ProgressReport.objects.select_related("partnership__need")
+            .filter(pk=report_id, partnership_id=self.get_object().pk)
+            .first()
+        )
+        if report is None or not comments.may_comment(request.user, report=report):
+            raise NotFound()
+        return comments_response(request, report=report)
 
     @extend_schema(request=CompleteSerializer, responses=PartnershipSerializer)
     @detail_command(

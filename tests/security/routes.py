@@ -11,6 +11,7 @@ from knox.models import AuthToken
 
 from interchange.models import OrganizationAlias, OrganizationMerge
 from matching.models import (
+    Comment,
     Commitment,
     MatchRun,
     Partnership,
@@ -41,6 +42,7 @@ WATCHED = (
     Partnership,
     ProgressReport,
     StateChange,
+    Comment,
     Event,
     Notification,
     Webhook,
@@ -101,11 +103,13 @@ REPORT = {
     "indicator_value": "12",
     "narrative": "Progress made.",
 }
+COMMENT = {"body": "The rural schools need the laptops before the term starts."}
 ORGANIZATIONS = {"public": "ngo", "private": "dormant"}
 OFFERS = {"public": "offer_published", "private": "offer_draft"}
 NEEDS = {"public": "need_open", "private": "need_draft"}
 PROPOSALS = {"proposed": "proposal_proposed", "accepted": "proposal_accepted"}
 PARTNERSHIP = {"public": "partnership"}
+REPORTS = {"public": "report_approved", "private": "report_submitted"}
 RUN = {"private": "run"}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
@@ -198,6 +202,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         targets={"public": "report_approved", "private": "report_submitted"},
         body={"approve": True},
     ),
+    ("/api/v1/partnerships/{id}/reports/{report_id}/comments/", "get"): Operation(targets=REPORTS),
+    ("/api/v1/partnerships/{id}/reports/{report_id}/comments/", "post"): Operation(
+        targets=REPORTS, body=COMMENT
+    ),
     ("/api/v1/partnerships/{id}/reports/{report_id}/submit/", "post"): Operation(
         targets={"public": "report_approved", "private": "report_draft"}, body={}
     ),
@@ -206,6 +214,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         targets=PROPOSALS, listed_in="/api/v1/proposals/"
     ),
     ("/api/v1/proposals/{id}/history/", "get"): Operation(targets=PROPOSALS),
+    ("/api/v1/proposals/{id}/comments/", "get"): Operation(targets=PROPOSALS),
+    ("/api/v1/proposals/{id}/comments/", "post"): Operation(targets=PROPOSALS, body=COMMENT),
     ("/api/v1/proposals/{id}/accept/", "post"): Operation(targets=PROPOSALS, body={}),
     ("/api/v1/proposals/{id}/reject/", "post"): Operation(
         targets=PROPOSALS, body={"reason": "Another coalition fits better."}

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from matching.models import Proposal, ProposalLine
-from matching.services import review
+from matching.services import comments, review
 from registry.errors import Conflict
 from registry.models import Membership
 from registry.models.visibility import is_coordinator
 from web import proposals as reads
 from web.access import coordinator_required, visible_proposals
-from web.forms import QueueFilterForm, ReasonForm, RespondByForm
+from web.forms import CommentForm, QueueFilterForm, ReasonForm, RespondByForm
 from web.paging import page_of
 
 
@@ -109,6 +109,9 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
         "reject_form": forms.get("reject_form") or ReasonForm(),
         "decline_form": forms.get("decline_form")
         or ReasonForm(required=False, label=_("Reason (optional)")),
+        "can_comment": (can_comment := comments.may_comment(request.user, proposal=proposal)),
+        "comments": list(comments.comments_on(proposal=proposal)) if can_comment else [],
+        "comment_form": forms.get("comment_form") or CommentForm(prefix="comment"),
         **reads.need_context(proposal),
     }
     return render(request, "web/review/proposal.html", context, status=status)
@@ -243,3 +246,21 @@ def decline(request, proposal_id: int):
         lambda: review.decline_lines(actor=request.user, proposal_id=proposal.pk, reason=reason),
         decline_form=form,
     )
+
+
+@require_POST
+@login_required
+def comment(request, proposal_id: int):
+    """Comment on the proposal (the comment service says who may)."""
+    proposal = _visible(request, proposal_id)
+    form = CommentForm(request.POST, prefix="comment")
+    if not form.is_valid():
+        return _render_proposal(request, proposal, status=400, comment_form=form)
+    try:
+        comments.add_comment(actor=request.user, proposal=proposal, body=form.cleaned_data["body"])
+    except ValidationError as error:
+        if not _attach(error, [form]):
+            messages.error(request, " ".join(error.messages))
+        return _render_proposal(request, proposal, status=400, comment_form=form)
+    messages.success(request, _("Your comment is added."))
+    return redirect("web:proposal", proposal_id=proposal.pk)
