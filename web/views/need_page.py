@@ -27,7 +27,7 @@ def _render(request, need: Need, form: EndorseForm | None = None, status: int = 
         "need": need,
         "area_name": localized_area_name(need.area) or need.area,
         "items": need.items.select_related("category").order_by("pk"),
-        "groups": need.vulnerable_groups.order_by("name"),
+        "groups": need.vulnerable_groups.order_by("name_i18n"),
         "endorsements": need.endorsements.select_related("organization").order_by("pk"),
         "form": form,
         "can_endorse": request.user.is_authenticated
