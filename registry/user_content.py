@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 def content_languages() -> list[str]:
@@ -53,26 +54,46 @@ def check_translations(
     i18n: dict[str, str] = {}
     languages = content_languages()
     if not isinstance(translations, dict):
-        raise ValidationError({"translations": ['Give an object of languages, e.g. {"fr": {…}}.']})
+        raise ValidationError(
+            {"translations": [_('Give an object of languages, e.g. {"fr": {…}}.')]}
+        )
     for language, texts in translations.items():
+        # What is echoed of the request is cut short: a key may be as long as the body.
+        said = str(language)[:35]
         if language not in languages:
-            errors.append(f"{language}: not one of the languages {', '.join(languages)}.")
+            errors.append(
+                _("%(language)s: not one of the languages %(languages)s.")
+                % {"language": said, "languages": ", ".join(languages)}
+            )
             continue
         if language == original_language:
-            errors.append(f"{language}: the original is in this language; edit the fields.")
+            errors.append(
+                _("%(language)s: the original is in this language; edit the fields themselves.")
+                % {"language": said}
+            )
             continue
         if not isinstance(texts, dict):
             errors.append(
-                f'{language}: give an object of fields, e.g. {{"{next(iter(max_lengths))}": …}}.'
+                _('%(language)s: give an object of fields, e.g. {"%(field)s": …}.')
+                % {"language": said, "field": next(iter(max_lengths))}
             )
             continue
         for field, text in texts.items():
             if field not in max_lengths:
-                errors.append(f"{language}.{field}: only {', '.join(max_lengths)} are translated.")
+                errors.append(
+                    _("%(language)s.%(field)s: only %(fields)s are translated.")
+                    % {"language": said, "field": str(field)[:35], "fields": ", ".join(max_lengths)}
+                )
             elif not isinstance(text, str) or "\x00" in text:
-                errors.append(f"{language}.{field}: give a string (without NUL characters).")
+                errors.append(
+                    _("%(language)s.%(field)s: give a text (without NUL characters).")
+                    % {"language": said, "field": field}
+                )
             elif (limit := max_lengths[field]) is not None and len(text) > limit:
-                errors.append(f"{language}.{field}: at most {limit} characters.")
+                errors.append(
+                    _("%(language)s.%(field)s: at most %(limit)s characters.")
+                    % {"language": said, "field": field, "limit": limit}
+                )
             elif text.strip():
                 i18n[i18n_key(field, language)] = text.strip()
     if errors:
@@ -128,7 +149,13 @@ def apply_translations(
         return False
     language: str = getattr(record, "language", "")
     if language not in content_languages():
-        raise ValidationError({"language": [f"Give one of {', '.join(content_languages())}."]})
+        raise ValidationError(
+            {
+                "language": [
+                    _("Give one of %(languages)s.") % {"languages": ", ".join(content_languages())}
+                ]
+            }
+        )
     given = data.get("translations")
     if given is None:
         given = translations_of(record, tuple(max_lengths))
