@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "registry.models.needs.NeedStatus",
         "MembershipRoleEnum": "registry.models.organizations.MembershipRole",
         "NotificationKindEnum": "notifications.models.events.Kind",
+        # The six languages: user content is written in one (organizations, needs), e-mail too.
+        "LanguageEnum": "config.settings.LANGUAGES",
     },
 }
 

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -70,19 +71,27 @@ class DirectDateTimeInput(DirectWidget, forms.DateTimeInput):
 
 
 def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
-    """Categories and vulnerable groups as (slug, name) choices, cached: they change rarely,
-    and a change drops the cache (`web.apps`)."""
-    return cache.get_or_set(
-        TAXONOMY_CACHE_KEY,
-        lambda: {
-            "category": list(Category.objects.order_by("name").values_list("slug", "name")),
-            "group": list(VulnerableGroup.objects.order_by("name").values_list("slug", "name")),
-        },
-        TAXONOMY_CACHE_SECONDS,
-    )
+    """Categories and vulnerable groups as (slug, name) choices in the active language, cached
+    per language under one key: they change rarely, and a change drops the cache (`web.apps`)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    by_language: dict[str, dict[str, list[tuple[str, str]]]] = cache.get(TAXONOMY_CACHE_KEY) or {}
+    if language not in by_language:
+        by_language = {
+            **by_language,
+            language: {
+                "category": [
+                    (row.slug, str(row)) for row in Category.objects.order_by("name_i18n")
+                ],
+                "group": [
+                    (row.slug, str(row)) for row in VulnerableGroup.objects.order_by("name_i18n")
+                ],
+            },
+        }
+        cache.set(TAXONOMY_CACHE_KEY, by_language, TAXONOMY_CACHE_SECONDS)
+    return by_language[language]
 
 
-TAXONOMY_CACHE_KEY = "web:taxonomy-choices:v1"
+TAXONOMY_CACHE_KEY = "web:taxonomy-choices:v2"
 TAXONOMY_CACHE_SECONDS = 3600
 
 WIDGET_CLASSES = {

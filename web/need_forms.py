@@ -69,13 +69,13 @@ class NeedForm(DesignSystemForm, forms.Form):
     vulnerable_groups = forms.ModelMultipleChoiceField(
         label=_("Groups affected"),
         required=False,
-        queryset=VulnerableGroup.objects.order_by("name"),
+        queryset=VulnerableGroup.objects.order_by("name_i18n"),
         widget=forms.CheckboxSelectMultiple,
     )
     focus_areas = forms.ModelMultipleChoiceField(
         label=_("Focus areas"),
         required=False,
-        queryset=FocusArea.objects.order_by("name"),
+        queryset=FocusArea.objects.order_by("name_i18n"),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -89,7 +89,7 @@ class NeedForm(DesignSystemForm, forms.Form):
                 memberships__user=user,
                 memberships__role__in=Membership.WRITERS,
             )
-        categories = Category.objects.order_by("name")
+        categories = Category.objects.order_by("name_i18n")
         for row in range(1, ITEM_ROWS + 1):
             self.fields[f"item_{row}_category"] = forms.ModelChoiceField(
                 label=_("Resource %(row)s") % {"row": row},

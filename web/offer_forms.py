@@ -37,7 +37,7 @@ class OfferForm(DesignSystemForm, forms.Form):
     )
     category = forms.ModelChoiceField(
         label=_("Resource"),
-        queryset=Category.objects.order_by("name"),
+        queryset=Category.objects.order_by("name_i18n"),
         empty_label=_("Choose a resource"),
     )
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0, max_digits=16, decimal_places=2)
@@ -68,13 +68,13 @@ class OfferForm(DesignSystemForm, forms.Form):
     focus_areas = forms.ModelMultipleChoiceField(
         label=_("Focus areas"),
         required=False,
-        queryset=FocusArea.objects.order_by("name"),
+        queryset=FocusArea.objects.order_by("name_i18n"),
         widget=forms.CheckboxSelectMultiple,
     )
     vulnerable_groups = forms.ModelMultipleChoiceField(
         label=_("Groups served"),
         required=False,
-        queryset=VulnerableGroup.objects.order_by("name"),
+        queryset=VulnerableGroup.objects.order_by("name_i18n"),
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -161,8 +161,8 @@ def need_context(proposal: Proposal) -> dict[str, object]:
     return {
         "need": need,
         "area_name": localized_area_name(need.area) or need.area,
-        "groups": list(need.vulnerable_groups.order_by("name")),
-        "focus_areas": list(need.focus_areas.order_by("name")),
+        "groups": list(need.vulnerable_groups.order_by("name_i18n")),
+        "focus_areas": list(need.focus_areas.order_by("name_i18n")),
         "items": list(need.items.select_related("category").order_by("pk")),
         "endorsements": list(need.endorsements.select_related("organization").order_by("pk")),
         "consultations": list(need.consultations.order_by("held_on")),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.areas import GLOBAL, validate_area_code
+from registry.user_content import translations_of
 
 SLUG_LENGTH = 64
 MAX_LIST_ITEMS = 50
@@ -105,3 +107,35 @@ class AreaCodeField(serializers.CharField):
 
 
 QUANTITY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
+
+
+def _translations_schema(fields: dict[str, int | None]) -> dict[str, object]:
+    texts = {
+        "type": "object",
+        "properties": {
+            field: {"type": "string", **({"maxLength": limit} if limit else {})}
+            for field, limit in fields.items()
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {code: texts for code, _name in settings.LANGUAGES},
+        "additionalProperties": False,
+    }
+
+
+def translations_field(fields: dict[str, int | None], **kwargs) -> serializers.Field:
+    """`translations: {"fr": {"title": …}}`: the texts in languages other than the record's
+    `language` (the fields themselves hold the original). Written whole: a language or text left
+    out is removed; an empty text is none. Checked by the services (registry.user_content)."""
+
+    @extend_schema_field(_translations_schema(fields))
+    class TranslationsField(serializers.Field):
+        def to_representation(self, value) -> dict[str, dict[str, str]]:
+            return translations_of(value, tuple(fields))
+
+        def to_internal_value(self, data) -> dict[str, object]:
+            return {"translations": data}
+
+    return TranslationsField(source="*", required=False, **kwargs)

@@ -11,6 +11,7 @@ from api.serializers.fields import (
     BoundedManyRelatedField,
     bounded_dict,
     taxonomy_field,
+    translations_field,
 )
 from registry.models import (
     Category,
@@ -23,6 +24,7 @@ from registry.models import (
     SdgTarget,
     VulnerableGroup,
 )
+from registry.services.needs import NEED_TEXTS
 
 
 def matching_blocked(status: str, organization_verified: bool) -> str | None:
@@ -239,6 +241,12 @@ class NeedSerializer(serializers.ModelSerializer):
         help_text="Why an open need is left out of matching (organization_not_verified), or null."
     )
 
+    translations = translations_field(
+        NEED_TEXTS,
+        help_text="The texts in other languages than `language`, e.g. "
+        '{"fr": {"title": …}}; written whole (a language left out is removed).',
+    )
+
     class Meta:
         model = Need
         fields = [
@@ -246,6 +254,8 @@ class NeedSerializer(serializers.ModelSerializer):
             "organization",
             "title",
             "description",
+            "language",
+            "translations",
             "area",
             "focus_areas",
             "vulnerable_groups",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.fields import taxonomy_field
+from api.serializers.fields import taxonomy_field, translations_field
 from registry.models import Membership, Organization, VulnerableGroup
 from registry.models.visibility import is_coordinator, member_organization_ids
+from registry.services.organizations import ORGANIZATION_TEXTS
 
 
 class ContactSerializer(serializers.Serializer):
@@ -46,6 +47,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
         "(checked when the organization is verified); they endorse only needs for these groups.",
     )
 
+    translations = translations_field(
+        ORGANIZATION_TEXTS,
+        help_text="The texts in other languages than `language`, e.g. "
+        '{"fr": {"name": …}}; written whole (a language left out is removed).',
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -56,6 +63,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "identifier",
             "website",
             "description",
+            "language",
+            "translations",
             "contact_email",
             "contact_phone",
             "contact",

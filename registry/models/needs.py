@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 
 from registry.models.offers import QUANTITY
 from registry.models.organizations import Organization
@@ -64,6 +65,16 @@ class Need(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="needs")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
+    # The language title and description are written in; translations into the other five are in
+    # i18n (title_fr, description_ar …), read and written through registry.user_content.
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        db_default="en",
+        help_text="The language the title and description are written in.",
+    )
+    i18n = TranslationField(fields=("title", "description"))
     area = models.CharField(max_length=10)
     focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="needs")
     vulnerable_groups = models.ManyToManyField(VulnerableGroup, blank=True, related_name="needs")

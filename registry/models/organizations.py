@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 
 from registry.areas import validate_country_code
 from registry.models.audit import audited
@@ -67,6 +68,16 @@ class Organization(models.Model):
     )
     website = models.URLField(blank=True, max_length=300)
     description = models.TextField(blank=True, max_length=5000)
+    # The language name and description are written in; translations into the other five are in
+    # i18n (name_fr, description_ar …), read and written through registry.user_content.
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        db_default="en",
+        help_text="The language the name and description are written in.",
+    )
+    i18n = TranslationField(fields=("name", "description"))
     contact_email = models.EmailField(
         blank=True, help_text="Private: shown to members and coordinators only."
     )

@@ -37,7 +37,8 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # The name in the active language (English when it has none): form choices, pages.
+        return str(self.name_i18n)  # type: ignore[attr-defined]
 
 
 class FocusArea(models.Model):
@@ -53,7 +54,8 @@ class FocusArea(models.Model):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        return self.name
+        # The name in the active language (English when it has none): form choices, pages.
+        return str(self.name_i18n)  # type: ignore[attr-defined]
 
 
 class VulnerableGroup(models.Model):
@@ -69,7 +71,8 @@ class VulnerableGroup(models.Model):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        return self.name
+        # The name in the active language (English when it has none): form choices, pages.
+        return str(self.name_i18n)  # type: ignore[attr-defined]
 
 
 class SdgTarget(models.Model):

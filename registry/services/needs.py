@@ -15,6 +15,7 @@ from registry.models import Consultation, Endorsement, Need, NeedItem, Organizat
 from registry.services.permissions import ensure_writer
 from registry.services.validation import check_currency, check_quantity
 from registry.signals import catalogue_changed, need_retired
+from registry.user_content import apply_translations
 
 NEED_FIELDS = (
     "title",
@@ -31,7 +32,10 @@ NEED_FIELDS = (
     "indicator_source",
     "indicator_date",
     "indicator_disaggregation",
+    "language",
 )
+# The texts translated into the other languages, and their longest length.
+NEED_TEXTS: dict[str, int | None] = {"title": 200, "description": 5000}
 NEED_RELATIONS = ("focus_areas", "vulnerable_groups", "sdg_targets")
 SETTABLE_STATUSES = (Need.Status.DRAFT, Need.Status.OPEN, Need.Status.CLOSED)
 
@@ -156,6 +160,7 @@ def create_need(*, actor, organization: Organization, data: dict[str, Any]) -> N
     ensure_writer(actor, organization)
     _check_poster(organization)
     need = Need(organization=organization, **{f: data[f] for f in NEED_FIELDS if f in data})
+    apply_translations(need, data, max_lengths=NEED_TEXTS)
     _check_need(need)
     _check_publishable(need, was_open=False, deadline_changed=True)
     need.save()
@@ -192,6 +197,8 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
         changed.remove("status")  # an open need stays partially_met / met as coverage says
     for field in changed:
         setattr(need, field, data[field])
+    if apply_translations(need, data, max_lengths=NEED_TEXTS):
+        changed.append("i18n")
     _check_need(need)
     _check_publishable(need, was_open=was_open, deadline_changed="deadline" in changed)
     need.save(update_fields=[*changed, "updated_at"])

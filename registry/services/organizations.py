@@ -18,6 +18,7 @@ from registry.models import Membership, Organization
 from registry.services.permissions import ensure_admin, ensure_coordinator, ensure_writer
 from registry.services.recipients import writers_of
 from registry.signals import organization_verified
+from registry.user_content import apply_translations
 
 ORGANIZATION_FIELDS = (
     "name",
@@ -28,7 +29,10 @@ ORGANIZATION_FIELDS = (
     "description",
     "contact_email",
     "contact_phone",
+    "language",
 )
+# The texts translated into the other languages, and their longest length.
+ORGANIZATION_TEXTS: dict[str, int | None] = {"name": 200, "description": 5000}
 # What a coordinator checked when verifying: changing one of these makes the check void.
 IDENTITY_FIELDS = ("name", "kind", "country", "identifier")
 
@@ -72,7 +76,9 @@ def create_organization(*, actor, data: dict[str, Any]) -> Organization:
     values["identifier"] = values.get("identifier") or None
     _check_identifier(values["identifier"], country=values.get("country", ""))
     _ensure_identifier_free(values["identifier"])
-    organization = Organization.objects.create(**values)
+    organization = Organization(**values)
+    apply_translations(organization, data, max_lengths=ORGANIZATION_TEXTS)
+    organization.save()
     _write_groups(organization, data)
     Membership.objects.create(user=actor, organization=organization, role=Membership.Role.ADMIN)
     return organization
@@ -98,6 +104,8 @@ def update_organization(*, actor, organization: Organization, data: dict[str, An
     identity = [f for f in IDENTITY_FIELDS if f in data and data[f] != getattr(organization, f)]
     for field in changed:
         setattr(organization, field, data[field])
+    if apply_translations(organization, data, max_lengths=ORGANIZATION_TEXTS):
+        changed.append("i18n")
     if _write_groups(organization, data):
         identity.append("represented_groups")
     if identity and organization.is_verified:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
+from tests.factories import NeedItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,19 @@ def test_filtering_by_a_translated_name_works_in_the_database():
     with translation.override("ru"):
         found = list(VulnerableGroup.objects.filter(name_i18n__icontains="инвалид"))
     assert [group.slug for group in found] == ["persons-with-disabilities"]
+
+
+def test_pages_name_categories_and_groups_in_the_readers_language():
+    item = NeedItemFactory(category_id="laptops")
+    item.need.vulnerable_groups.set(["persons-with-disabilities"])
+    laptops = Category.objects.get(slug="laptops")
+    french = Client().get(f"/needs/{item.need_id}/?lang=fr").content.decode()
+    assert laptops.i18n["name_fr"] != laptops.name
+    assert f'<th scope="row" class="govuk-table__header">{laptops.i18n["name_fr"]}</th>' in french
+    assert "Personnes handicapées" in french
+    english = Client().get(f"/needs/{item.need_id}/").content.decode()
+    assert f'<th scope="row" class="govuk-table__header">{laptops.name}</th>' in english
+    assert "Persons with disabilities" in english
+    # Form choices too (the need form's checkboxes, the queue's selects): str() is the name.
+    with translation.override("fr"):
+        assert str(laptops) == laptops.i18n["name_fr"]

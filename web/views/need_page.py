@@ -13,6 +13,7 @@ from registry.areas import localized_area_name
 from registry.errors import Conflict
 from registry.models import Need
 from registry.services.needs import endorse_need
+from registry.user_content import shown
 from web.forms import EndorseForm
 
 
@@ -25,9 +26,13 @@ def _render(request, need: Need, form: EndorseForm | None = None, status: int = 
     form = form or EndorseForm(user=request.user)
     context = {
         "need": need,
+        # Title, description and poster's name in the reader's language, or as written.
+        "title": shown(need, "title"),
+        "description": shown(need, "description"),
+        "poster": shown(need.organization, "name"),
         "area_name": localized_area_name(need.area) or need.area,
         "items": need.items.select_related("category").order_by("pk"),
-        "groups": need.vulnerable_groups.order_by("name"),
+        "groups": need.vulnerable_groups.order_by("name_i18n"),
         "endorsements": need.endorsements.select_related("organization").order_by("pk"),
         "form": form,
         "can_endorse": request.user.is_authenticated

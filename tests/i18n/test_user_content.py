@@ -1,0 +1,163 @@
+"""User content in several languages: the API takes and gives translations, pages show the
+reader's language when there is one and say which language they show otherwise."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from registry.models import Need, Organization
+from tests.api.checks import field_errors, row_counts
+from tests.conftest import client_for
+from tests.factories import NeedFactory
+
+pytestmark = pytest.mark.django_db
+
+FRENCH_TITLE = "Ordinateurs pour les écoles rurales"
+
+
+def _need_payload(government: Organization, **extra) -> dict:
+    item = {"category": "laptops", "quantity": "50"}
+    return {"organization": government.pk, "title": "Laptops for rural schools",
+            "area": "KE-30", "items": [item], **extra}  # fmt: skip
+
+
+def test_a_need_is_posted_with_translations_and_returned_with_them(gov_editor, government):
+    translations = {"fr": {"title": FRENCH_TITLE}, "ar": {"title": "حواسيب للمدارس الريفية"}}
+    client = client_for(gov_editor)
+    response = client.post(
+        "/api/v1/needs/", _need_payload(government, translations=translations), format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["title"] == "Laptops for rural schools"  # the original, whatever the language
+    assert body["language"] == "en"
+    assert body["translations"] == {"ar": translations["ar"], "fr": translations["fr"]}
+    need = Need.objects.get(pk=body["id"])
+    assert need.i18n == {"title_fr": FRENCH_TITLE, "title_ar": "حواسيب للمدارس الريفية"}
+    # Read in French, the fields stay the original; the translations are alongside.
+    french = client.get(f"/api/v1/needs/{need.pk}/?lang=fr").json()
+    assert french["title"] == "Laptops for rural schools"
+    assert french["translations"]["fr"]["title"] == FRENCH_TITLE
+
+
+def test_translations_are_written_whole_and_a_language_change_keeps_them(gov_editor, government):
+    need = NeedFactory(organization=government, i18n={"title_fr": FRENCH_TITLE, "title_es": "x"})
+    client = client_for(gov_editor)
+    response = client.patch(
+        f"/api/v1/needs/{need.pk}/",
+        {"translations": {"fr": {"title": FRENCH_TITLE, "description": "Des écoles."}}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["translations"] == {
+        "fr": {"title": FRENCH_TITLE, "description": "Des écoles."}
+    }
+    response = client.patch(f"/api/v1/needs/{need.pk}/", {"language": "ru"}, format="json")
+    assert response.status_code == 200, response.content
+    need.refresh_from_db()
+    assert need.language == "ru"
+    assert need.i18n == {"title_fr": FRENCH_TITLE, "description_fr": "Des écoles."}
+
+
+@pytest.mark.parametrize(
+    "translations",
+    [
+        {"de": {"title": "Laptops für Schulen"}},  # not one of the six
+        {"en": {"title": "Laptops"}},  # the original's own language
+        {"fr": {"area": "KE-31"}},  # not a translated field
+        {"fr": {"title": "x" * 201}},  # longer than the field
+        {"fr": {"title": "nul\x00"}},  # PostgreSQL refuses NUL
+        {"fr": "Ordinateurs"},  # not an object of fields
+        ["fr"],  # not an object of languages
+    ],
+)
+def test_bad_translations_are_a_field_error_and_change_nothing(
+    gov_editor, government, translations
+):
+    need = NeedFactory(organization=government, i18n={"title_fr": FRENCH_TITLE})
+    before = row_counts()
+    client = client_for(gov_editor)
+    created = client.post(
+        "/api/v1/needs/", _need_payload(government, translations=translations), format="json"
+    )
+    assert "translations" in field_errors(created)
+    edited = client.patch(
+        f"/api/v1/needs/{need.pk}/", {"translations": translations}, format="json"
+    )
+    assert "translations" in field_errors(edited)
+    assert row_counts() == before
+    need.refresh_from_db()
+    assert need.i18n == {"title_fr": FRENCH_TITLE}
+
+
+def test_a_language_change_onto_a_translation_is_refused(gov_editor, government):
+    need = NeedFactory(organization=government, i18n={"title_fr": FRENCH_TITLE})
+    response = client_for(gov_editor).patch(
+        f"/api/v1/needs/{need.pk}/", {"language": "fr"}, format="json"
+    )
+    assert "translations" in field_errors(response)
+    need.refresh_from_db()
+    assert need.language == "en"
+
+
+def test_an_organization_gives_its_name_in_several_languages(ngo_editor):
+    body = {
+        "name": "Ponts numériques",
+        "kind": "ngo",
+        "country": "KE",
+        "language": "fr",
+        "translations": {"en": {"name": "Digital Bridges Africa"}, "es": {"name": "Puentes"}},
+    }
+    client = client_for(ngo_editor)
+    response = client.post("/api/v1/organizations/", body, format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert (created["name"], created["language"]) == ("Ponts numériques", "fr")
+    assert created["translations"] == {"en": {"name": "Digital Bridges Africa"},
+                                       "es": {"name": "Puentes"}}  # fmt: skip
+    again = client.get(f"/api/v1/organizations/{created['id']}/?lang=es").json()
+    assert again["translations"] == created["translations"]
+    refused = client.patch(
+        f"/api/v1/organizations/{created['id']}/",
+        {"translations": {"fr": {"name": "Autre"}}},
+        format="json",
+    )
+    assert "translations" in field_errors(refused)
+
+
+def _heading(page: str) -> str:
+    match = re.search(r'<h1 class="govuk-heading-l"[^>]*>[^<]*</h1>', page)
+    assert match, page
+    return match.group(0)
+
+
+def test_the_need_page_shows_the_readers_language_when_the_need_has_it(government):
+    need = NeedFactory(organization=government, i18n={"title_fr": FRENCH_TITLE})
+    french = Client().get(f"/needs/{need.pk}/?lang=fr").content.decode()
+    assert (
+        _heading(french) == f'<h1 class="govuk-heading-l" lang="fr" dir="ltr">{FRENCH_TITLE}</h1>'
+    )
+    assert 'id="title-language"' not in french
+    # The description has no French: it is shown as written, and the page says in what language.
+    assert f'<p class="govuk-body" lang="en" dir="ltr">{need.description}</p>' in french
+    assert 'id="description-language"' in french
+
+
+def test_the_need_page_shows_the_original_and_says_its_language_otherwise(government):
+    need = NeedFactory(
+        organization=government,
+        title="Ordinateurs portables",
+        description="",
+        language="fr",
+        i18n={"title_ar": "حواسيب محمولة"},
+    )
+    russian = Client().get(f"/needs/{need.pk}/?lang=ru").content.decode()
+    assert 'lang="fr" dir="ltr">Ordinateurs portables</h1>' in _heading(russian)
+    note = re.search(r'<p[^>]*id="title-language">([^<]*)</p>', russian)
+    assert note and "(Французский)" in note.group(1), note  # "French", said in Russian
+    arabic = Client().get(f"/needs/{need.pk}/?lang=ar").content.decode()
+    assert 'lang="ar" dir="rtl">حواسيب محمولة</h1>' in _heading(arabic)
+    assert 'id="title-language"' not in arabic
