@@ -1,5 +1,5 @@
-"""Bulk import of offers and organizations from a spreadsheet: `?dry_run=1` shows each row's
-outcome first. Both go through the shared import engine (interchange/imports/engine.py)."""
+"""Bulk import of offers, needs and organizations from a spreadsheet: `?dry_run=1` shows each
+row's outcome first. All go through the import engine's rules (interchange/imports/engine.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body
 from api.renderers import ORJSONRenderer
+from interchange.imports import needs as need_import
 from interchange.imports import offers as offer_import
 from interchange.imports import organizations as organization_import
 from interchange.imports.engine import ImportKind, ImportReport
@@ -51,6 +52,16 @@ class ImportUploadSerializer(serializers.Serializer):
     )
 
 
+class NeedImportUploadSerializer(serializers.Serializer):
+    file = SpreadsheetField(
+        help_text="A .csv or .xlsx file (sheet `needs`): one row per item, a need's rows share its key."
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        help_text="The government organization whose needs these are.",
+    )
+
+
 class RowErrorSerializer(serializers.Serializer):
     column = serializers.CharField(help_text="The column at fault (empty: the whole row).")
     reason = serializers.CharField(help_text="Why the cell is refused, in words.")
@@ -65,7 +76,7 @@ class RowOutcomeSerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True, help_text="The row's errors.")
     record = serializers.IntegerField(
         allow_null=True,
-        help_text="The id of the offer or organization (null in a dry run of a new row).",
+        help_text="The id of the offer, need or organization (null in a dry run).",
     )
     notes = serializers.ListField(
         child=serializers.CharField(),
@@ -177,6 +188,31 @@ class OfferImport(APIView):
         return _import_response(report)
 
 
+class NeedImport(APIView):
+    """Import needs of one government organization, with their items, from CSV or XLSX: one
+    row per item, the rows of one need share its `key` and the first gives the need's columns.
+    `?dry_run=1` shows each row's outcome (the outcome of its need) and writes nothing; without
+    it, every need is written in one transaction, or none when any row has an error. The same
+    file imported twice changes nothing the second time."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    renderer_classes = [ORJSONRenderer]
+    query_parameters = frozenset({"dry_run"})
+
+    @_import_schema(NeedImportUploadSerializer)
+    def post(self, request: Request) -> Response:
+        upload = NeedImportUploadSerializer(data=request.data)
+        dry_run, rows = _read_upload(request, upload, need_import.NEEDS)
+        report = need_import.import_needs(
+            actor=request.user,
+            organization=upload.validated_data["organization"],
+            rows=rows,
+            dry_run=dry_run,
+        )
+        return _import_response(report)
+
+
 class OrganizationImport(APIView):
     """Register or update organizations from CSV or XLSX, like the offers import: `?dry_run=1`
     first (each new row lists the organizations already registered that it looks like), then
@@ -241,3 +277,10 @@ class OrganizationImportTemplate(OfferImportTemplate):
     second sheet gives the values each column accepts."""
 
     kind = organization_import.ORGANIZATIONS
+
+
+class NeedImportTemplate(OfferImportTemplate):
+    """The needs template: the columns (CSV), or with `?format=xlsx` a workbook whose second
+    sheet gives the values each column accepts."""
+
+    kind = need_import.NEEDS
