@@ -158,7 +158,9 @@ def _import_schema(upload: type[serializers.Serializer]):
             200: ImportReportSerializer,
             201: ImportReportSerializer,
             400: OpenApiResponse(description="The file cannot be read, or rows have errors."),
-            403: OpenApiResponse(description="Not a writer of the organization."),
+            403: OpenApiResponse(
+                description="Neither a writer of the organization nor a coordinator."
+            ),
             413: OpenApiResponse(description="The file is too large."),
         },
     )

@@ -38,7 +38,7 @@ from registry.areas import GLOBAL, validate_area_code
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Category, FocusArea, Need, Organization, VulnerableGroup
 from registry.services.needs import SETTABLE_STATUSES
-from registry.services.permissions import ensure_writer
+from registry.services.permissions import ensure_writer, importing_for
 
 SHEET = "needs"
 NEED_COLUMNS = [
@@ -142,7 +142,15 @@ def template_rows() -> list[list[str]]:
 def import_needs(
     *, actor, organization: Organization, rows: list[Row], dry_run: bool
 ) -> ImportReport:
-    """Create or update the organization's needs from `rows`, all or nothing (see module)."""
+    """Create or update the organization's needs from `rows`, all or nothing (see module). A
+    coordinator imports for any government organization (see `importing_for`)."""
+    with importing_for(actor, organization):
+        return _import_needs(actor=actor, organization=organization, rows=rows, dry_run=dry_run)
+
+
+def _import_needs(
+    *, actor, organization: Organization, rows: list[Row], dry_run: bool
+) -> ImportReport:
     NEEDS.authorize(actor=actor, organization=organization)
     outcomes = {
         row.number: RowOutcome(row=row.number, key=row.cells.get("key", ""), outcome=ERROR)

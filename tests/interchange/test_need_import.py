@@ -176,3 +176,15 @@ def test_the_template_lists_the_columns_and_the_values_they_accept(api):
     assert [cell for cell in next(sheets["needs"].iter_rows(values_only=True))] == COLUMNS
     allowed = dict(sheets["allowed values"].iter_rows(values_only=True))
     assert "laptops" in allowed["category"] and "open" in allowed["status"]
+
+
+def test_a_coordinator_imports_needs_for_a_government_organization(government, coordinator):
+    from registry.errors import PermissionDenied
+    from registry.services.permissions import ensure_writer
+
+    client = client_for(coordinator)
+    response = upload(client, csv_file(*GOOD), government)
+    assert response.status_code == 201, response.json()
+    assert Need.objects.filter(organization=government).count() == 2
+    with pytest.raises(PermissionDenied):
+        ensure_writer(coordinator, government)

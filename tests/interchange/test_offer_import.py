@@ -208,3 +208,20 @@ def test_a_file_that_cannot_be_read_is_a_400_problem_and_writes_nothing(ngo, edi
     assert response.status_code == 400, response.content
     assert response.json()["errors"][0]["field"] == "file"
     assert Offer.objects.count() == 0
+
+
+def test_a_coordinator_imports_for_any_organization_and_gains_no_other_write(ngo, coordinator):
+    from registry.errors import PermissionDenied
+    from registry.services.permissions import ensure_writer
+    from tests.api.test_offers_crud import full_offer
+
+    client = client_for(coordinator)
+    response = upload(client, csv_file(*GOOD), ngo)
+    assert response.status_code == 201, response.json()
+    assert Offer.objects.filter(organization=ngo).count() == 3
+    assert upload(client, csv_file(*GOOD), ngo).json()["counts"]["unchanged"] == 3
+    # Outside the import, the coordinator is no writer of the organization.
+    assert client.post("/api/v1/offers/", full_offer(ngo), format="json").status_code == 403
+    with pytest.raises(PermissionDenied):
+        ensure_writer(coordinator, ngo)
+    assert Offer.objects.count() == 3
