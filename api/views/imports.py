@@ -27,6 +27,7 @@ from api.renderers import ORJSONRenderer
 from interchange.imports import needs as need_import
 from interchange.imports import offers as offer_import
 from interchange.imports import organizations as organization_import
+from interchange.imports.by_organization import import_by_organization
 from interchange.imports.engine import ImportKind, ImportReport
 from interchange.imports.reading import UnreadableFile, read_table
 from registry.models import Organization
@@ -48,7 +49,10 @@ class OrganizationImportUploadSerializer(serializers.Serializer):
 class ImportUploadSerializer(serializers.Serializer):
     file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `offers`).")
     organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), help_text="The organization whose offers these are."
+        queryset=Organization.objects.all(),
+        required=False,
+        help_text="The organization whose offers these are, unless a row names another in its "
+        "`organization` column (id or identifier).",
     )
 
 
@@ -58,7 +62,9 @@ class NeedImportUploadSerializer(serializers.Serializer):
     )
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
-        help_text="The government organization whose needs these are.",
+        required=False,
+        help_text="The government organization whose needs these are, unless a row names another "
+        "in its `organization` column (id or identifier).",
     )
 
 
@@ -170,7 +176,9 @@ class OfferImport(APIView):
     """Import offers of one organization from CSV or XLSX. With `?dry_run=1` nothing is written
     and each row's outcome (create, update, unchanged, error) is shown; without it, every row is
     written in one transaction, or none when any row has an error. Rows are keyed by `key`:
-    the same file imported twice changes nothing the second time."""
+    the same file imported twice changes nothing the second time. A row may name another
+    organization in its `organization` column (id or identifier): members import for their
+    organization, coordinators for any, all in the one transaction."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
@@ -181,9 +189,10 @@ class OfferImport(APIView):
     def post(self, request: Request) -> Response:
         upload = ImportUploadSerializer(data=request.data)
         dry_run, rows = _read_upload(request, upload, offer_import.OFFERS)
-        report = offer_import.import_offers(
+        report = import_by_organization(
+            run=offer_import.import_offers,
             actor=request.user,
-            organization=upload.validated_data["organization"],
+            organization=upload.validated_data.get("organization"),
             rows=rows,
             dry_run=dry_run,
         )
@@ -195,7 +204,8 @@ class NeedImport(APIView):
     row per item, the rows of one need share its `key` and the first gives the need's columns.
     `?dry_run=1` shows each row's outcome (the outcome of its need) and writes nothing; without
     it, every need is written in one transaction, or none when any row has an error. The same
-    file imported twice changes nothing the second time."""
+    file imported twice changes nothing the second time. A row may name another organization
+    in its `organization` column (id or identifier), as for offers."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
@@ -206,9 +216,10 @@ class NeedImport(APIView):
     def post(self, request: Request) -> Response:
         upload = NeedImportUploadSerializer(data=request.data)
         dry_run, rows = _read_upload(request, upload, need_import.NEEDS)
-        report = need_import.import_needs(
+        report = import_by_organization(
+            run=need_import.import_needs,
             actor=request.user,
-            organization=upload.validated_data["organization"],
+            organization=upload.validated_data.get("organization"),
             rows=rows,
             dry_run=dry_run,
         )

@@ -54,7 +54,7 @@ NEED_COLUMNS = [
     "vulnerable_groups",
 ]
 ITEM_COLUMNS = ["category", "quantity", "currency"]
-COLUMNS = [*NEED_COLUMNS, *ITEM_COLUMNS]
+COLUMNS = [*NEED_COLUMNS, *ITEM_COLUMNS, "organization"]
 
 
 @dataclass
@@ -129,6 +129,7 @@ class NeedKind(ImportKind):
             "category": "; ".join(Category.objects.values_list("slug", flat=True)),
             "quantity": _("a number greater than zero, in the category's unit"),
             "currency": _("ISO 4217 code for money (USD, EUR, KES ...), empty otherwise"),
+            "organization": _("optional: the organization's id or identifier, if not the upload's"),
         }
 
 

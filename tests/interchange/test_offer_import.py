@@ -225,3 +225,46 @@ def test_a_coordinator_imports_for_any_organization_and_gains_no_other_write(ngo
     with pytest.raises(PermissionDenied):
         ensure_writer(coordinator, ngo)
     assert Offer.objects.count() == 3
+
+
+def test_a_coordinator_imports_one_file_for_several_organizations(ngo, other_org, coordinator):
+    ngo.identifier = "KE-RCO-CPR2001"
+    ngo.save(update_fields=["identifier"])
+    lines = [
+        GOOD[0] + ",ke-rco-cpr2001",
+        GOOD[1] + f",{other_org.pk}",
+        GOOD[2] + ",",  # the upload's organization
+    ]
+    header = HEADER + ",organization"
+    file = SimpleUploadedFile("pledges.csv", "\r\n".join([header, *lines, ""]).encode())
+    client = client_for(coordinator)
+    response = client.post(URL, {"file": file, "organization": ngo.pk}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert [row["row"] for row in response.json()["rows"]] == [2, 3, 4]
+    assert sorted(Offer.objects.values_list("organization_id", "title")) == sorted(
+        [
+            (ngo.pk, "Laptops for libraries"),
+            (other_org.pk, "Grant for digital skills"),
+            (ngo.pk, "Trainer days"),
+        ]
+    )
+    file = SimpleUploadedFile(
+        "pledges.csv", "\r\n".join([header, lines[1], GOOD[2] + ",XX-NOPE", ""]).encode()
+    )
+    again = client.post(URL, {"file": file}, format="multipart")
+    assert again.status_code == 400
+    assert [(row["row"], row["outcome"]) for row in again.json()["rows"]] == [
+        (2, "unchanged"),
+        (3, "error"),
+    ]
+    assert "XX-NOPE" in again.json()["rows"][1]["errors"][0]["reason"]
+    assert Offer.objects.count() == 3
+
+
+def test_a_member_cannot_import_rows_for_another_organization(ngo, other_org, editor):
+    header = HEADER + ",organization"
+    lines = [GOOD[0] + ",", GOOD[1] + f",{other_org.pk}"]
+    file = SimpleUploadedFile("pledges.csv", "\r\n".join([header, *lines, ""]).encode())
+    response = editor.post(URL, {"file": file, "organization": ngo.pk}, format="multipart")
+    assert response.status_code == 403
+    assert Offer.objects.count() == 0
