@@ -190,6 +190,9 @@ def _group(rows: list[Row], context: _Context, errors: dict[int, list[RowError]]
         if not key:
             row_errors.append(RowError("key", _("Required.")))
             continue
+        if len(key) > 64:
+            row_errors.append(RowError("key", _("At most %(most)s characters.") % {"most": 64}))
+            continue
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(key=key, first=row)
@@ -284,8 +287,8 @@ def _area(text: str) -> str:
 
 
 def _whole(text: str) -> int:
-    if not text.isdigit():
-        raise RowError("", _("%(value)s is not a whole number.") % {"value": text})
+    if not text.isdigit() or len(text) > 9:
+        raise RowError("", _("%(value)s is not a whole number below a billion.") % {"value": text})
     return int(text)
 
 

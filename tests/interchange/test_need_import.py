@@ -112,6 +112,9 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         "B-7,Outside the country,UG,2027-06-30,3,draft,,laptops,10,",
         "B-8,First row,KE-30,2027-06-30,3,draft,,laptops,10,",
         "B-8,Another title,,,,,,grant,10,USD",
+        "K" * 65 + ",Long key,KE-30,2027-06-30,3,draft,,laptops,10,",
+        ",No key,KE-30,2027-06-30,3,draft,,laptops,10,",
+        "B-9,Huge quantity,KE-30,2027-06-30,3,draft,,laptops,1000000000000000000000000,",
     ]
     response = upload(editor, csv_file(*lines), government)
     assert response.status_code == 400
@@ -130,6 +133,9 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         (10, "area"),
         (11, ""),
         (12, "title"),
+        (13, "key"),
+        (14, "key"),
+        (15, "quantity"),
     }
     reasons = {row["row"]: row["errors"][0]["reason"] for row in body["rows"] if row["errors"]}
     assert "XX-99" in reasons[3] and "spaceships" in reasons[4]

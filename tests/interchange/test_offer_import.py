@@ -102,6 +102,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         "P-1,Same key again,laptops,10,,KE,,draft",
         'B-5,=HYPERLINK("http://x.example"),laptops,10,,KE,,draft',
         "B-6,Unknown focus,laptops,10,,KE,teleportation,draft",
+        "B-7,Too large for the database,laptops,1e20,,KE,,draft",
     ]
     response = upload(editor, csv_file(*lines), ngo)
     assert response.status_code == 400
@@ -117,6 +118,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         (7, "key"),
         (8, "title"),
         (9, "focus_areas"),
+        (10, "quantity"),
     }
     reasons = {row["row"]: row["errors"][0]["reason"] for row in body["rows"] if row["errors"]}
     assert "XX-99" in reasons[3] and "spaceships" in reasons[4]
