@@ -19,6 +19,8 @@ from api.views.exports import (
     IatiOrganisationExport,
 )
 from api.views.imports import (
+    NeedImport,
+    NeedImportTemplate,
     OfferImport,
     OfferImportTemplate,
     OrganizationImport,
@@ -82,6 +84,8 @@ urlpatterns = [
     path("exports/lists/<str:name>/", ListExport.as_view(), name="export-list"),
     path("imports/offers/", OfferImport.as_view(), name="import-offers"),
     path("imports/offers/template/", OfferImportTemplate.as_view(), name="import-offers-template"),
+    path("imports/needs/", NeedImport.as_view(), name="import-needs"),
+    path("imports/needs/template/", NeedImportTemplate.as_view(), name="import-needs-template"),
     path("imports/organizations/", OrganizationImport.as_view(), name="import-organizations"),
     path(
         "imports/organizations/template/",

@@ -17,6 +17,7 @@ class ImportKey(models.Model):
     class Kind(models.TextChoices):
         OFFER = "offer", "Offer"
         ORGANIZATION = "organization", "Organization"
+        NEED = "need", "Need"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="import_keys"
@@ -33,7 +34,7 @@ class ImportKey(models.Model):
                 fields=["organization", "kind", "key"], name="import_key_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["offer", "organization"]),
+                condition=models.Q(kind__in=["offer", "organization", "need"]),
                 name="import_key_kind_valid",
             ),
         ]

@@ -1,5 +1,5 @@
-"""Bulk import of offers and organizations from a spreadsheet: `?dry_run=1` shows each row's
-outcome first. Both go through the shared import engine (interchange/imports/engine.py)."""
+"""Bulk import of offers, needs and organizations from a spreadsheet: `?dry_run=1` shows each
+row's outcome first. All go through the import engine's rules (interchange/imports/engine.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ from rest_framework.views import APIView
 from api.export_renderers import CSVFileRenderer, XLSXFileRenderer
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body
 from api.renderers import ORJSONRenderer
+from interchange.imports import needs as need_import
 from interchange.imports import offers as offer_import
 from interchange.imports import organizations as organization_import
+from interchange.imports.by_organization import import_by_organization
 from interchange.imports.engine import ImportKind, ImportReport
 from interchange.imports.reading import UnreadableFile, read_table
 from registry.models import Organization
@@ -47,7 +49,22 @@ class OrganizationImportUploadSerializer(serializers.Serializer):
 class ImportUploadSerializer(serializers.Serializer):
     file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `offers`).")
     organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), help_text="The organization whose offers these are."
+        queryset=Organization.objects.all(),
+        required=False,
+        help_text="The organization whose offers these are, unless a row names another in its "
+        "`organization` column (id or identifier).",
+    )
+
+
+class NeedImportUploadSerializer(serializers.Serializer):
+    file = SpreadsheetField(
+        help_text="A .csv or .xlsx file (sheet `needs`): one row per item, a need's rows share its key."
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        help_text="The government organization whose needs these are, unless a row names another "
+        "in its `organization` column (id or identifier).",
     )
 
 
@@ -65,7 +82,7 @@ class RowOutcomeSerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True, help_text="The row's errors.")
     record = serializers.IntegerField(
         allow_null=True,
-        help_text="The id of the offer or organization (null in a dry run of a new row).",
+        help_text="The id of the offer, need or organization (null in a dry run).",
     )
     notes = serializers.ListField(
         child=serializers.CharField(),
@@ -147,7 +164,9 @@ def _import_schema(upload: type[serializers.Serializer]):
             200: ImportReportSerializer,
             201: ImportReportSerializer,
             400: OpenApiResponse(description="The file cannot be read, or rows have errors."),
-            403: OpenApiResponse(description="Not a writer of the organization."),
+            403: OpenApiResponse(
+                description="Neither a writer of the organization nor a coordinator."
+            ),
             413: OpenApiResponse(description="The file is too large."),
         },
     )
@@ -157,7 +176,9 @@ class OfferImport(APIView):
     """Import offers of one organization from CSV or XLSX. With `?dry_run=1` nothing is written
     and each row's outcome (create, update, unchanged, error) is shown; without it, every row is
     written in one transaction, or none when any row has an error. Rows are keyed by `key`:
-    the same file imported twice changes nothing the second time."""
+    the same file imported twice changes nothing the second time. A row may name another
+    organization in its `organization` column (id or identifier): members import for their
+    organization, coordinators for any, all in the one transaction."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
@@ -168,9 +189,37 @@ class OfferImport(APIView):
     def post(self, request: Request) -> Response:
         upload = ImportUploadSerializer(data=request.data)
         dry_run, rows = _read_upload(request, upload, offer_import.OFFERS)
-        report = offer_import.import_offers(
+        report = import_by_organization(
+            run=offer_import.import_offers,
             actor=request.user,
-            organization=upload.validated_data["organization"],
+            organization=upload.validated_data.get("organization"),
+            rows=rows,
+            dry_run=dry_run,
+        )
+        return _import_response(report)
+
+
+class NeedImport(APIView):
+    """Import needs of one government organization, with their items, from CSV or XLSX: one
+    row per item, the rows of one need share its `key` and the first gives the need's columns.
+    `?dry_run=1` shows each row's outcome (the outcome of its need) and writes nothing; without
+    it, every need is written in one transaction, or none when any row has an error. The same
+    file imported twice changes nothing the second time. A row may name another organization
+    in its `organization` column (id or identifier), as for offers."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    renderer_classes = [ORJSONRenderer]
+    query_parameters = frozenset({"dry_run"})
+
+    @_import_schema(NeedImportUploadSerializer)
+    def post(self, request: Request) -> Response:
+        upload = NeedImportUploadSerializer(data=request.data)
+        dry_run, rows = _read_upload(request, upload, need_import.NEEDS)
+        report = import_by_organization(
+            run=need_import.import_needs,
+            actor=request.user,
+            organization=upload.validated_data.get("organization"),
             rows=rows,
             dry_run=dry_run,
         )
@@ -241,3 +290,10 @@ class OrganizationImportTemplate(OfferImportTemplate):
     second sheet gives the values each column accepts."""
 
     kind = organization_import.ORGANIZATIONS
+
+
+class NeedImportTemplate(OfferImportTemplate):
+    """The needs template: the columns (CSV), or with `?format=xlsx` a workbook whose second
+    sheet gives the values each column accepts."""
+
+    kind = need_import.NEEDS

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry.errors import Conflict, PermissionDenied, ValidationError
+from registry.services.permissions import importing_for
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
@@ -107,7 +108,13 @@ def run_import(
 
     A dry run does everything a real import does, inside a transaction that is rolled back,
     so its outcomes are the real ones. A real import with any row in error imports nothing.
+    A coordinator imports for any organization (registry.services.permissions.importing_for).
     """
+    with importing_for(actor, organization):
+        return _run(kind=kind, actor=actor, organization=organization, rows=rows, dry_run=dry_run)
+
+
+def _run(*, kind: ImportKind, actor, organization, rows: list[Row], dry_run: bool) -> ImportReport:
     kind.authorize(actor=actor, organization=organization)
     outcomes: list[RowOutcome] = []
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from interchange.imports.engine import RowError
 from registry.areas import GLOBAL, validate_area_code
 from registry.models import Category, Offer
+from registry.models.offers import QUANTITY
 
 REQUIRED = ("key", "title", "category", "quantity", "areas")
 STATUSES = (Offer.Status.DRAFT, Offer.Status.PUBLISHED, Offer.Status.PAUSED)
@@ -82,6 +83,14 @@ def _decimal(text: str) -> Decimal:
         raise RowError("", _("%(value)s is not a number.") % {"value": text}) from None
     if not value.is_finite() or value <= 0:
         raise RowError("", _("Must be a number greater than zero."))
+    # What the database stores (registry.models.offers.QUANTITY): refused here, not a 500 there.
+    places = QUANTITY["decimal_places"]
+    if value >= Decimal(10) ** (QUANTITY["max_digits"] - places) or value != round(value, places):
+        raise RowError(
+            "",
+            _("%(value)s does not fit: below %(most)s, with at most %(places)s decimals.")
+            % {"value": text, "most": "10^14", "places": places},
+        )
     return value
 
 

@@ -34,6 +34,7 @@ COLUMNS = [
     "available_until",
     "min_allocation",
     "status",
+    "organization",
 ]
 
 
@@ -105,6 +106,7 @@ class OfferKind(ImportKind):
             "available_until": "YYYY-MM-DD",
             "min_allocation": _("optional: the smallest useful piece"),
             "status": "; ".join(STATUSES),
+            "organization": _("optional: the organization's id or identifier, if not the upload's"),
         }
         return allowed
 

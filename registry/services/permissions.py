@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
 from registry.models.visibility import is_coordinator
@@ -18,8 +22,36 @@ def role_in(user, organization: Organization) -> str | None:
     )
 
 
+# The (user, organization) a coordinator imports for, while `importing_for` runs; nothing else
+# sets it, so every other write still needs a membership.
+_IMPORTING_FOR: ContextVar[tuple[int, int] | None] = ContextVar("importing_for", default=None)
+
+
+@contextmanager
+def importing_for(user, organization: Organization | None) -> Iterator[None]:
+    """Within this block, a coordinator who is not a writer of `organization` writes its records
+    as if they were, and the services record the coordinator as the actor. Only the spreadsheet
+    imports enter it: coordinators import pledges for any organization, but every other write
+    still needs a membership. For anyone else (and without an organization) it changes nothing."""
+    if (
+        organization is None
+        or not is_coordinator(user)
+        or role_in(user, organization) in Membership.WRITERS
+    ):
+        yield
+        return
+    token = _IMPORTING_FOR.set((user.pk, organization.pk))
+    try:
+        yield
+    finally:
+        _IMPORTING_FOR.reset(token)
+
+
 def ensure_writer(user, organization: Organization) -> None:
-    """Raise PermissionDenied unless the user is an admin or editor of the organization."""
+    """Raise PermissionDenied unless the user is an admin or editor of the organization (or a
+    coordinator importing for it, see `importing_for`)."""
+    if user.is_authenticated and _IMPORTING_FOR.get() == (user.pk, organization.pk):
+        return
     if role_in(user, organization) not in Membership.WRITERS:
         raise PermissionDenied(
             f"Only admins and editors of {organization.name} may change its records."

@@ -102,6 +102,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         "P-1,Same key again,laptops,10,,KE,,draft",
         'B-5,=HYPERLINK("http://x.example"),laptops,10,,KE,,draft',
         "B-6,Unknown focus,laptops,10,,KE,teleportation,draft",
+        "B-7,Too large for the database,laptops,1e20,,KE,,draft",
     ]
     response = upload(editor, csv_file(*lines), ngo)
     assert response.status_code == 400
@@ -117,6 +118,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         (7, "key"),
         (8, "title"),
         (9, "focus_areas"),
+        (10, "quantity"),
     }
     reasons = {row["row"]: row["errors"][0]["reason"] for row in body["rows"] if row["errors"]}
     assert "XX-99" in reasons[3] and "spaceships" in reasons[4]
@@ -207,4 +209,64 @@ def test_a_file_that_cannot_be_read_is_a_400_problem_and_writes_nothing(ngo, edi
     response = upload(editor, SimpleUploadedFile(name, content), ngo)
     assert response.status_code == 400, response.content
     assert response.json()["errors"][0]["field"] == "file"
+    assert Offer.objects.count() == 0
+
+
+def test_a_coordinator_imports_for_any_organization_and_gains_no_other_write(ngo, coordinator):
+    from registry.errors import PermissionDenied
+    from registry.services.permissions import ensure_writer
+    from tests.api.test_offers_crud import full_offer
+
+    client = client_for(coordinator)
+    response = upload(client, csv_file(*GOOD), ngo)
+    assert response.status_code == 201, response.json()
+    assert Offer.objects.filter(organization=ngo).count() == 3
+    assert upload(client, csv_file(*GOOD), ngo).json()["counts"]["unchanged"] == 3
+    # Outside the import, the coordinator is no writer of the organization.
+    assert client.post("/api/v1/offers/", full_offer(ngo), format="json").status_code == 403
+    with pytest.raises(PermissionDenied):
+        ensure_writer(coordinator, ngo)
+    assert Offer.objects.count() == 3
+
+
+def test_a_coordinator_imports_one_file_for_several_organizations(ngo, other_org, coordinator):
+    ngo.identifier = "KE-RCO-CPR2001"
+    ngo.save(update_fields=["identifier"])
+    lines = [
+        GOOD[0] + ",ke-rco-cpr2001",
+        GOOD[1] + f",{other_org.pk}",
+        GOOD[2] + ",",  # the upload's organization
+    ]
+    header = HEADER + ",organization"
+    file = SimpleUploadedFile("pledges.csv", "\r\n".join([header, *lines, ""]).encode())
+    client = client_for(coordinator)
+    response = client.post(URL, {"file": file, "organization": ngo.pk}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert [row["row"] for row in response.json()["rows"]] == [2, 3, 4]
+    assert sorted(Offer.objects.values_list("organization_id", "title")) == sorted(
+        [
+            (ngo.pk, "Laptops for libraries"),
+            (other_org.pk, "Grant for digital skills"),
+            (ngo.pk, "Trainer days"),
+        ]
+    )
+    file = SimpleUploadedFile(
+        "pledges.csv", "\r\n".join([header, lines[1], GOOD[2] + ",XX-NOPE", ""]).encode()
+    )
+    again = client.post(URL, {"file": file}, format="multipart")
+    assert again.status_code == 400
+    assert [(row["row"], row["outcome"]) for row in again.json()["rows"]] == [
+        (2, "unchanged"),
+        (3, "error"),
+    ]
+    assert "XX-NOPE" in again.json()["rows"][1]["errors"][0]["reason"]
+    assert Offer.objects.count() == 3
+
+
+def test_a_member_cannot_import_rows_for_another_organization(ngo, other_org, editor):
+    header = HEADER + ",organization"
+    lines = [GOOD[0] + ",", GOOD[1] + f",{other_org.pk}"]
+    file = SimpleUploadedFile("pledges.csv", "\r\n".join([header, *lines, ""]).encode())
+    response = editor.post(URL, {"file": file, "organization": ngo.pk}, format="multipart")
+    assert response.status_code == 403
     assert Offer.objects.count() == 0

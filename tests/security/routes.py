@@ -135,6 +135,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("/api/v1/imports/offers/", "post"): Operation(body={}),  # JSON: multipart only, 415
     ("/api/v1/imports/offers/template/", "get"): Operation(),
+    ("/api/v1/imports/needs/", "post"): Operation(body={}),  # JSON: multipart only, 415
+    ("/api/v1/imports/needs/template/", "get"): Operation(),
     ("/api/v1/imports/organizations/", "post"): Operation(body={}),  # JSON: multipart only, 415
     ("/api/v1/imports/organizations/template/", "get"): Operation(),
     ("/api/v1/match-runs/", "get"): Operation(),

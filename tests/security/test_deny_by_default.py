@@ -49,6 +49,7 @@ PUBLIC: dict[str, set[str]] = {
     "api/v1/exports/hsds/organizations/": {"GET"},
     "api/v1/exports/lists/<str:name>/": {"GET"},  # the list's own permissions are checked
     "api/v1/imports/offers/template/": {"GET"},
+    "api/v1/imports/needs/template/": {"GET"},
     "api/v1/imports/organizations/template/": {"GET"},
     # the OpenAPI schema and its docs page
     "api/schema/": {"GET"},

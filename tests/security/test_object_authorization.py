@@ -47,6 +47,8 @@ MATRIX = [
     ("/api/v1/exports/lists/{name}/", "get", "private", 401, 403, 403, 403, 403, 403, 403, 200),
     ("/api/v1/imports/offers/", "post", "-", 401, 415, 415, 415, 415, 415, 415, 415),
     ("/api/v1/imports/offers/template/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
+    ("/api/v1/imports/needs/", "post", "-", 401, 415, 415, 415, 415, 415, 415, 415),
+    ("/api/v1/imports/needs/template/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/imports/organizations/", "post", "-", 401, 415, 415, 415, 415, 415, 415, 415),
     ("/api/v1/imports/organizations/template/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/match-runs/", "get", "-", 401, 403, 403, 403, 403, 403, 403, 200),
