@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from matching.models import Proposal
 from registry.models import Category, Membership, Organization, SdgTarget, VulnerableGroup
@@ -253,10 +254,14 @@ class RespondByForm(DesignSystemForm, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["respond_by"].help_text = _(
+        days = settings.PROPOSAL_RESPONSE_DAYS
+        self.fields["respond_by"].help_text = ngettext(
             "Date and time (UTC), for example 2027-03-31 17:00. Left empty, partners have "
-            "%(days)s days."
-        ) % {"days": settings.PROPOSAL_RESPONSE_DAYS}
+            "%(days)s day.",
+            "Date and time (UTC), for example 2027-03-31 17:00. Left empty, partners have "
+            "%(days)s days.",
+            days,
+        ) % {"days": days}
         self.style_fields()
 
 

@@ -45,7 +45,7 @@ def split(url: str) -> tuple[str, str, int, str]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(_("A webhook URL starts with https:// or http:// and names a host."))
     if parts.username or parts.password:
-        raise ValueError(_("A webhook URL carries no user name or password."))
+        raise ValueError(_("A webhook URL carries no username or password."))
     port = parts.port or (443 if parts.scheme == "https" else 80)
     path = parts.path or "/"
     if parts.query:

@@ -157,7 +157,9 @@ def add_member(*, actor, organization: Organization, username: str, role: str) -
     ensure_admin(actor, organization)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ValidationError({"username": [f"There is no user named {username}."]})
+        raise ValidationError(
+            {"username": [_("There is no user named %(username)s.") % {"username": username}]}
+        )
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, organization=organization, defaults={"role": role}
     )

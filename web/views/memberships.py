@@ -91,7 +91,7 @@ def members(request, organization_id: int):
         else:
             messages.success(
                 request,
-                _("%(name)s is %(role)s of %(organization)s.")
+                _("%(name)s has the role “%(role)s” in %(organization)s.")
                 % {
                     "name": added.user.get_username(),
                     "role": added.get_role_display(),
