@@ -59,9 +59,19 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
+    # The kinds named are checked by the service (notifications.services.preferences).
+    kinds = serializers.DictField(
+        child=serializers.ChoiceField(choices=Preference.Email.choices),
+        required=False,
+        help_text=(
+            "Choices per kind of event that override `email`: {kind: off|immediately|daily}. "
+            "PATCH replaces the whole mapping ({} clears it); a kind not named follows `email`."
+        ),
+    )
+
     class Meta:
         model = Preference
-        fields = ["email", "language", "nudges", "time_zone", "digest_hour"]
+        fields = ["email", "language", "nudges", "time_zone", "digest_hour", "kinds"]
         extra_kwargs = {
             "time_zone": {
                 "help_text": "The user's IANA time zone (Africa/Nairobi), for the digest."

@@ -12,7 +12,7 @@ from notifications.services import preferences
 
 
 class PreferenceView(GenericAPIView):
-    """GET the caller's preference; PATCH `email` (off, immediately) and/or `language`."""
+    """GET the caller's preference; PATCH any of its fields (`kinds`: choices per kind of event)."""
 
     serializer_class = PreferenceSerializer
     permission_classes = [IsAuthenticated]

@@ -116,6 +116,9 @@ class Preference(models.Model):
     digest_hour = models.PositiveSmallIntegerField(default=8)
     # The user's local date of the last digest: one a day, however often the schedule runs.
     last_digest_on = models.DateField(null=True, blank=True)
+    # Choices per kind of event that override `email`: {kind: off|immediately|daily}. Kept
+    # valid by notifications.services.preferences.set_preference.
+    kinds = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

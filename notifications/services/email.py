@@ -9,6 +9,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import CharField, F, Func, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,11 +21,37 @@ from notifications.services.language import language_of
 from notifications.services.unsubscribe import unsubscribe_token
 
 
-def _pending(event_id: int | None):
-    pending = Notification.objects.filter(emailed_at__isnull=True).exclude(
-        user__notification_preference__email__in=[Preference.Email.OFF, Preference.Email.DAILY]
+def _choice() -> Coalesce:
+    """How a notification's recipient wants to hear of it: their choice for the event's kind,
+    else their choice for all, else (no preference saved) immediately."""
+    preference = "user__notification_preference__"
+    per_kind = Func(
+        F(preference + "kinds"),
+        F("event__kind"),
+        template="(%(expressions)s)",
+        arg_joiner=" ->> ",
+        output_field=CharField(),
     )
-    pending = pending.exclude(user__email="")
+    return Coalesce(
+        per_kind,
+        F(preference + "email"),
+        Value(Preference.Email.IMMEDIATELY),
+        output_field=CharField(),
+    )
+
+
+def _wanted(choice: str):
+    """The unsent notifications, with an address to send to, whose recipient wants them so."""
+    return (
+        Notification.objects.filter(emailed_at__isnull=True)
+        .exclude(user__email="")
+        .alias(choice=_choice())
+        .filter(choice=choice)
+    )
+
+
+def _pending(event_id: int | None):
+    pending = _wanted(Preference.Email.IMMEDIATELY)
     if event_id is not None:
         pending = pending.filter(event_id=event_id)
     return pending.order_by("pk").values_list("pk", flat=True)
@@ -70,7 +98,7 @@ def _message(user, notifications: list[Notification], connection) -> EmailMultiA
 
 
 def send_pending_emails(*, event_id: int | None = None) -> int:
-    """Send each unsent notification (of one event, or all) to users who want it at once.
+    """Send each unsent notification (of one event, or all) to users who want its kind at once.
 
     Each is claimed under a row lock (skipping rows another worker holds) and marked sent in
     the same transaction, so a second run sends nothing more. Answers the number sent.
@@ -80,9 +108,10 @@ def send_pending_emails(*, event_id: int | None = None) -> int:
         for notification_id in list(_pending(event_id)):
             with transaction.atomic():
                 notification = (
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    _wanted(Preference.Email.IMMEDIATELY)
+                    .select_for_update(skip_locked=True, of=("self",))
                     .select_related("event", "user")
-                    .filter(pk=notification_id, emailed_at__isnull=True)
+                    .filter(pk=notification_id)
                     .first()
                 )
                 if notification is None:
@@ -104,16 +133,14 @@ def _local_today(preference: Preference, now: datetime.datetime) -> datetime.dat
 
 
 def send_digests(*, now: datetime.datetime | None = None) -> int:
-    """Send each daily-digest user, once their local hour has come and once a day, one message
-    with their unsent notifications. Answers the number of messages sent."""
+    """Send each user who wants some kinds in a daily digest, once their local hour has come and
+    once a day, one message with their unsent notifications of those kinds. Answers the number of messages sent."""
     now = now or timezone.now()
     candidates = (
-        Preference.objects.filter(email=Preference.Email.DAILY)
-        .exclude(user__email="")
-        .filter(user__notifications__emailed_at__isnull=True)
+        _wanted(Preference.Email.DAILY)
+        .values_list("user__notification_preference", flat=True)
         .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        .order_by("user__notification_preference")
     )
     sent = 0
     with get_connection() as connection:
@@ -122,7 +149,7 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
                 preference = (
                     Preference.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("user")
-                    .filter(pk=preference_id, email=Preference.Email.DAILY)
+                    .filter(pk=preference_id)
                     .first()
                 )
                 if preference is None:
@@ -131,9 +158,10 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
                 if today is None or preference.last_digest_on == today:
                     continue
                 notifications = list(
-                    Notification.objects.select_for_update(of=("self",))
+                    _wanted(Preference.Email.DAILY)
+                    .select_for_update(of=("self",))
                     .select_related("event")
-                    .filter(user_id=preference.user_id, emailed_at__isnull=True)
+                    .filter(user_id=preference.user_id)
                     .order_by("pk")
                 )
                 if not notifications:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from notifications.models import Preference
+from notifications.models import Kind, Preference
 from registry.models.preferences import LanguagePreference
 from registry.services.preferences import set_language_preference
 
@@ -33,11 +33,15 @@ def set_preference(
     nudges: bool | None = None,
     time_zone: str | None = None,
     digest_hour: int | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> Preference:
-    """Change the user's e-mail choice, language, reminders, time zone or digest hour; what is
-    not given stays."""
+    """Change the user's e-mail choice, language, reminders, time zone, digest hour or the
+    choices per kind of event (`kinds` replaces them all: {kind: off|immediately|daily}, a kind
+    not named follows `email`); what is not given stays."""
     if time_zone is not None and time_zone not in zoneinfo.available_timezones():
         raise ValidationError({"time_zone": [_("Unknown time zone: %s.") % time_zone]})
+    if kinds is not None:
+        _check_kinds(kinds)
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     changed = []
     if email is not None:
@@ -51,10 +55,27 @@ def set_preference(
     if nudges is not None:
         preference.nudges = nudges
         changed.append("nudges")
-    for field, value in (("time_zone", time_zone), ("digest_hour", digest_hour)):
+    for field, value in (("time_zone", time_zone), ("digest_hour", digest_hour), ("kinds", kinds)):
         if value is not None:
             setattr(preference, field, value)
             changed.append(field)
     if changed:
         preference.save(update_fields=changed)
     return preference
+
+
+def _check_kinds(kinds: object) -> None:
+    """Refuse a mapping that names an unknown kind or an unknown choice."""
+    if not isinstance(kinds, dict):
+        raise ValidationError({"kinds": [_("Give an object of kinds of event and choices.")]})
+    errors = []
+    for kind, choice in kinds.items():
+        if kind not in Kind.values:
+            errors.append(_("Unknown kind of event: %s.") % kind)
+        elif choice not in Preference.Email.values:
+            errors.append(
+                _("Unknown choice for %(kind)s: %(choice)s (off, immediately or daily).")
+                % {"kind": kind, "choice": choice}
+            )
+    if errors:
+        raise ValidationError({"kinds": errors})

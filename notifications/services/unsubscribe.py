@@ -23,10 +23,13 @@ def user_of(*, token: str):
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> Preference:
-    """Turn off the e-mail of the user the token names; the inbox stays. Again is harmless."""
+    """Turn off the e-mail of the user the token names, of every kind; the inbox stays. Again is
+    harmless."""
     user = user_of(token=token)
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
-    if preference.email != Preference.Email.OFF:
+    if preference.email != Preference.Email.OFF or preference.kinds:
+        # Off for every kind too: a kind chosen apart would otherwise still be mailed.
         preference.email = Preference.Email.OFF
-        preference.save(update_fields=["email"])
+        preference.kinds = {}
+        preference.save(update_fields=["email", "kinds"])
     return preference

@@ -13,6 +13,7 @@ from tests.conftest import client_for
 from tests.factories import UserFactory
 
 DIGEST = {"time_zone": "UTC", "digest_hour": 8}
+REST = {**DIGEST, "kinds": {}}
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_a_user_without_a_choice_gets_mail_immediately_in_english():
     response = client_for(UserFactory()).get("/api/v1/notifications/preferences/")
 
     assert response.status_code == 200
-    assert response.json() == {"email": "immediately", "language": "en", "nudges": True, **DIGEST}
+    assert response.json() == {"email": "immediately", "language": "en", "nudges": True, **REST}
 
 
 def test_a_user_opts_out_and_keeps_their_language():
@@ -31,7 +32,7 @@ def test_a_user_opts_out_and_keeps_their_language():
 
     response = client.patch("/api/v1/notifications/preferences/", {"email": "off"}, format="json")
 
-    assert response.json() == {"email": "off", "language": "fr", "nudges": True, **DIGEST}
+    assert response.json() == {"email": "off", "language": "fr", "nudges": True, **REST}
     assert Preference.objects.get(user=user).email == Preference.Email.OFF
     assert Preference.objects.count() == 1
 
@@ -44,7 +45,7 @@ def test_a_user_turns_reminders_off_and_keeps_the_rest():
         "/api/v1/notifications/preferences/", {"nudges": False, **DIGEST}, format="json"
     )
 
-    assert response.json() == {"email": "immediately", "language": "en", "nudges": False, **DIGEST}
+    assert response.json() == {"email": "immediately", "language": "en", "nudges": False, **REST}
     assert Preference.objects.get(user=user).nudges is False
 
 
