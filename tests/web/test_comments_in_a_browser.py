@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import PASSWORD
 from tests.web.conftest import axe_violations, sign_in, sign_out
-from tests.web.scenario import PASSWORD, TODAY
+from tests.web.scenario import TODAY
 from tests.web.test_pages import formed
 
 pytestmark = pytest.mark.django_db(transaction=True)
