@@ -31,7 +31,14 @@ def i18n_key(field: str, language: str) -> str:
 
 def translations_of(record: models.Model, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """{"fr": {"title": …}} from the record's i18n column, languages in settings order."""
-    stored: dict[str, Any] = getattr(record, "i18n", None) or {}
+    return translations_from(getattr(record, "i18n", None), fields)
+
+
+def translations_from(
+    stored: dict[str, Any] | None, fields: tuple[str, ...]
+) -> dict[str, dict[str, str]]:
+    """{"fr": {"title": …}} from an i18n column's value (as `values()` reads it)."""
+    stored = stored or {}
     result: dict[str, dict[str, str]] = {}
     for language in content_languages():
         texts = {

@@ -30,6 +30,8 @@ from rest_framework.fields import DateTimeField
 
 from api.serializers.needs import matching_blocked
 from matching.models import ProposalLine
+from registry.services.needs import NEED_TEXTS
+from registry.user_content import translations_from
 
 PROPOSAL_VALUES = (
     "id",
@@ -236,6 +238,8 @@ NEED_VALUES = (
     "organization_id",
     "title",
     "description",
+    "language",
+    "i18n",
     "area",
     "population",
     "indicator_name",
@@ -376,6 +380,8 @@ def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "organization": row["organization_id"],
             "title": row["title"],
             "description": row["description"],
+            "language": row["language"],
+            "translations": translations_from(row["i18n"], tuple(NEED_TEXTS)),
             "area": row["area"],
             "focus_areas": row["focus"],
             "vulnerable_groups": row["groups"],
