@@ -74,7 +74,9 @@ def test_offers_needs_and_members_are_changed_with_errors_shown(page, scenario):
     page.get_by_label("Username").fill("community.editor")
     page.get_by_label("Role").select_option("viewer")
     page.get_by_role("button", name="Save member").click()
-    expect(page.get_by_text("community.editor is Viewer of Kilimo Telecom.")).to_be_visible()
+    expect(
+        page.get_by_text("community.editor has the role “Viewer” in Kilimo Telecom.")
+    ).to_be_visible()
     assert Membership.objects.get(user=scenario.community_editor, role="viewer")
 
     page.context.clear_cookies()
