@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.fields import bounded_dict
 from notifications.models import Kind, Notification, Preference
 
 
@@ -60,7 +61,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class PreferenceSerializer(serializers.ModelSerializer):
     # The kinds named are checked by the service (notifications.services.preferences).
-    kinds = serializers.DictField(
+    kinds = bounded_dict(
+        len(Kind.choices),
         child=serializers.ChoiceField(choices=Preference.Email.choices),
         required=False,
         help_text=(
