@@ -10,7 +10,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from registry.areas import GLOBAL, validate_area_code, validate_country_code
+from registry.area_codes import GLOBAL
+from registry.areas import validate_area_code, validate_country_code
 from registry.models import Category, FocusArea, Need, Offer, Organization, VulnerableGroup
 from registry.models.taxonomy import ResourceKind
 

@@ -21,7 +21,7 @@ from knox.auth import TokenAuthentication
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from matching.models import Proposal, ProposalLine
-from registry.areas import covering_areas
+from registry.area_codes import covering_areas
 from registry.models import Consultation, Need, NeedItem, Offer
 from registry.models.visibility import is_coordinator
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interchange.spreadsheets import Column, csv_lines
 from matching.models import Commitment, Partner, Partnership
-from registry.areas import GLOBAL, country_of
+from registry.area_codes import GLOBAL, country_of, is_subdivision
 from registry.models import Need, NeedItem, Offer
 from registry.models.taxonomy import ResourceKind
 
@@ -28,7 +28,7 @@ def _countries(areas: list[str]) -> list[str]:
 
 
 def _subdivisions(areas: list[str]) -> list[str]:
-    return [area for area in areas if "-" in area]
+    return [area for area in areas if is_subdivision(area)]
 
 
 def _slugs(related) -> list[str]:

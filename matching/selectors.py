@@ -31,7 +31,8 @@ from django.utils import timezone
 from matching.engine import NeedInput, NeedItemInput, OfferInput, Parameters, Problem
 from matching.models import Partner, Partnership
 from matching.services.report_checks import PERCENT_UNITS
-from registry.areas import area_name, covering_areas
+from registry.area_codes import country_of, covering_areas
+from registry.areas import area_name
 from registry.models import Category, CurrencyRate, Need, NeedItem, Offer
 from registry.models.needs import share_of_gap_closed
 from registry.models.offers import OfferReach
@@ -78,7 +79,7 @@ def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> QuerySet
     """
     weights = Parameters().score_weights()
     focus, groups = sorted(filter(None, need["focus"])), sorted(filter(None, need["groups"]))
-    country = need["area"].split("-")[0]
+    country = country_of(need["area"]) or need["area"]
     terms = [
         Case(
             When(areas__contains=[need["area"]], then=Value(1.0)),

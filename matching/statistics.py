@@ -26,7 +26,8 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from matching.models import Commitment
-from registry.areas import GLOBAL, country_of, localized_area_name
+from registry.area_codes import GLOBAL, country_of
+from registry.areas import localized_area_name
 from registry.currency_rates import Rates, current_rates
 from registry.models import FocusArea, Need, NeedItem, SdgTarget, VulnerableGroup
 from registry.models.needs import share_of_gap_closed

@@ -1,4 +1,5 @@
-"""Area codes: `global`, ISO 3166-1 alpha-2 (`KE`) or ISO 3166-2 (`KE-30`), checked with pycountry."""
+"""Area codes checked and named with pycountry; the rules that need no catalogue are in
+`registry.area_codes`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-GLOBAL = "global"
+from registry.area_codes import GLOBAL, is_subdivision
 
 
 @lru_cache(maxsize=8192)
@@ -18,7 +19,7 @@ def area_name(code: str) -> str | None:
     """The English name of an area code, or None when the code is unknown."""
     if code == GLOBAL:
         return "the whole world"
-    if "-" in code:
+    if is_subdivision(code):
         subdivision = pycountry.subdivisions.get(code=code)
         return subdivision.name if subdivision else None
     country = pycountry.countries.get(alpha_2=code)
@@ -50,7 +51,7 @@ def localized_area_name(code: str) -> str | None:
     language = get_language() or "en"
     if name is None or language == "en":
         return name
-    domain = "iso3166-2" if "-" in code else "iso3166-1"
+    domain = "iso3166-2" if is_subdivision(code) else "iso3166-1"
     return _iso_catalogue(domain, language).gettext(name)
 
 
@@ -67,24 +68,14 @@ def validate_area_code(code: str) -> None:
 
 def validate_country_code(code: str) -> None:
     """Raise ValidationError unless code is an ISO 3166-1 alpha-2 country code."""
-    if not isinstance(code, str) or "-" in code or code == GLOBAL or area_name(code) is None:
+    if (
+        not isinstance(code, str)
+        or is_subdivision(code)
+        or code == GLOBAL
+        or area_name(code) is None
+    ):
         raise ValidationError(
             "%(code)s is not an ISO 3166-1 alpha-2 country code.",
             code="unknown_country",
             params={"code": code},
         )
-
-
-def country_of(code: str) -> str | None:
-    """The country an area code lies in (KE-30 → KE), None for `global`."""
-    if code == GLOBAL:
-        return None
-    return code.split("-", 1)[0]
-
-
-def covering_areas(code: str) -> list[str]:
-    """The area codes whose offers cover `code`: itself, its country, and `global`."""
-    if code == GLOBAL:
-        return [GLOBAL]
-    country = country_of(code)
-    return [code, country, GLOBAL] if country != code else [code, GLOBAL]

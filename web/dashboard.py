@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from matching import statistics
+from registry.area_codes import GLOBAL
 
 MAP_STATIC = "web/world-map.svg"
 MAP_FILE = Path(__file__).resolve().parent / "static" / MAP_STATIC
@@ -112,7 +113,7 @@ def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]
             width = round(row.shares[state] * CHART_WIDTH, 1)
             segments.append(Segment(state=state, x=x, width=width))
             x += width
-        query = f"{queue_parameter}={row.key}" if queue_parameter and row.key != "global" else ""
+        query = f"{queue_parameter}={row.key}" if queue_parameter and row.key != GLOBAL else ""
         figures = [_cells(figure) for figure in row.figure_list]
         bars.append(
             Bar(

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registry.area_codes import GLOBAL
 from registry.areas import validate_area_code
 from registry.models import Category, FocusArea, Membership, Organization, VulnerableGroup
 from web.forms import DesignSystemForm
@@ -147,7 +148,7 @@ class NeedForm(DesignSystemForm, forms.Form):
                 "focus_areas",
             )
         }
-        data["area"] = data["area"].upper() if data["area"] != "global" else "global"
+        data["area"] = data["area"].upper() if data["area"] != GLOBAL else GLOBAL
         data["status"] = status
         data["items"] = [
             {

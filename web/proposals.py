@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal, ProposalLine, StateChange
+from registry.area_codes import GLOBAL
 from registry.areas import localized_area_name
 
 TERM_LABELS = {
@@ -30,8 +31,8 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Pro
     if filters.get("status"):
         proposals = proposals.filter(status=filters["status"])
     if filters.get("area"):
-        area = filters["area"].upper() if filters["area"] != "global" else "global"
-        if area != "global":
+        area = filters["area"].upper() if filters["area"] != GLOBAL else GLOBAL
+        if area != GLOBAL:
             proposals = proposals.filter(Q(need__area=area) | Q(need__area__startswith=f"{area}-"))
     if filters.get("category"):
         proposals = proposals.filter(

@@ -8,7 +8,8 @@ from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.areas import GLOBAL, validate_area_code
+from registry.area_codes import GLOBAL
+from registry.areas import validate_area_code
 from registry.user_content import translations_of
 
 SLUG_LENGTH = 64

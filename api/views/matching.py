@@ -12,11 +12,11 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fast_lists import proposal_values, represent_proposals
 from api.filters import FilterSet, UnfilteredWithoutParametersMixin
 from api.idempotency import IDEMPOTENCY_KEY, respond_once
 from api.permissions import IsCoordinator
 from api.renderers import ORJSONRenderer
-from api.serializers.listings import proposal_values, represent_proposals
 from api.serializers.matching import (
     AcceptSerializer,
     CommentSerializer,

@@ -9,11 +9,11 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fast_lists import need_values, represent_needs
 from api.filters import NeedFilterSet, UnfilteredWithoutParametersMixin
 from api.idempotency import IdempotentCreateMixin
 from api.permissions import ReadOnlyOrAuthenticated
 from api.renderers import ORJSONRenderer
-from api.serializers.listings import need_values, represent_needs
 from api.serializers.needs import EndorsementSerializer, NeedSerializer
 from api.views.base import (
     ConditionalUpdateMixin,

@@ -7,11 +7,11 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fast_lists import offer_values, represent_offers
 from api.filters import OfferFilterSet, UnfilteredWithoutParametersMixin
 from api.idempotency import IdempotentCreateMixin
 from api.permissions import ReadOnlyOrAuthenticated
 from api.renderers import ORJSONRenderer
-from api.serializers.listings import offer_values, represent_offers
 from api.serializers.offers import OfferSerializer
 from api.views.base import ConditionalUpdateMixin, refuse_organization_change, validated
 from registry import services

@@ -28,7 +28,8 @@ from interchange.iati.elements import (
 from interchange.iati.publisher import Publisher, current_publisher
 from interchange.iati.results import result_element
 from matching.models import Commitment, Partner, Partnership, Proposal
-from registry.areas import area_name, country_of
+from registry.area_codes import country_of
+from registry.areas import area_name
 from registry.models import Need, Organization
 from registry.models.taxonomy import ResourceKind
 

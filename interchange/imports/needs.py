@@ -34,7 +34,8 @@ from interchange.imports.offer_rows import _category, _date, _decimal, _limited,
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry import services
-from registry.areas import GLOBAL, validate_area_code
+from registry.area_codes import GLOBAL
+from registry.areas import validate_area_code
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Category, FocusArea, Need, Organization, VulnerableGroup
 from registry.services.needs import SETTABLE_STATUSES

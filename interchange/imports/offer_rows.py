@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 
 from interchange.imports.engine import RowError
-from registry.areas import GLOBAL, validate_area_code
+from registry.area_codes import GLOBAL
+from registry.areas import validate_area_code
 from registry.models import Category, Offer
 from registry.models.offers import QUANTITY
 

@@ -4,7 +4,8 @@ solve(problem, parameters) proposes, for every open need at once, the offers (of
 several organizations) that cover it, with quantities, scores and explanations.
 """
 
-from .areas import country_of, covers
+from registry.area_codes import country_of, covers
+
 from .model import (
     Line,
     NeedInput,

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .areas import covering_codes
+from registry.area_codes import covering_codes
+
 from .catalogue import Catalogue
 from .model import Parameters, Problem
 from .scoring import TERMS, Texts, group_scores, pair_terms, text_vectors

@@ -8,7 +8,8 @@ from datetime import date
 
 import numpy as np
 
-from .areas import country_of
+from registry.area_codes import country_of
+
 from .model import Parameters, Problem
 
 NO_DATE_EARLY = np.iinfo(np.int64).min

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .areas import LEVEL_COUNTRY, LEVEL_GLOBAL, area_name, country_of, offer_area_phrase
+from registry.area_codes import GLOBAL, LEVEL_COUNTRY, LEVEL_GLOBAL, LEVEL_SAME, country_of
+
 from .model import NeedInput, NeedItemInput, OfferInput, Problem
 
 _LEVEL_WORDS = {
-    2: "same-area match",
+    LEVEL_SAME: "same-area match",
     LEVEL_COUNTRY: "country-level match",
     LEVEL_GLOBAL: "global offer",
 }
@@ -22,6 +23,22 @@ def amount(problem: Problem, category: str, quantity: float, currency: str | Non
     return f"{quantity:g} {category}"
 
 
+def area_name(code: str, names: Mapping[str, str]) -> str:
+    """A readable name for an area code, falling back to the code itself."""
+    if code == GLOBAL:
+        return "any country"
+    return names.get(code) or code
+
+
+def offer_area_phrase(code: str, level: int, names: Mapping[str, str]) -> str:
+    """How an explanation names the area through which an offer reaches a need."""
+    if level == LEVEL_GLOBAL:
+        return "any country (global offer)"
+    if level == LEVEL_COUNTRY:
+        return f"all of {area_name(code, names)}"
+    return area_name(code, names)
+
+
 def need_area(problem: Problem, need: NeedInput) -> str:
     """The need's area as a coordinator reads it."""
     return need.area_name or area_name(need.area, problem.area_names)
@@ -29,7 +46,7 @@ def need_area(problem: Problem, need: NeedInput) -> str:
 
 def _covering_code(need: NeedInput, level: int) -> str:
     if level == LEVEL_GLOBAL:
-        return "global"
+        return GLOBAL
     if level == LEVEL_COUNTRY:
         return country_of(need.area) or need.area
     return need.area

@@ -14,7 +14,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .areas import LEVEL_COUNTRY, LEVEL_GLOBAL, LEVEL_SAME
+from registry.area_codes import LEVEL_COUNTRY, LEVEL_GLOBAL, LEVEL_SAME
+
 from .catalogue import Catalogue
 from .model import Parameters, Problem
 

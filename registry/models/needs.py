@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from modeltrans.fields import TranslationField
 
+from registry.area_codes import GLOBAL
 from registry.models.offers import QUANTITY
 from registry.models.organizations import Organization
 from registry.models.taxonomy import Category, FocusArea, ResourceKind, SdgTarget, VulnerableGroup
@@ -35,7 +36,7 @@ class NeedQuerySet(models.QuerySet):
 
     def within(self, area: str) -> NeedQuerySet:
         """Needs located in `area` (a country includes its subdivisions)."""
-        if area == "global":
+        if area == GLOBAL:
             return self
         return self.filter(Q(area=area) | Q(area__startswith=f"{area}-"))
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from registry.areas import covering_areas
+from registry.area_codes import covering_areas
 from registry.models.audit import audited
 from registry.models.organizations import Organization
 from registry.models.taxonomy import Category, FocusArea, ResourceKind, VulnerableGroup

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.areas import country_of
+from registry.area_codes import country_of
 from registry.errors import Conflict, ValidationError
 from registry.models import Consultation, Endorsement, Need, NeedItem, Organization
 from registry.services.permissions import ensure_writer

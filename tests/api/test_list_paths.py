@@ -2,7 +2,7 @@
 
 The page and its total in one query (api.pagination), the filter backends skipped when no
 parameter names them (api.filters.UnfilteredWithoutParametersMixin), datetimes formatted
-without DRF's field (api.serializers.listings.moment).
+without DRF's field (api.fast_lists.moment).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.fields import DateTimeField
 
+from api.fast_lists import moment, offer_values
 from api.filters import NeedFilterSet, OfferFilterSet, filter_parameters
 from api.pagination import CountInPageQueryPaginator
-from api.serializers.listings import moment, offer_values
 from api.views.matching import ProposalFilterSet
 from registry.models import Offer
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory

@@ -10,8 +10,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from api.renderers import ORJSONRenderer
-from api.serializers.listings import (
+from api.fast_lists import (
     need_values,
     offer_values,
     proposal_values,
@@ -19,6 +18,7 @@ from api.serializers.listings import (
     represent_offers,
     represent_proposals,
 )
+from api.renderers import ORJSONRenderer
 from api.serializers.matching import ProposalSerializer
 from api.serializers.needs import NeedSerializer
 from api.serializers.offers import OfferSerializer

@@ -54,13 +54,14 @@ def _dashboard(request, *, coordinator: bool):
     """The page's context; `?area=KE` drills the area table down to a country's subdivisions."""
     from django.utils.translation import gettext as _
 
-    from registry.areas import GLOBAL, area_name
+    from registry.area_codes import GLOBAL, is_subdivision
+    from registry.areas import area_name
     from registry.currency_rates import current_rates
     from web import dashboard as charts
 
     area = request.GET.get("area", "").strip().upper() or None
     error = None
-    if area and ("-" in area or area == GLOBAL.upper() or area_name(area) is None):
+    if area and (is_subdivision(area) or area == GLOBAL.upper() or area_name(area) is None):
         error = _("%(code)s is not a country code: use an ISO 3166-1 alpha-2 code, such as KE.") % {
             "code": area
         }

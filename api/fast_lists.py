@@ -27,27 +27,28 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
+from rest_framework.serializers import ModelSerializer
 
+from api.serializers.matching import ProposalSerializer
 from api.serializers.needs import matching_blocked
+from api.serializers.offers import OfferSerializer
 from matching.models import ProposalLine
 from registry.services.needs import NEED_TEXTS
 from registry.user_content import translations_from
 
-PROPOSAL_VALUES = (
-    "id",
-    "run_id",
-    "need_id",
-    "status",
-    "score",
-    "coverage",
-    "explanation",
-    "created_at",
-    "decided_at",
-    "reason",
-    "respond_by",
-    "owner_consent",
-    "override_reason",
-)
+
+def model_columns(serializer: type[ModelSerializer]) -> tuple[str, ...]:
+    """The columns behind a serializer's fields, for `.values()`: a foreign key by its column
+    (run → run_id); relations, read by other queries or subqueries, are left out."""
+    model = serializer.Meta.model
+    fields = [model._meta.get_field(name) for name in serializer.Meta.fields]
+    return tuple(field.attname for field in fields if field.concrete and not field.many_to_many)
+
+
+# The serializers declare the fields; the fast lists read the columns behind them.
+PROPOSAL_VALUES = model_columns(ProposalSerializer)
+OFFER_VALUES = model_columns(OfferSerializer)
+# Unpacked by position in represent_proposals, with the proposal each line belongs to.
 LINE_VALUES = (
     "id",
     "proposal_id",
@@ -145,28 +146,6 @@ def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-OFFER_VALUES = (
-    "id",
-    "organization_id",
-    "title",
-    "description",
-    "category_id",
-    "kind",
-    "quantity",
-    "currency",
-    "areas",
-    "available_from",
-    "available_until",
-    "min_allocation",
-    "status",
-    "reserved",
-    "committed",
-    "remaining",
-    "created_at",
-    "updated_at",
-)
 
 
 def day(value: datetime.date | None) -> str | None:
