@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -113,6 +115,8 @@ def test_every_taxonomy_row_is_named_in_every_language():
     for target in SdgTarget.objects.all():
         missing = [code for code in OTHER_LANGUAGES if not target.i18n.get(f"title_{code}")]
         assert missing == [], target.code
+        # Composed (NFC): a search for a word typed on a keyboard finds it.
+        assert all(unicodedata.is_normalized("NFC", text) for text in target.i18n.values())
 
 
 def test_filtering_by_a_translated_name_works_in_the_database():
