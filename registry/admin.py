@@ -20,6 +20,7 @@ from registry.models import (
     NeedItem,
     Offer,
     Organization,
+    SdgGoal,
     SdgTarget,
     VulnerableGroup,
 )
@@ -137,6 +138,12 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(FocusArea, VulnerableGroup)
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["slug", "name"]
+
+
+@admin.register(SdgGoal)
+class SdgGoalAdmin(admin.ModelAdmin):
+    list_display = ["goal", "title"]
+    search_fields = ["title"]
 
 
 @admin.register(SdgTarget)

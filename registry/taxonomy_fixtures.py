@@ -33,11 +33,12 @@ def load_taxonomies(apps=global_apps) -> dict[str, int]:
         columns = {field.name for field in model._meta.concrete_fields}
         for row in rows:
             defaults = {field: row.get(field, "") for field in fields if field in columns}
-            # The names in the other UN languages, once the table has its i18n column (0010).
+            # Names, descriptions and titles in the other UN languages, once the table has its
+            # i18n column (0010).
             if "i18n" in columns:
                 defaults["i18n"] = {
                     **{name: text for name, text in row.items() if name.endswith("_fr")},
-                    **translations[translated].get(row[key], {}),
+                    **translations[translated].get(str(row[key]), {}),
                 }
             model.objects.update_or_create(**{key: row[key]}, defaults=defaults)
         counts[model_name] = len(rows)
@@ -63,6 +64,14 @@ def load_taxonomies(apps=global_apps) -> dict[str, int]:
     ]
     # Before 0010, French titles had a column of their own (title_fr); since, they are in i18n.
     upsert("SdgTarget", "code", targets, ("goal", "position", "title", "title_fr"), "sdg_targets")
+
+    # The goals' titles have a table of their own since 0012.
+    try:
+        apps.get_model("registry", "SdgGoal")
+    except LookupError:
+        pass
+    else:
+        upsert("SdgGoal", "goal", read_fixture("sdg_goals"), ("title",), "sdg_goals")
 
     rates = read_fixture("currency_rates")
     currency_rate = apps.get_model("registry", "CurrencyRate")

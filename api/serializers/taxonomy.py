@@ -1,8 +1,10 @@
 """Read-only serializers for the taxonomies: labels in the request's language, slugs unchanged."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
+from registry.models import Category, FocusArea, SdgGoal, SdgTarget, VulnerableGroup
 
 NAME_HELP = "Name in the request's language (English where no translation exists)."
 DESCRIPTION_HELP = "What it covers, in the request's language (English where not translated)."
@@ -48,7 +50,21 @@ class SdgTargetSerializer(serializers.ModelSerializer):
         help_text="Official title in the request's language (the UN's texts in all six).",
     )
     title_fr = serializers.CharField(read_only=True, help_text="Official French title.")
+    goal_title = serializers.SerializerMethodField(
+        help_text=(
+            "Official title of the target's goal in the request's language (the UN's texts in "
+            "all six)."
+        )
+    )
 
     class Meta:
         model = SdgTarget
-        fields = ["code", "goal", "title", "title_fr"]
+        fields = ["code", "goal", "goal_title", "title", "title_fr"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_goal_title(self, target: SdgTarget) -> str:
+        # The view reads the 17 titles once per request; alone, the serializer reads them itself.
+        titles = self.context.get("goal_titles")
+        if titles is None:
+            titles = SdgGoal.titles()
+        return str(titles.get(target.goal, ""))

@@ -1,5 +1,7 @@
 """Taxonomies: read-only, public."""
 
+from typing import Any
+
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -11,7 +13,7 @@ from api.serializers.taxonomy import (
     SdgTargetSerializer,
     VulnerableGroupSerializer,
 )
-from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
+from registry.models import Category, FocusArea, SdgGoal, SdgTarget, VulnerableGroup
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -48,7 +50,7 @@ class VulnerableGroupViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SdgTargetViewSet(viewsets.ReadOnlyModelViewSet):
-    """The 169 targets of the Sustainable Development Goals."""
+    """The 169 targets of the Sustainable Development Goals, each with its goal's title."""
 
     queryset = SdgTarget.objects.all()
     serializer_class = SdgTargetSerializer
@@ -56,3 +58,10 @@ class SdgTargetViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d{1,2}\.[0-9a-z]{1,2}"  # codes like 9.c: the default refuses dots
     filterset_fields = ["goal"]
     ordering_fields = ["position", "goal", "code"]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The goals' titles in the request's language: one query, not one per target.
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):  # the schema generator: no database
+            return context
+        return {**context, "goal_titles": SdgGoal.titles()}

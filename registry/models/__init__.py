@@ -4,7 +4,14 @@ from registry.models.needs import Consultation, Endorsement, Need, NeedItem
 from registry.models.offers import Offer
 from registry.models.organizations import Membership, Organization
 from registry.models.preferences import LanguagePreference
-from registry.models.taxonomy import Category, CurrencyRate, FocusArea, SdgTarget, VulnerableGroup
+from registry.models.taxonomy import (
+    Category,
+    CurrencyRate,
+    FocusArea,
+    SdgGoal,
+    SdgTarget,
+    VulnerableGroup,
+)
 
 __all__ = [
     "Category",
@@ -18,6 +25,7 @@ __all__ = [
     "NeedItem",
     "Offer",
     "Organization",
+    "SdgGoal",
     "SdgTarget",
     "VulnerableGroup",
 ]

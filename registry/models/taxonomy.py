@@ -75,6 +75,33 @@ class VulnerableGroup(models.Model):
         return str(self.name_i18n)  # type: ignore[attr-defined]
 
 
+class SdgGoal(models.Model):
+    """One of the 17 Sustainable Development Goals."""
+
+    goal = models.PositiveSmallIntegerField(primary_key=True, help_text="Goal number, 1-17.")
+    title = models.TextField(help_text="Official English title.")
+    # Official titles in the other UN languages (title_fr, title_ar ...); `title_i18n` reads the
+    # active one.
+    i18n = TranslationField(fields=("title",))
+
+    class Meta:
+        ordering = ["goal"]
+        verbose_name = "SDG goal"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(goal__gte=1, goal__lte=17), name="sdg_goal_number_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.goal)
+
+    @classmethod
+    def titles(cls) -> dict[int, str]:
+        """Every goal's title in the active language (English where missing), by number."""
+        return {goal.goal: str(goal.title_i18n) for goal in cls.objects.all()}  # type: ignore[attr-defined]
+
+
 class SdgTarget(models.Model):
     """One of the 169 targets of the Sustainable Development Goals."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.test import Client
 from django.utils import translation
 
-from registry.models import Category, FocusArea, SdgTarget, VulnerableGroup
+from registry.models import Category, FocusArea, SdgGoal, SdgTarget, VulnerableGroup
 from tests.factories import NeedItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,49 @@ def test_sdg_targets_carry_the_un_titles_in_each_language(api):
     assert chinese["title_fr"] == english["title_fr"] != ""
 
 
+def test_sdg_targets_carry_their_goals_official_title_in_the_request_language(api):
+    target = "/api/v1/taxonomy/sdg-targets/9.c/"
+    arabic = api.get(target + "?lang=ar").json()
+    chinese = api.get(target + "?lang=zh-hans").json()
+    english = api.get(target).json()
+    assert arabic["goal"] == chinese["goal"] == english["goal"] == 9
+    # The UN's texts, as in sdg-translations/{ar,zh-Hans}/global_goals.yml.
+    assert arabic["goal_title"] == (
+        "بناء هياكل أساسية مرنة، وتعزيز التصنيع الشامل والمستدام وتعزيز الابتكار"
+    )
+    assert (
+        chinese["goal_title"]
+        == "建造具备抵御灾害能力的基础设施,促进具有包容性的可持续工业化,推动创新"
+    )
+    assert english["goal_title"] == (
+        "Build resilient infrastructure, promote inclusive and sustainable industrialization "
+        "and foster innovation"
+    )
+    # An unsupported language: the English title, and the response says so.
+    unsupported = api.get(target + "?lang=xx")
+    assert unsupported["Content-Language"] == "en"
+    assert unsupported.json()["goal_title"] == english["goal_title"]
+    # The list too, each target with its own goal's title.
+    listed = api.get("/api/v1/taxonomy/sdg-targets/?goal=17&lang=es").json()["results"]
+    assert {row["goal_title"] for row in listed} == {
+        "Fortalecer los medios de implementación y revitalizar la Alianza Mundial para el "
+        "Desarrollo Sostenible"
+    }
+
+
+def test_descriptions_follow_the_language_too(api):
+    french = api.get(GROUPS + "persons-with-disabilities/?lang=fr").json()
+    english = api.get(GROUPS + "persons-with-disabilities/").json()
+    assert french["description"] == (
+        "Personnes qui présentent des incapacités physiques, mentales, intellectuelles ou "
+        "sensorielles durables, au sens de la Convention relative aux droits des personnes "
+        "handicapées."
+    )
+    assert english["description"].startswith("Persons with long-term physical, mental")
+    category = api.get("/api/v1/taxonomy/categories/grant/", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert category["description"].startswith("Безвозмездное финансирование")
+
+
 def test_ordering_by_name_follows_the_language(api):
     russian = api.get(GROUPS + "?ordering=name", HTTP_ACCEPT_LANGUAGE="ru").json()["results"]
     english = api.get(GROUPS + "?ordering=name", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
@@ -60,16 +105,30 @@ def test_every_taxonomy_row_is_named_in_every_language():
         for row in model.objects.all():
             missing = [code for code in OTHER_LANGUAGES if not row.i18n.get(f"name_{code}")]
             assert missing == [], (model.__name__, row.slug)
+            missing = [code for code in OTHER_LANGUAGES if not row.i18n.get(f"description_{code}")]
+            assert missing == [], (model.__name__, row.slug, "description")
+    assert SdgGoal.objects.count() == 17
+    for goal in SdgGoal.objects.all():
+        missing = [code for code in OTHER_LANGUAGES if not goal.i18n.get(f"title_{code}")]
+        assert missing == [], goal.goal
     assert SdgTarget.objects.count() == 169
     for target in SdgTarget.objects.all():
         missing = [code for code in OTHER_LANGUAGES if not target.i18n.get(f"title_{code}")]
         assert missing == [], target.code
+        # Composed (NFC): a search for a word typed on a keyboard finds it.
+        assert all(unicodedata.is_normalized("NFC", text) for text in target.i18n.values())
 
 
 def test_filtering_by_a_translated_name_works_in_the_database():
     with translation.override("ru"):
         found = list(VulnerableGroup.objects.filter(name_i18n__icontains="инвалид"))
     assert [group.slug for group in found] == ["persons-with-disabilities"]
+    with translation.override("zh-hans"):
+        goals = list(SdgGoal.objects.filter(title_i18n__contains="伙伴关系"))
+        ordered = [goal.goal for goal in SdgGoal.objects.order_by("title_i18n")]
+    assert [goal.goal for goal in goals] == [17]
+    with translation.override("en"):
+        assert [goal.goal for goal in SdgGoal.objects.order_by("title_i18n")] != ordered
 
 
 def test_pages_name_categories_and_groups_in_the_readers_language():
