@@ -13,6 +13,7 @@ from django.test import Client
 from matching.services import review
 from notifications.models import Notification, Preference
 from notifications.services.email import send_digests, send_pending_emails
+from notifications.services.unsubscribe import unsubscribe_token
 from registry.services import update_organization, verify_organization
 from tests.notifications.scene import build_scene, prefer
 
@@ -105,3 +106,13 @@ def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(scene):
 
     assert response.status_code == 400
     assert Preference.objects.get(user=scene.people["ngo.admin"]).email == "immediately"
+
+
+def test_the_unsubscribe_link_of_a_deleted_user_is_refused_not_an_error(scene):
+    user = scene.people["ngo.viewer"]
+    path = f"/unsubscribe/{unsubscribe_token(user_id=user.pk)}/"
+    user.delete()
+
+    assert Client().get(path).status_code == 400
+    assert Client().post(path).status_code == 400
+    assert not Preference.objects.filter(user_id=user.pk).exists()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
+from notifications.services.unsubscribe import unsubscribe_token
 from tests.factories import PASSWORD
 from tests.web.conftest import axe_violations, sign_in
 from tests.web.scenario import OVERRIDE, TODAY
@@ -11,19 +13,26 @@ from tests.web.scenario import OVERRIDE, TODAY
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def assert_accessible(page, pages: list[str]) -> None:
-    found = {}
+def assert_accessible(page, pages: list[str]) -> dict[str, int]:
+    """Run axe on each page; answer each page's status."""
+    found, statuses = {}, {}
     for path in pages:
         response = page.goto(path)
+        statuses[path] = response.status
         assert response.status < 500, path
         violations = axe_violations(page)
         if violations:
             found[path] = violations
     assert found == {}
+    return statuses
 
 
 def test_the_public_pages_have_no_accessibility_violation(page, scenario):
-    assert_accessible(
+    # The link in every e-mail, opened without signing in; a forged one answers 400.
+    token = unsubscribe_token(user_id=scenario.ngo_editor.pk)
+    unsubscribe = f"/unsubscribe/{token}/"
+    forged = f"/unsubscribe/{token[:-2]}{'BB' if token.endswith('AA') else 'AA'}/"
+    statuses = assert_accessible(
         page,
         [
             "/",
@@ -35,8 +44,16 @@ def test_the_public_pages_have_no_accessibility_violation(page, scenario):
             "/dashboard/?area=KE-32",  # not a country: the error summary
             "/accounts/register/",
             "/no-such-page/",
+            unsubscribe,
+            forged,
         ],
     )
+    assert (statuses[unsubscribe], statuses[forged]) == (200, 400)
+    page.goto(unsubscribe)
+    stop = page.get_by_role("button", name="Stop e-mail")
+    stop.click()
+    expect(stop).to_have_count(0)  # the confirmation has replaced the question
+    assert axe_violations(page) == []
 
 
 def test_sign_in_and_register_errors_are_linked_and_accessible(page, scenario):

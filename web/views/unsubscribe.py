@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -17,9 +18,10 @@ from notifications.services.unsubscribe import user_of
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     """GET asks to confirm (so that a link scanner's visit changes nothing); POST unsubscribes."""
+    # A genuine link of a user deleted since is refused like a forged one, not a server error.
     try:
         user = user_of(token=token)
-    except (signing.BadSignature, LookupError, ValueError):
+    except (signing.BadSignature, ObjectDoesNotExist, ValueError):
         return render(request, "web/notifications/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
         unsubscribe_user(token=token)
