@@ -7,6 +7,9 @@ here: DELETE in the API withdraws an offer and cancels a need.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from registry import services
 from registry.models import (
@@ -28,8 +31,31 @@ from registry.models import (
 IDENTITY_FIELDS = ["name", "kind", "country", "identifier"]
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """The same rule as the members' service: an organization with members keeps an admin."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        had_admin = self.instance.pk is not None and (
+            Membership.objects.filter(
+                organization=self.instance, role=Membership.Role.ADMIN
+            ).exists()
+        )
+        if had_admin and not any(data.get("role") == Membership.Role.ADMIN for data in kept):
+            raise ValidationError(
+                _("%(name)s must keep at least one admin.") % {"name": self.instance.name},
+                code="last_admin",
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["user"]
 

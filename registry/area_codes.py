@@ -11,6 +11,13 @@ LEVEL_COUNTRY = 1
 LEVEL_SAME = 2
 
 
+def normalise(text: str) -> str:
+    """An area code as it is stored, whichever case it was typed in: `global` in lower case, ISO codes
+    in upper case (" Global " → global, "ke-30" → KE-30). The API, the forms and the imports all call it."""
+    code = text.strip()
+    return GLOBAL if code.lower() == GLOBAL else code.upper()
+
+
 def is_subdivision(code: str) -> bool:
     """Whether an area code names a subdivision of a country (KE-30), not a country or `global`."""
     return "-" in code

@@ -90,3 +90,68 @@ def test_a_verified_organizations_identity_is_read_only_in_the_admin(rf):
     assert "name" in organization_admin.get_form(request, unverified).base_fields
     fields = organization_admin.get_form(request, verified).base_fields
     assert {"name", "kind", "country", "identifier"}.isdisjoint(fields)
+
+
+def _membership_data(membership, *, role, delete=False):
+    data = {
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": str(membership.pk),
+        "memberships-0-organization": str(membership.organization_id),
+        "memberships-0-user": str(membership.user_id),
+        "memberships-0-role": role,
+    }
+    if delete:
+        data["memberships-0-DELETE"] = "on"
+    return data
+
+
+@pytest.mark.parametrize(("role", "delete"), [("admin", True), ("editor", False)])
+def test_the_admin_keeps_an_organizations_last_admin_as_the_service_does(rf, role, delete):
+    from registry.admin import MembershipInline
+    from registry.models import Membership, Organization
+    from tests.factories import MembershipFactory
+
+    request = rf.post("/admin/")
+    request.user = UserFactory(username="staff", is_staff=True, is_superuser=True)
+    membership = MembershipFactory(role=Membership.Role.ADMIN)
+    organization = membership.organization
+    inline = MembershipInline(Organization, admin.site)
+    formset_class = inline.get_formset(request, organization)
+    formset = formset_class(
+        _membership_data(membership, role=role, delete=delete),
+        instance=organization,
+        prefix="memberships",
+    )
+    assert not formset.is_valid()
+    assert "must keep at least one admin" in " ".join(formset.non_form_errors())
+    assert Membership.objects.get(pk=membership.pk).role == Membership.Role.ADMIN
+
+
+def test_the_admin_lets_an_admin_go_when_another_remains(rf):
+    from registry.admin import MembershipInline
+    from registry.models import Membership, Organization
+    from tests.factories import MembershipFactory
+
+    request = rf.post("/admin/")
+    request.user = UserFactory(username="staff", is_staff=True, is_superuser=True)
+    membership = MembershipFactory(role=Membership.Role.ADMIN)
+    organization = membership.organization
+    other = MembershipFactory(organization=organization, role=Membership.Role.ADMIN)
+    data = _membership_data(membership, role="editor")
+    data.update(
+        {
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "2",
+            "memberships-1-id": str(other.pk),
+            "memberships-1-organization": str(organization.pk),
+            "memberships-1-user": str(other.user_id),
+            "memberships-1-role": "admin",
+        }
+    )
+    formset = MembershipInline(Organization, admin.site).get_formset(request, organization)(
+        data, instance=organization, prefix="memberships"
+    )
+    assert formset.is_valid(), formset.errors

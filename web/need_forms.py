@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registry.area_codes import GLOBAL
+from registry import area_codes
 from registry.areas import validate_area_code
 from registry.models import Category, FocusArea, Membership, Organization, VulnerableGroup
 from web.forms import DesignSystemForm
@@ -148,7 +148,7 @@ class NeedForm(DesignSystemForm, forms.Form):
                 "focus_areas",
             )
         }
-        data["area"] = data["area"].upper() if data["area"] != GLOBAL else GLOBAL
+        data["area"] = area_codes.normalise(data["area"])
         data["status"] = status
         data["items"] = [
             {

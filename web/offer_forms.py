@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registry.area_codes import GLOBAL
+from registry import area_codes
 from registry.areas import validate_area_code, validate_country_code
 from registry.models import Category, FocusArea, Membership, Organization, VulnerableGroup
 from web.forms import DesignSystemForm
@@ -93,7 +93,7 @@ class OfferForm(DesignSystemForm, forms.Form):
 
     def clean_areas(self) -> list[str]:
         codes = [code for code in self.cleaned_data["areas"].replace(",", " ").split() if code]
-        areas = [GLOBAL if code.lower() == GLOBAL else code.upper() for code in codes]
+        areas = [area_codes.normalise(code) for code in codes]
         for code in areas:
             try:
                 validate_area_code(code)

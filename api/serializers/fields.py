@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.area_codes import GLOBAL
+from registry import area_codes
 from registry.areas import validate_area_code
 from registry.user_content import translations_of
 
@@ -99,7 +99,7 @@ class AreaCodeField(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        value = value if value == GLOBAL else value.upper()  # stored as ISO writes it: KE-30
+        value = area_codes.normalise(value)  # stored as ISO writes it: KE-30, and `global`
         try:
             validate_area_code(value)
         except DjangoValidationError as error:

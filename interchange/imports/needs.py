@@ -33,7 +33,7 @@ from interchange.imports.engine import (
 from interchange.imports.offer_rows import _category, _date, _decimal, _limited, _slugs
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
-from registry import services
+from registry import area_codes, services
 from registry.area_codes import GLOBAL
 from registry.areas import validate_area_code
 from registry.errors import Conflict, PermissionDenied, ValidationError
@@ -277,8 +277,8 @@ def _parse_item(row: Row, group: _Group, context: _Context) -> list[RowError]:
 
 
 def _area(text: str) -> str:
-    code = text.strip().upper()
-    if code.lower() == GLOBAL:
+    code = area_codes.normalise(text)
+    if code == GLOBAL:
         raise RowError("", _("A need is in one country or region: global is not an area here."))
     try:
         validate_area_code(code)

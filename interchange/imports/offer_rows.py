@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 
 from interchange.imports.engine import RowError
-from registry.area_codes import GLOBAL
+from registry import area_codes
 from registry.areas import validate_area_code
 from registry.models import Category, Offer
 from registry.models.offers import QUANTITY
@@ -108,7 +108,7 @@ def _areas(text: str) -> list[str]:
         code = part.strip()
         if not code:
             continue
-        code = GLOBAL if code.lower() == GLOBAL else code.upper()
+        code = area_codes.normalise(code)
         try:
             validate_area_code(code)
         except DjangoValidationError as error:

@@ -98,7 +98,7 @@ def test_a_grant_carries_an_upper_case_currency(ngo_editor, ngo):
 
 
 def test_lower_case_area_codes_are_stored_as_iso_writes_them(ngo_editor, ngo):
-    payload = {**full_offer(ngo), "areas": ["ke-30", "global"]}
+    payload = {**full_offer(ngo), "areas": ["ke-30", " Global "]}
     response = client_for(ngo_editor).post("/api/v1/offers/", payload, format="json")
     assert response.status_code == 201, response.content
     assert Offer.objects.get(pk=response.json()["id"]).areas == ["KE-30", "global"]

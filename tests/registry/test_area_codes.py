@@ -17,6 +17,7 @@ from registry.area_codes import (
     covering_codes,
     covers,
     is_subdivision,
+    normalise,
 )
 
 CODES = ["global", "KE", "KE-30", "KE-01", "UG", "UG-102"]
@@ -70,3 +71,19 @@ def test_the_rules_import_nothing_so_that_the_engine_may_use_them():
         for alias in node.names
     ]
     assert set(imported) <= {"__future__"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("global", "global"),
+        ("Global", "global"),
+        (" GLOBAL ", "global"),
+        ("ke", "KE"),
+        ("ke-30", "KE-30"),
+    ],
+)
+def test_an_area_code_is_stored_one_way_whichever_case_it_was_typed_in(typed, stored):
+    """The API, the console's forms and the imports all store through `normalise`, so `Global` typed
+    in a form and in a request give the same row."""
+    assert normalise(typed) == stored
