@@ -198,7 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     # Sends what a lost message left in the outbox; each notification is e-mailed once.
     "send-notification-emails": {"task": "notifications.send_emails", "schedule": 300.0},
     # Webhook retries whose message was lost and deliveries whose worker died mid-request.
-    "dispatch-webhooks": {"task": "notifications.dispatch_webhooks", "schedule": 60.0},
+    "dispatch-webhooks": {
+        "task": "notifications.dispatch_webhooks",
+        "schedule": float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "60")),
+    },
     # Reminders are recorded once per object, occasion and user: running it often is harmless.
     "send-nudges": {"task": "notifications.send_nudges", "schedule": NUDGE_SCHEDULE_SECONDS},
     # Each daily digest goes out in the quarter hour after its user's local hour.
