@@ -198,7 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     # Sends what a lost message left in the outbox; each notification is e-mailed once.
     "send-notification-emails": {"task": "notifications.send_emails", "schedule": 300.0},
     # Webhook retries whose message was lost and deliveries whose worker died mid-request.
-    "dispatch-webhooks": {"task": "notifications.dispatch_webhooks", "schedule": 60.0},
+    "dispatch-webhooks": {
+        "task": "notifications.dispatch_webhooks",
+        "schedule": float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "60")),
+    },
     # Reminders are recorded once per object, occasion and user: running it often is harmless.
     "send-nudges": {"task": "notifications.send_nudges", "schedule": NUDGE_SCHEDULE_SECONDS},
     # Each daily digest goes out in the quarter hour after its user's local hour.
@@ -226,6 +229,9 @@ NOTIFICATIONS_BASE_URL = os.environ.get("NOTIFICATIONS_BASE_URL", "http://127.0.
 # Tests only: let webhooks reach loopback and private addresses (the SSRF guard refuses them).
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A file of PEM certificates trusted for https:// webhooks besides the system's CAs (a private
+# CA of a ministry's network, a test's); empty: the system's CAs only.
+WEBHOOKS_CA_BUNDLE = os.environ.get("WEBHOOKS_CA_BUNDLE", "")
 # A delivery held this long by a worker that stopped is sent again (with the same webhook-id).
 WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "60"))
 WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))

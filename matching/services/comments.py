@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from matching.models import Comment, Partner, ProgressReport, Proposal, ProposalLine
+from matching.services import notices
 from registry.errors import PermissionDenied, ValidationError
 from registry.models import Endorsement, Membership, Organization
 from registry.models.visibility import is_coordinator
@@ -114,6 +115,10 @@ def add_comment(
             {"body": [_("A comment is at most %(max)d characters.") % {"max": BODY_MAX}]}
         )
     speaker = organization_id if organization_id is not None else (mine[0] if mine else None)
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         author=actor, organization_id=speaker, proposal=proposal, report=report, body=text
     )
+    notices.comment_posted(
+        comment=comment, organizations=_involved(proposal=proposal, report=report)
+    )
+    return comment

@@ -3,7 +3,7 @@ the service that makes the change, inside its transaction."""
 
 from __future__ import annotations
 
-from matching.models import MatchRun, Partnership, ProgressReport, Proposal
+from matching.models import Comment, MatchRun, Partnership, ProgressReport, Proposal
 from notifications.models import Kind
 from notifications.services.events import record_event
 from registry.models import Need
@@ -145,4 +145,40 @@ def need_met(*, need: Need) -> None:
         link=f"/api/v1/needs/{need.pk}/",
         recipients=writers_of([need.organization_id]),
         organizations=[need.organization_id],
+    )
+
+
+def comment_posted(*, comment: Comment, organizations: set[int]) -> None:
+    """The other participants hear of a comment: the writers of the organizations it concerns
+    (`organizations`), and the coordinators who have the object in hand — all of them while a
+    proposal waits for review or a report for approval, else the one who decided the proposal.
+    The author is not told of their own comment."""
+    recipients = set(writers_of(organizations))
+    subject: Proposal | ProgressReport
+    if comment.proposal_id is not None:
+        # As it is now, not as the caller's copy last saw it.
+        proposal = Proposal.objects.only("status", "decided_by_id").get(pk=comment.proposal_id)
+        subject = proposal
+        link = _proposal_link(proposal)
+        if proposal.status == Proposal.Status.PROPOSED:
+            recipients.update(coordinators())
+        else:
+            recipients.update(_decider(proposal))
+    else:
+        report = ProgressReport.objects.only("status", "reviewed_by_id", "partnership_id").get(
+            pk=comment.report_id
+        )
+        subject = report
+        link = f"/api/v1/partnerships/{report.partnership_id}/reports/"
+        if report.status == ProgressReport.Status.SUBMITTED:
+            recipients.update(coordinators())
+        elif report.reviewed_by_id:
+            recipients.add(report.reviewed_by_id)
+    recipients.discard(comment.author_id)
+    record_event(
+        kind=Kind.COMMENT_POSTED,
+        subject=subject,
+        link=link,
+        recipients=recipients,
+        organizations=organizations,
     )

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook is disabled after repeated failures")
     RESPONSE_DUE = "response_due", _("Your answer to an accepted proposal is due soon")
     REVIEW_WAITING = "review_waiting", _("A proposal has waited long for review")
+    COMMENT_POSTED = "comment_posted", _("A comment is posted where you take part")
 
 
 class Event(models.Model):
@@ -62,6 +63,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Never to be e-mailed: it arrived while its kind was off for the user, who turned it on
+    # again later (what they missed is in the inbox, not mailed as a backlog).
+    email_skipped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]
@@ -71,9 +75,11 @@ class Notification(models.Model):
         indexes = [
             # The inbox list and its unread count: WHERE user_id = ? ORDER BY id DESC.
             models.Index(fields=["user", "-id"], name="notification_inbox"),
-            # The mail sender's outbox scan: WHERE emailed_at IS NULL.
+            # The mail sender's outbox scan: WHERE emailed_at IS NULL AND email_skipped_at IS NULL.
             models.Index(
-                fields=["id"], condition=Q(emailed_at__isnull=True), name="notification_to_mail"
+                fields=["id"],
+                condition=Q(emailed_at__isnull=True, email_skipped_at__isnull=True),
+                name="notification_to_mail",
             ),
         ]
 

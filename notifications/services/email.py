@@ -43,7 +43,7 @@ def _choice() -> Coalesce:
 def _wanted(choice: str):
     """The unsent notifications, with an address to send to, whose recipient wants them so."""
     return (
-        Notification.objects.filter(emailed_at__isnull=True)
+        Notification.objects.filter(emailed_at__isnull=True, email_skipped_at__isnull=True)
         .exclude(user__email="")
         .alias(choice=_choice())
         .filter(choice=choice)

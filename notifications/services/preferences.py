@@ -7,9 +7,10 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.models import Kind, Preference
+from notifications.models import Kind, Notification, Preference
 from registry.models.preferences import LanguagePreference
 from registry.services.preferences import set_language_preference
 
@@ -43,6 +44,7 @@ def set_preference(
     if kinds is not None:
         _check_kinds(kinds)
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
+    before = _choices(preference)
     changed = []
     if email is not None:
         preference.email = email
@@ -61,7 +63,27 @@ def set_preference(
             changed.append(field)
     if changed:
         preference.save(update_fields=changed)
+        _skip_backlog(user=user, before=before, after=_choices(preference))
     return preference
+
+
+def _choices(preference: Preference) -> dict[str, str]:
+    """The e-mail choice in force for each kind of event."""
+    return {kind: preference.kinds.get(kind, preference.email) for kind in Kind.values}
+
+
+def _skip_backlog(*, user, before: dict[str, str], after: dict[str, str]) -> None:
+    """A kind turned on again mails what comes from now on, not what arrived while it was off:
+    those notifications stay in the inbox and are marked never to be e-mailed."""
+    off = Preference.Email.OFF
+    turned_on = [kind for kind in Kind.values if before[kind] == off and after[kind] != off]
+    if turned_on:
+        Notification.objects.filter(
+            user=user,
+            event__kind__in=turned_on,
+            emailed_at__isnull=True,
+            email_skipped_at__isnull=True,
+        ).update(email_skipped_at=timezone.now())
 
 
 def _check_kinds(kinds: object) -> None:

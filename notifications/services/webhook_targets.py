@@ -83,11 +83,20 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificates checked against the system's CAs, and WEBHOOKS_CA_BUNDLE's when it is set;
+    the host name is checked too. A target that fails the check gets nothing, never plain HTTP."""
+    context = ssl.create_default_context()
+    if settings.WEBHOOKS_CA_BUNDLE:
+        context.load_verify_locations(cafile=settings.WEBHOOKS_CA_BUNDLE)
+    return context
+
+
 class _PinnedHTTPS(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self.address = target.addresses[0]
-        self.tls = ssl.create_default_context()
+        self.tls = tls_context()
 
     def connect(self) -> None:
         sock = socket.create_connection((self.address, self.port), self.timeout)

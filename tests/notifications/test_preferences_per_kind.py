@@ -11,6 +11,8 @@ from django.core import mail
 from matching.services import review
 from notifications.models import Kind, Notification, Preference
 from notifications.services.email import send_digests, send_pending_emails
+from notifications.services.events import record_event
+from notifications.services.preferences import set_preference
 from notifications.services.unsubscribe import unsubscribe, unsubscribe_token
 from registry.services import update_organization
 from tests.api.checks import problem
@@ -153,3 +155,50 @@ def test_unsubscribing_turns_off_the_kinds_chosen_apart_too(scene):
     assert (saved.email, saved.kinds) == ("off", {})
     send_pending_emails()
     assert _mailed("ngo.admin@example.org") == []
+
+
+def test_a_kind_switched_back_on_does_not_mail_what_arrived_while_it_was_off(scene):
+    admin = scene.people["ngo.admin"]
+    client = client_for(admin)
+    assert client.patch(URL, {"kinds": {CONFIRM: "immediately"}}, format="json").status_code == 200
+
+    send_pending_emails()
+    assert _mailed("ngo.admin@example.org") == ["An organization is no longer verified"]
+    # The backlog stays in the inbox, unread, and is never mailed.
+    backlog = Notification.objects.get(user=admin, event__kind=CONFIRM)
+    assert backlog.read_at is None and backlog.emailed_at is None
+    assert backlog.email_skipped_at is not None
+    # The editor, who never turned the kind off, got it.
+    assert "A proposal awaits your confirmation" in _mailed("ngo.editor@example.org")
+
+    # What comes after the kind is on again is mailed.
+    mail.outbox.clear()
+    record_event(kind=CONFIRM, subject=scene.proposal, link="/", recipients=[admin.pk])
+    assert send_pending_emails() == 1
+    assert _mailed("ngo.admin@example.org") == ["A proposal awaits your confirmation"]
+
+
+def test_e_mail_turned_back_on_for_the_digest_does_not_send_the_backlog_in_it():
+    scene = build_scene()
+    editor = scene.people["ngo.editor"]
+    for person in scene.people.values():
+        prefer(person, email=Preference.Email.OFF)
+    review.accept_proposal(actor=scene.people["coordinator"], proposal_id=scene.proposal.pk)
+
+    set_preference(user=editor, email=Preference.Email.DAILY, digest_hour=8)
+    record_event(kind=UNVERIFIED, subject=scene.partner, link="/", recipients=[editor.pk])
+
+    assert send_digests(now=datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)) == 1
+    [digest] = mail.outbox
+    assert "no longer verified" in digest.body
+    assert "awaits your confirmation" not in digest.body
+    assert Notification.objects.filter(user=editor).count() == 2  # both in the inbox
+
+
+def test_a_kind_already_on_keeps_its_unsent_notifications_when_others_change(scene):
+    editor = scene.people["ngo.editor"]
+    set_preference(user=editor, kinds={UNVERIFIED: "daily"})
+
+    assert send_pending_emails() >= 1
+    assert "A proposal awaits your confirmation" in _mailed("ngo.editor@example.org")
+    assert not Notification.objects.filter(email_skipped_at__isnull=False).exists()

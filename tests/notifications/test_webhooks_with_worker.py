@@ -4,7 +4,9 @@ the same task race or a worker is killed mid-request."""
 
 from __future__ import annotations
 
+import datetime
 import signal
+from pathlib import Path
 
 import pytest
 import standardwebhooks
@@ -108,35 +110,73 @@ def test_a_failing_receiver_gets_the_event_once_it_answers_and_a_duplicate_task_
         assert len(receiver.received()) == 1
 
 
-def test_a_worker_killed_mid_delivery_leaves_one_message_with_one_webhook_id(
-    reference_data, settings
+class WorkerWithBeat(WorkerProcess):
+    """A worker that runs the beat schedule too (`--beat`), as a deployment's beat would."""
+
+    def __init__(self, settings_dict: dict, *, schedule: Path, extra_env: dict[str, str]):
+        super().__init__(settings_dict, extra_env=extra_env)
+        self.schedule = schedule
+
+    def command(self) -> list[str]:
+        return [*super().command(), "--beat", "--schedule", str(self.schedule)]
+
+
+# The lease of a delivery whose worker dies, and the sweep that sends it again once it expires:
+# short here, the same code paths as in production (60 s and 60 s by default).
+LEASE_SECONDS = 12
+KILL_ENV = {
+    **WORKER_ENV,
+    "WEBHOOK_LEASE_SECONDS": str(LEASE_SECONDS),
+    "WEBHOOK_SWEEP_SECONDS": "1",
+    # The schedule's other tasks stay out of the test's minute.
+    "MATCH_RUN_SCHEDULE_SECONDS": "3600",
+    "NUDGE_SCHEDULE_SECONDS": "3600",
+    "PROPOSAL_EXPIRY_CHECK_SECONDS": "3600",
+}
+
+
+def test_a_worker_killed_mid_delivery_is_swept_after_its_lease_and_processed_once(
+    reference_data, settings, tmp_path
 ):
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
     scene = build_scene()
-    first = _start(settings)
+    first = WorkerProcess(connection.settings_dict, extra_env=KILL_ENV).start()
+    second: WorkerProcess | None = None
+    settings.CELERY_TASK_DEFAULT_QUEUE = first.queue
     with Receiver([200], hold_first=True) as receiver:
         try:
             webhook = _subscribe(scene, receiver.url)
             review.accept_proposal(actor=scene.people["coordinator"], proposal_id=scene.proposal.pk)
             delivery = WebhookDelivery.objects.get(webhook=webhook)
+            # The first worker's request is held open by the receiver: the delivery is in flight.
             assert receiver.arrived.wait(timeout=60), first.output()[-3000:]
+            held = WebhookDelivery.objects.get(pk=delivery.pk)
+            assert held.status == WebhookDelivery.Status.SENDING
+            assert held.lease_until is not None
+            assert held.lease_until <= timezone.now() + datetime.timedelta(seconds=LEASE_SECONDS)
+            # A second worker, whose beat sweeps every second, runs beside it; then the first
+            # dies in the middle of the request.
+            second = WorkerWithBeat(
+                connection.settings_dict, schedule=tmp_path / "beat-schedule", extra_env=KILL_ENV
+            ).start()
+            first.stop(signal.SIGKILL)
+            assert first.process is not None and first.process.returncode == -signal.SIGKILL
+            _delivered(delivery, second, "the sweep to send the delivery again after its lease")
+            sweeps = second.output().count("Task notifications.dispatch_webhooks[")
         finally:
             first.stop(signal.SIGKILL)
-        assert _status(delivery.pk) == WebhookDelivery.Status.SENDING
-        second = _start(settings)
-        try:
-            # While the dead worker's lease runs, nobody sends it again.
-            assert webhooks.dispatch_due_deliveries() == []
-            # The lease has run out (as WEBHOOK_LEASE_SECONDS after the worker died).
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(lease_until=timezone.now())
-            assert webhooks.dispatch_due_deliveries() == [delivery.pk]
-            _delivered(delivery, second, "the second worker to deliver")
-        finally:
-            second.stop()
+            if second is not None:
+                second.stop()
         received = receiver.received()
 
-    # The receiver saw the request the killed worker started and the retry, under one id: a
-    # receiver that dedupes by webhook-id (as the specification asks) processes it once.
+    # The sweep ran, and sent it again only once the dead worker's lease had run out.
+    assert sweeps >= 1
+    assert len(received) == 2
+    assert received[1].at >= held.lease_until.timestamp()
+    # Both requests carry the same webhook-id; the receiver, deduping by it, processed one.
     assert [request.headers["webhook-id"] for request in received] == [delivery.message_id] * 2
+    assert receiver.processed == [delivery.message_id]
     assert WebhookDelivery.objects.filter(event=delivery.event, webhook=webhook).count() == 1
-    assert WebhookDelivery.objects.get(pk=delivery.pk).attempts == 2
+    final = WebhookDelivery.objects.get(pk=delivery.pk)
+    assert (final.status, final.attempts) == (WebhookDelivery.Status.DELIVERED, 2)
+    assert list(final.log.values_list("status_code", flat=True)) == [200]

@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone
 
 from interchange.services.duplicates import register_organization
-from matching.models import Proposal
-from matching.services import review, runs
+from matching.models import Partnership, Proposal
+from matching.services import comments, reports, review, runs
 from notifications.models import Event, Kind, Notification
+from registry.errors import ValidationError
 from registry.models import NeedItem
 from registry.services import update_organization
+from tests.factories import UserFactory
 from tests.notifications.scene import build_scene
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +151,87 @@ def test_a_look_alike_registered_as_distinct_asks_the_coordinators_to_review_a_m
     event = _once(Kind.MERGE_PROPOSED)
     assert event.subject_id == lookalike.pk != distinct.pk
     assert _inbox(Kind.MERGE_PROPOSED) == {"coordinator"}
+
+
+def _partnership(scene):
+    _accept(scene)
+    review.confirm_lines(actor=scene.people["ngo.editor"], proposal_id=scene.proposal.pk)
+    review.confirm_lines(actor=scene.people["county.editor"], proposal_id=scene.proposal.pk)
+    return Partnership.objects.get()
+
+
+def test_a_comment_on_a_proposal_in_review_tells_the_other_participants_and_the_coordinators(
+    scene,
+):
+    comments.add_comment(
+        actor=scene.people["ngo.editor"], body="We can deliver in March.", proposal=scene.proposal
+    )
+
+    event = _once(Kind.COMMENT_POSTED)
+    assert (event.subject_type, event.subject_id) == ("proposal", scene.proposal.pk)
+    assert event.link == f"/api/v1/proposals/{scene.proposal.pk}/"
+    assert set(event.organizations) == {scene.partner.pk, scene.government.pk}
+    # Writers of the need's organization and of the partner, and the coordinators: not the
+    # author, nor the organizations' viewers.
+    assert _inbox(Kind.COMMENT_POSTED) == {
+        "coordinator",
+        "ngo.admin",
+        "county.admin",
+        "county.editor",
+    }
+
+
+def test_a_comment_on_a_decided_proposal_tells_the_coordinator_who_decided_not_every_one(scene):
+    UserFactory(username="other.coordinator", coordinator=True)
+    _accept(scene)
+    comments.add_comment(
+        actor=scene.people["county.editor"], body="Consent on its way.", proposal=scene.proposal
+    )
+
+    assert _inbox(Kind.COMMENT_POSTED) == {"coordinator", "ngo.admin", "ngo.editor", "county.admin"}
+
+
+def test_a_coordinators_comment_is_not_news_for_themselves(scene):
+    comments.add_comment(
+        actor=scene.people["coordinator"], body="Why two lines?", proposal=scene.proposal
+    )
+
+    assert _inbox(Kind.COMMENT_POSTED) == {
+        "ngo.admin",
+        "ngo.editor",
+        "county.admin",
+        "county.editor",
+    }
+
+
+def test_a_comment_on_a_report_tells_the_partnerships_parties_and_its_reviewers(scene):
+    partnership = _partnership(scene)
+    report = reports.file_report(
+        actor=scene.people["ngo.editor"],
+        partnership=partnership,
+        data={
+            "period_end": timezone.localdate(),
+            "indicator_value": Decimal("12"),
+            "narrative": "Laptops delivered to six schools.",
+        },
+        submit=True,
+    )
+
+    comments.add_comment(actor=scene.people["county.admin"], body="Which schools?", report=report)
+
+    event = _once(Kind.COMMENT_POSTED)
+    assert (event.subject_type, event.subject_id) == ("progressreport", report.pk)
+    assert event.link == f"/api/v1/partnerships/{partnership.pk}/reports/"
+    assert _inbox(Kind.COMMENT_POSTED) == {
+        "coordinator",
+        "ngo.admin",
+        "ngo.editor",
+        "county.editor",
+    }
+
+
+def test_a_refused_comment_records_no_event(scene):
+    with pytest.raises(ValidationError):
+        comments.add_comment(actor=scene.people["ngo.editor"], body="  ", proposal=scene.proposal)
+
+    assert not Event.objects.filter(kind=Kind.COMMENT_POSTED).exists()
