@@ -36,6 +36,6 @@ def freeze_loaded_objects(**_kwargs) -> None:
     in a web process), a pause that would land inside a newly published need's run. The engine
     and the tasks' modules are imported first, so that they are frozen too.
     """
-    for module in ("matching.engine", "matching.services.runs"):
+    for module in ("matching.engine", "matching.services.run_execution"):
         importlib.import_module(module)
     gc.freeze()
