@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from registry.models.preferences import LanguagePreference
 from registry.services.preferences import set_language_preference
 
 
-def preference_of(*, user) -> Preference:
+def preference_of(*, user: User) -> Preference:
     """The user's preference, or the default unsaved (e-mail immediately, in the language the
     user chose in the console, else English)."""
     saved = Preference.objects.filter(user=user).first()
@@ -27,7 +28,7 @@ def preference_of(*, user) -> Preference:
 @transaction.atomic
 def set_preference(
     *,
-    user,
+    user: User,
     email: str | None = None,
     language: str | None = None,
     nudges: bool | None = None,
