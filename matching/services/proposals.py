@@ -7,13 +7,15 @@ transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from matching.engine import NeedProposal, Result
@@ -82,11 +84,11 @@ def fingerprint(proposal: NeedProposal) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _json(value) -> str:
+def _json(value: Any) -> str:
     return orjson.dumps(value, option=JSON_OPTIONS).decode()
 
 
-def _copy(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> None:
+def _copy(cursor: CursorWrapper, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
     # COPY, not INSERT: a run writes tens of thousands of rows, and building, adapting and
     # quoting them as parameters took most of the save. Row triggers (the history) still fire.
     with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
@@ -94,7 +96,9 @@ def _copy(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> None:
             copy.write_row(row)
 
 
-def _proposal_rows(run_id: int, ids: list[int], to_create: list[tuple[str, NeedProposal]]):
+def _proposal_rows(
+    run_id: int, ids: list[int], to_create: list[tuple[str, NeedProposal]]
+) -> Iterator[tuple[Any, ...]]:
     for pk, (key, proposal) in zip(ids, to_create, strict=True):
         yield (
             pk,
@@ -112,7 +116,7 @@ def _proposal_rows(run_id: int, ids: list[int], to_create: list[tuple[str, NeedP
 
 def _line_rows(
     ids: list[int], to_create: list[tuple[str, NeedProposal]], organization_of: dict[int, int]
-):
+) -> Iterator[tuple[Any, ...]]:
     for pk, (_, proposal) in zip(ids, to_create, strict=True):
         for line in proposal.lines:
             quantity, offer_quantity = to_decimal(line.quantity), to_decimal(line.offer_quantity)

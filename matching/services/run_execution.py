@@ -12,6 +12,8 @@ import socket
 import threading
 import time
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -58,7 +60,7 @@ def _claim(run_id: int) -> MatchRun | None:
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-def _progress(run_id: int, claimed: float | None = None):
+def _progress(run_id: int, claimed: float | None = None) -> Callable[[str, int], None]:
     """The engine's progress callback: writes the run's stage, progress and heartbeat.
 
     Nothing is written in the first half second after the claim (a run of one need finishes
@@ -67,7 +69,7 @@ def _progress(run_id: int, claimed: float | None = None):
     before it. claimed: when the claim set the heartbeat (time.monotonic(); now by default).
     """
     started = time.monotonic() if claimed is None else claimed
-    last = {"at": started, "stage": None}
+    last: dict[str, Any] = {"at": started, "stage": None}
 
     def report(stage: str, percent: int) -> None:
         now = time.monotonic()
@@ -104,7 +106,7 @@ class Heartbeat:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
 
@@ -179,7 +181,7 @@ def execute_match_run(*, run_id: int) -> MatchRun:
     return MatchRun.objects.get(pk=run_id)
 
 
-def _scaled(report, low: int, high: int):
+def _scaled(report: Callable[[str, int], None], low: int, high: int) -> Callable[[str, int], None]:
     return lambda stage, percent: report(stage, low + (high - low) * int(percent) // 100)
 
 

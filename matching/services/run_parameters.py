@@ -41,7 +41,7 @@ def _is_number(value: Any, integer: bool) -> bool:
     return isinstance(value, int) if integer else isinstance(value, int | float)
 
 
-def _clean_scope(scope: Any) -> dict[str, Any]:
+def _clean_scope(scope: object) -> dict[str, Any]:
     if not isinstance(scope, dict):
         raise ValidationError({"parameters.scope": ["The scope is an object."]})
     unknown = set(scope) - SCOPE_KEYS

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from matching.models import MatchRun
 from matching.services.history import record
 from matching.services.run_parameters import clean_parameters
+from registry.actors import Actor
 from registry.errors import Conflict
 from registry.models import Need
 
@@ -44,7 +45,7 @@ def _enqueue(run: MatchRun, countdown: float = 0) -> None:
 
 @transaction.atomic
 def request_match_run(
-    *, trigger: str, actor=None, parameters: dict[str, Any] | None = None
+    *, trigger: str, actor: Actor | None = None, parameters: dict[str, Any] | None = None
 ) -> MatchRun:
     """Queue a run; a worker executes it after the transaction commits."""
     run = MatchRun.objects.create(
@@ -58,7 +59,7 @@ def request_match_run(
 
 
 @transaction.atomic
-def request_manual_run(*, actor, parameters: dict[str, Any] | None = None) -> MatchRun:
+def request_manual_run(*, actor: Actor, parameters: dict[str, Any] | None = None) -> MatchRun:
     """A coordinator's run; one at a time per scope while it is queued or running."""
     cleaned = clean_parameters(parameters)
     scope_key = json.dumps(cleaned["scope"], sort_keys=True)
@@ -79,7 +80,7 @@ def request_manual_run(*, actor, parameters: dict[str, Any] | None = None) -> Ma
 
 
 @transaction.atomic
-def request_need_run(*, need_id: int, actor=None) -> MatchRun:
+def request_need_run(*, need_id: int, actor: Actor | None = None) -> MatchRun:
     """Queue a run scoped to one need, sent to a worker at once; one queued run per need.
 
     A user has at most MATCH_RUNS_QUEUED_PER_USER such runs queued: beyond them, the need waits
@@ -108,7 +109,7 @@ def request_need_run(*, need_id: int, actor=None) -> MatchRun:
 
 
 def request_runs_for_change(
-    *, kind: str, object_id: int, change: str, actor=None
+    *, kind: str, object_id: int, change: str, actor: Actor | None = None
 ) -> MatchRun | None:
     """A newly published need is matched on its own at once; other changes queue the global run.
 
