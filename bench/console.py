@@ -62,7 +62,8 @@ def _measure(client, url: str, requests: int) -> dict:
 
 def _proposals(match: bool):
     from matching.models import Proposal
-    from matching.services.runs import execute_match_run, request_match_run
+    from matching.services.run_execution import execute_match_run
+    from matching.services.runs import request_match_run
 
     if match and not Proposal.objects.exists():
         run = request_match_run(trigger="manual", parameters={"seed": 1})

@@ -25,7 +25,8 @@ def allow_solver_processes(**_kwargs) -> None:
     ProcessPoolExecutor` block) and are told by the kernel to exit if their parent dies
     (matching/engine/solve.py), so they can neither outlive the run nor the pool process.
     """
-    current_process()._config["daemon"] = False
+    # a private attribute of multiprocessing (no public way to unset it), not in its stubs
+    current_process()._config["daemon"] = False  # type: ignore[attr-defined]
 
 
 @worker_process_init.connect
@@ -36,6 +37,6 @@ def freeze_loaded_objects(**_kwargs) -> None:
     in a web process), a pause that would land inside a newly published need's run. The engine
     and the tasks' modules are imported first, so that they are frozen too.
     """
-    for module in ("matching.engine", "matching.services.runs"):
+    for module in ("matching.engine", "matching.services.run_execution"):
         importlib.import_module(module)
     gc.freeze()

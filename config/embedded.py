@@ -11,6 +11,10 @@ import os
 import subprocess
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +23,7 @@ logger = logging.getLogger(__name__)
 started_here: set[Path] = set()
 
 
-def embedded_database(data_dir: Path) -> dict[str, object]:
+def embedded_database(data_dir: Path) -> DBConfig:
     """Start (or reuse) the embedded PostgreSQL in data_dir/postgres; return Django's settings."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; the socket lives in the data folder.

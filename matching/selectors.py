@@ -68,7 +68,9 @@ def _shared(field: str, slugs: list[str]) -> Expression:
     return ExpressionWrapper(sum(hits[1:], hits[0]), output_field=IntegerField())
 
 
-def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> QuerySet:
+def best_offers_for(
+    need: dict[str, Any], offers: QuerySet[Any, Any], per_category: int
+) -> QuerySet[Any, Any]:
     """Ids of the `per_category` offers of each category that best suit one need (a query, so
     that the offers are ranked and read in one statement).
 
@@ -109,7 +111,8 @@ def best_offers_for(need: dict, offers: QuerySet, per_category: int) -> QuerySet
             order_by=[F("proxy").desc(), F("id").asc()],
         ),
     ).filter(rank__lte=per_category)
-    return ranked.order_by().values("id")
+    ids: QuerySet[Any, Any] = ranked.order_by().values("id")  # annotate() answers Any here
+    return ids
 
 
 def load_problem(
@@ -266,7 +269,9 @@ def load_problem(
     )
 
 
-def _area_names(need_rows: list[dict], offer_rows: list[dict]) -> dict[str, str]:
+def _area_names(
+    need_rows: list[dict[str, Any]], offer_rows: list[dict[str, Any]]
+) -> dict[str, str]:
     codes = {row["area"] for row in need_rows}
     codes.update(code for row in offer_rows for code in row["areas"])
     return {code: name for code in sorted(codes) if (name := area_name(code))}

@@ -7,14 +7,14 @@ which task made a change when there is no signed-in user.
 import pghistory
 from celery import shared_task
 
-from matching.services import reports, review, runs
+from matching.services import reports, review, run_execution, runs
 
 
 @shared_task(name="matching.execute_run", acks_late=True, reject_on_worker_lost=True)
 def execute_run(run_id: int) -> str:
     """Execute a queued match run (claimed with a conditional update)."""
     with pghistory.context(task="matching.execute_run", run=run_id):
-        return runs.execute_match_run(run_id=run_id).status
+        return run_execution.execute_match_run(run_id=run_id).status
 
 
 @shared_task(name="matching.scheduled_run", acks_late=True)

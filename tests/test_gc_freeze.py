@@ -63,7 +63,7 @@ def test_a_worker_process_freezes_the_engine_and_the_run_services():
         "import django; django.setup()\n"
         "from config.celery import freeze_loaded_objects; freeze_loaded_objects()",
         "matching.engine.solve:solve",
-        "matching.services.runs:execute_match_run",
+        "matching.services.run_execution:execute_match_run",
         "scipy.optimize:milp",
     )
     assert report["frozen"] > 50_000

@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.fields import QUANTITY, bounded_dict
-from matching.engine import Parameters
 from matching.models import (
     Comment,
     MatchRun,
@@ -17,36 +16,11 @@ from matching.models import (
     ProposalLine,
     StateChange,
 )
-from matching.services import runs
+from matching.services.run_parameters import parameters_schema
 from registry.models import Organization
 
 
-def _run_parameters_schema() -> dict:
-    """The parameters a run accepts, with the bounds runs.clean_parameters enforces."""
-    numbers = {
-        name: {
-            "type": "integer" if spec.type == "int" else "number",
-            "minimum": 0,
-            "maximum": runs.PARAMETER_LIMITS.get(name, 1),
-        }
-        for name, spec in Parameters.__dataclass_fields__.items()
-    }
-    scope = {
-        "need_ids": {
-            "type": "array",
-            "items": {"type": "integer", "minimum": 1},
-            "maxItems": runs.MAX_SCOPE_NEED_IDS,
-        },
-        "area": {"type": "string", "maxLength": 10},
-        "max_needs": {"type": "integer", "minimum": 0},
-        "max_offers": {"type": "integer", "minimum": 0},
-        "offers_per_category": {"type": "integer", "minimum": 1},
-    }
-    numbers["scope"] = {"type": "object", "properties": scope, "additionalProperties": False}
-    return {"type": "object", "properties": numbers, "additionalProperties": False}
-
-
-@extend_schema_field(_run_parameters_schema())
+@extend_schema_field(parameters_schema())
 class RunParametersField(serializers.JSONField):
     """Engine parameters: validated and bounded by the service that queues the run."""
 

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -81,7 +82,7 @@ def trigrams_available() -> bool:
         return cursor.fetchone() is not None
 
 
-def merged_ids():
+def merged_ids() -> QuerySet[OrganizationMerge, Any]:
     """Organizations already merged into another: never a candidate again."""
     return OrganizationMerge.objects.values("merged_id")
 
@@ -91,7 +92,8 @@ def find_duplicates(
 ) -> list[DuplicateCandidate]:
     """Organizations likely to be the one described, the most alike first."""
     found: dict[int, DuplicateCandidate] = {}
-    live = Organization.objects.exclude(pk__in=merged_ids()).exclude(pk=exclude_id)
+    # exclude(pk=None) excludes nothing (IS NULL); the stubs accept no None for pk
+    live = Organization.objects.exclude(pk__in=merged_ids()).exclude(pk=exclude_id)  # type: ignore[misc]
     if identifier:
         same = live.filter(
             Q(identifier__iexact=identifier)
@@ -130,7 +132,7 @@ def find_duplicates(
 
 @transaction.atomic
 def register_organization(
-    *, actor, data: dict[str, Any], confirm_distinct: bool = False
+    *, actor: User, data: dict[str, Any], confirm_distinct: bool = False
 ) -> Organization:
     """Register an organization unless it looks like one already registered.
 
@@ -223,16 +225,16 @@ def list_duplicate_pairs() -> list[DuplicatePair]:
     organizations = Organization.objects.in_bulk({pk for row in scored for pk in row[:2]})
     pairs = []
     for first_id, second_id, same_identifier, alike in scored:
-        first, second = organizations[first_id], organizations[second_id]
+        one, other = organizations[first_id], organizations[second_id]
         evidence, score = [], 0
         if same_identifier:
-            evidence.append(_("same identifier %(identifier)s") % {"identifier": first.identifier})
+            evidence.append(_("same identifier %(identifier)s") % {"identifier": one.identifier})
             score = 100
         if alike >= NAME_THRESHOLD:
             evidence.append(
                 _("names %(score)d%% alike, in the same country %(country)s")
-                % {"score": alike, "country": first.country}
+                % {"score": alike, "country": one.country}
             )
             score = max(score, alike)
-        pairs.append(DuplicatePair(first, second, score, evidence))
+        pairs.append(DuplicatePair(one, other, score, evidence))
     return sorted(pairs, key=lambda pair: (-pair.score, pair.first.pk, pair.second.pk))

@@ -8,7 +8,10 @@ survivor's aliases; every moved row's history records the merge as its actor and
 
 from __future__ import annotations
 
+from typing import Any
+
 import pghistory
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -20,7 +23,11 @@ from registry.models import Consultation, Endorsement, Membership, Need, Offer, 
 from registry.services.permissions import ensure_coordinator
 
 LIVE_PROPOSALS = (Proposal.Status.PROPOSED, Proposal.Status.ACCEPTED)
-ROLE_RANK = {Membership.Role.ADMIN: 3, Membership.Role.EDITOR: 2, Membership.Role.VIEWER: 1}
+ROLE_RANK: dict[str, int] = {
+    Membership.Role.ADMIN: 3,
+    Membership.Role.EDITOR: 2,
+    Membership.Role.VIEWER: 1,
+}
 
 
 def merge_refusals(*, merged: Organization, survivor: Organization) -> list[str]:
@@ -95,9 +102,10 @@ def _move_partners(merged: Organization, survivor: Organization) -> int:
 
 
 def _move_consultations(merged: Organization, survivor: Organization) -> int:
-    through = Consultation.organizations.through
+    # the stubs type an auto-created through model as Never: its manager is untyped here
+    through: Any = Consultation.organizations.through
     rows = through.objects.filter(organization=merged)
-    moved = rows.count()
+    moved: int = rows.count()
     already = through.objects.filter(organization=survivor).values("consultation_id")
     rows.filter(consultation_id__in=already).delete()
     rows.update(organization=survivor)
@@ -105,7 +113,7 @@ def _move_consultations(merged: Organization, survivor: Organization) -> int:
 
 
 def _keep_aliases(merged: Organization, survivor: Organization) -> None:
-    known = [(OrganizationAlias.Kind.NAME, merged.name)]
+    known: list[tuple[str, str]] = [(OrganizationAlias.Kind.NAME, merged.name)]
     if merged.identifier:
         known.append((OrganizationAlias.Kind.IDENTIFIER, merged.identifier))
     # What the duplicate was itself known by follows it.
@@ -119,7 +127,7 @@ def _keep_aliases(merged: Organization, survivor: Organization) -> None:
 
 @transaction.atomic
 def merge_organizations(
-    *, actor, organization_id: int, into_id: int, reason: str = ""
+    *, actor: User, organization_id: int, into_id: int, reason: str = ""
 ) -> OrganizationMerge:
     """Merge one organization into another (coordinators); refused with the reason a rule gives."""
     ensure_coordinator(actor)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from matching.models.runs import MatchRun
 from registry.models import Need, NeedItem, Offer, Organization
 from registry.models.audit import audited
+from registry.models.offers import Digits
 
-QUANTITY = {"max_digits": 16, "decimal_places": 2}
+QUANTITY: Digits = {"max_digits": 16, "decimal_places": 2}
 
 
 class ProposalStatus(models.TextChoices):

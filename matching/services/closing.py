@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +13,13 @@ from matching.services.coverage import refresh_need_status
 from matching.services.decisions import save_counters
 from matching.services.history import transition
 from matching.services.runs import request_event_run
+from registry.actors import Actor
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Membership, Need
 from registry.services.permissions import ensure_coordinator
 
 
-def _lock_active(actor, partnership_id: int) -> tuple[Need, Partnership]:
+def _lock_active(actor: User, partnership_id: int) -> tuple[Need, Partnership]:
     ensure_coordinator(actor)
     need_id = Partnership.objects.values_list("need_id", flat=True).get(pk=partnership_id)
     need = Need.objects.select_for_update().select_related("organization").get(pk=need_id)
@@ -51,7 +53,9 @@ def _commitments(partnership: Partnership) -> list[Commitment]:
     )
 
 
-def _close(partnership: Partnership, status: str, *, actor, reason: str, reached: bool | None):
+def _close(
+    partnership: Partnership, status: str, *, actor: Actor, reason: str, reached: bool | None
+) -> None:
     transition(
         partnership,
         status,
@@ -62,7 +66,7 @@ def _close(partnership: Partnership, status: str, *, actor, reason: str, reached
 
 
 @transaction.atomic
-def complete_partnership(*, actor, partnership_id: int, reason: str = "") -> Partnership:
+def complete_partnership(*, actor: User, partnership_id: int, reason: str = "") -> Partnership:
     """Complete an active partnership whose final report is approved. What it committed is
     delivered; when the need's target is not reached, the need's items open again for matching."""
     need, partnership = _lock_active(actor, partnership_id)
@@ -101,7 +105,7 @@ def complete_partnership(*, actor, partnership_id: int, reason: str = "") -> Par
 
 
 @transaction.atomic
-def cancel_partnership(*, actor, partnership_id: int, reason: str) -> Partnership:
+def cancel_partnership(*, actor: User, partnership_id: int, reason: str) -> Partnership:
     """Cancel an active partnership with a reason: what it had not delivered is released to the
     offers, and the need's items open again for matching."""
     if not reason or not reason.strip():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from matching.models import Comment, Partner, ProgressReport, Proposal, ProposalLine
 from matching.services import notices
+from registry.actors import Actor
 from registry.errors import PermissionDenied, ValidationError
 from registry.models import Endorsement, Membership, Organization
 from registry.models.visibility import is_coordinator
@@ -50,7 +52,7 @@ def _involved(*, proposal: Proposal | None, report: ProgressReport | None) -> se
 
 
 def speaking_for(
-    user, *, proposal: Proposal | None = None, report: ProgressReport | None = None
+    user: Actor, *, proposal: Proposal | None = None, report: ProgressReport | None = None
 ) -> list[int]:
     """The organizations `user` may comment for on the object, by id."""
     if not user.is_authenticated:
@@ -64,7 +66,7 @@ def speaking_for(
 
 
 def may_comment(
-    user, *, proposal: Proposal | None = None, report: ProgressReport | None = None
+    user: Actor, *, proposal: Proposal | None = None, report: ProgressReport | None = None
 ) -> bool:
     """Coordinators, and members of the organizations the object concerns, read and write its
     comments."""
@@ -87,7 +89,7 @@ def comments_on(
 @transaction.atomic
 def add_comment(
     *,
-    actor,
+    actor: User,
     body: str,
     proposal: Proposal | None = None,
     report: ProgressReport | None = None,

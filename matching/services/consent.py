@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from matching.services.decisions import (
 from matching.services.history import record, transition
 from matching.services.release import release_lines, withdraw_proposal
 from matching.services.runs import request_event_run
+from registry.actors import Actor
 from registry.errors import Conflict, PermissionDenied
 from registry.models import Membership, Need
 from registry.models.taxonomy import ResourceKind
@@ -35,7 +37,7 @@ from registry.models.taxonomy import ResourceKind
 PENDING = ProposalLine.Confirmation.PENDING
 
 
-def _writable_organizations(actor) -> set[int]:
+def _writable_organizations(actor: User) -> set[int]:
     return set(
         Membership.objects.filter(user=actor, role__in=Membership.WRITERS).values_list(
             "organization_id", flat=True
@@ -43,7 +45,7 @@ def _writable_organizations(actor) -> set[int]:
     )
 
 
-def _own_lines(actor, proposal: Proposal, need: Need) -> tuple[list[ProposalLine], bool]:
+def _own_lines(actor: User, proposal: Proposal, need: Need) -> tuple[list[ProposalLine], bool]:
     """The caller's organizations' pending lines, and whether the caller speaks for the need's
     organization; PermissionDenied when the caller has no part in the proposal at all."""
     writable = _writable_organizations(actor)
@@ -61,7 +63,7 @@ def _own_lines(actor, proposal: Proposal, need: Need) -> tuple[list[ProposalLine
     return [line for line in lines if line.confirmation == PENDING], owner
 
 
-def _answer(lines: list[ProposalLine], answer: str, actor, reason: str) -> None:
+def _answer(lines: list[ProposalLine], answer: str, actor: User, reason: str) -> None:
     for line in lines:
         transition(
             line,
@@ -77,7 +79,7 @@ def _answer(lines: list[ProposalLine], answer: str, actor, reason: str) -> None:
 CONSENT_SUBJECT = "proposalconsent"
 
 
-def _consent(proposal: Proposal, answer: str, actor, reason: str) -> None:
+def _consent(proposal: Proposal, answer: str, actor: User, reason: str) -> None:
     previous = proposal.owner_consent
     proposal.owner_consent, proposal.owner_consent_at = answer, timezone.now()
     proposal.owner_consent_by = actor
@@ -93,7 +95,7 @@ def _consent(proposal: Proposal, answer: str, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def confirm_lines(*, actor, proposal_id: int) -> Decision:
+def confirm_lines(*, actor: User, proposal_id: int) -> Decision:
     """Confirm the caller's organizations' lines, or, for the need's organization, consent to the
     coalition; the partnership forms when every line is answered and consent is given."""
     need, proposal = lock_need_and_proposal(proposal_id)
@@ -119,7 +121,7 @@ def confirm_lines(*, actor, proposal_id: int) -> Decision:
 
 
 @transaction.atomic
-def decline_lines(*, actor, proposal_id: int, reason: str = "") -> Decision:
+def decline_lines(*, actor: User, proposal_id: int, reason: str = "") -> Decision:
     """Decline the caller's lines (their reservations are released), or, for the need's
     organization, decline the coalition: the whole proposal is withdrawn."""
     need, proposal = lock_need_and_proposal(proposal_id)
@@ -187,7 +189,7 @@ def hold_reason(proposal: Proposal, need: Need) -> str | None:
     return None
 
 
-def form_partnership_when_ready(proposal: Proposal, actor) -> bool:
+def form_partnership_when_ready(proposal: Proposal, actor: Actor | None) -> bool:
     """Once no line is pending and the need's organization consented, commit the confirmed lines
     as a partnership; withdraw the proposal when every partner declined. True when formed."""
     lines = list(proposal.lines.select_related("need_item").order_by("pk"))
@@ -245,7 +247,7 @@ def form_partnership_when_ready(proposal: Proposal, actor) -> bool:
     return True
 
 
-def form_held_proposals(*, organization_id: int, actor) -> list[int]:
+def form_held_proposals(*, organization_id: int, actor: Actor) -> list[int]:
     """An organization was verified again: form the answered proposals that waited for it."""
     ids = (
         Proposal.objects.filter(status=Proposal.Status.ACCEPTED)

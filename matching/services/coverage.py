@@ -6,10 +6,13 @@ from django.utils import timezone
 
 from matching.services import notices
 from matching.services.history import transition
+from registry.actors import Actor
 from registry.models import Need, NeedItem
 
 
-def refresh_need_status(*, need_id: int, actor=None, reason: str = "commitments changed") -> None:
+def refresh_need_status(
+    *, need_id: int, actor: Actor | None = None, reason: str = "commitments changed"
+) -> None:
     """open → partially_met → met, from committed quantities (reservations do not count); a need
     whose indicator reached its target stays met."""
     need = Need.objects.select_for_update().get(pk=need_id)

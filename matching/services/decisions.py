@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from matching.models import Proposal
@@ -44,7 +45,7 @@ def ensure_need_open(need: Need) -> None:
         )
 
 
-def ensure_impartial_coordinator(actor, proposal: Proposal, need: Need) -> None:
+def ensure_impartial_coordinator(actor: User, proposal: Proposal, need: Need) -> None:
     """Coordinators decide; never on a proposal of their own organization or of a partner's."""
     ensure_coordinator(actor)
     involved = {need.organization_id, *proposal.lines.values_list("organization_id", flat=True)}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from matching.models import StateChange
+from registry.actors import Actor
 
 # One statement however many rows: a run supersedes and proposes thousands at once, and model
 # instances for each took a tenth of its save. Rows keep the order of the ids.
@@ -20,7 +23,14 @@ ORDER BY change.position
 """
 
 
-def record(subject, to_state: str, *, actor=None, reason: str = "", from_state: str = "") -> None:
+def record(
+    subject: Model,
+    to_state: str,
+    *,
+    actor: Actor | None = None,
+    reason: str = "",
+    from_state: str = "",
+) -> None:
     """Record one state change of a model instance."""
     StateChange.objects.create(
         subject_type=type(subject).__name__.lower(),
@@ -45,13 +55,13 @@ def record_many(
 
 
 def transition(
-    subject,
+    subject: Model,
     to_state: str,
     *,
-    actor=None,
+    actor: Actor | None = None,
     reason: str = "",
     field: str = "status",
-    also: dict | None = None,
+    also: dict[str, Any] | None = None,
 ) -> None:
     """Move subject.<field> to to_state (with the `also` field values), save, and record it."""
     from_state = getattr(subject, field)

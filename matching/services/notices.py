@@ -6,6 +6,7 @@ from __future__ import annotations
 from matching.models import Comment, MatchRun, Partnership, ProgressReport, Proposal
 from notifications.models import Kind
 from notifications.services.events import record_event
+from registry.actors import Actor
 from registry.models import Need
 from registry.services.recipients import coordinators, writers_of
 
@@ -55,7 +56,7 @@ def proposal_accepted(*, proposal: Proposal, need: Need) -> None:
     )
 
 
-def confirmation_received(*, proposal: Proposal, need: Need, actor) -> None:
+def confirmation_received(*, proposal: Proposal, need: Need, actor: Actor) -> None:
     """The coordinator who accepted and the need's organization hear of a confirmation (or the
     need's organization's consent); the person who gave it is not told of their own answer."""
     recipients = {*_decider(proposal), *writers_of([need.organization_id])} - {actor.pk}
@@ -119,7 +120,7 @@ def partnership_formed(*, partnership: Partnership) -> None:
 def report_changed(*, report: ProgressReport) -> None:
     """A submitted report waits for the coordinators; an approved or returned one is news for
     the reporting organization."""
-    kinds = {
+    kinds: dict[str, Kind] = {
         ProgressReport.Status.SUBMITTED: Kind.REPORT_SUBMITTED,
         ProgressReport.Status.APPROVED: Kind.REPORT_APPROVED,
         ProgressReport.Status.RETURNED: Kind.REPORT_RETURNED,
@@ -165,6 +166,8 @@ def comment_posted(*, comment: Comment, organizations: set[int]) -> None:
         else:
             recipients.update(_decider(proposal))
     else:
+        # A comment is on a proposal or on a report, never neither (a check constraint).
+        assert comment.report_id is not None
         report = ProgressReport.objects.only("status", "reviewed_by_id", "partnership_id").get(
             pk=comment.report_id
         )

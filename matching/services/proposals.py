@@ -1,20 +1,26 @@
-"""Storing a run's result: new proposals, superseded old ones, no duplicates."""
+"""Storing a run's proposals: new ones, superseded old ones, no duplicates.
+
+The run's own status and metrics are written by the execution (run_execution.py), in the same
+transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from matching.engine import NeedProposal, Result
-from matching.models import MatchRun, Proposal, ProposalLine
-from matching.services import notices
-from matching.services.history import record, record_many
+from matching.models import Proposal, ProposalLine
+from matching.services.history import record_many
 from registry.models import Offer
 
 CENT = Decimal("0.01")
@@ -78,11 +84,11 @@ def fingerprint(proposal: NeedProposal) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _json(value) -> str:
+def _json(value: Any) -> str:
     return orjson.dumps(value, option=JSON_OPTIONS).decode()
 
 
-def _copy(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> None:
+def _copy(cursor: CursorWrapper, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
     # COPY, not INSERT: a run writes tens of thousands of rows, and building, adapting and
     # quoting them as parameters took most of the save. Row triggers (the history) still fire.
     with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
@@ -90,7 +96,9 @@ def _copy(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> None:
             copy.write_row(row)
 
 
-def _proposal_rows(run_id: int, ids: list[int], to_create: list[tuple[str, NeedProposal]]):
+def _proposal_rows(
+    run_id: int, ids: list[int], to_create: list[tuple[str, NeedProposal]]
+) -> Iterator[tuple[Any, ...]]:
     for pk, (key, proposal) in zip(ids, to_create, strict=True):
         yield (
             pk,
@@ -108,7 +116,7 @@ def _proposal_rows(run_id: int, ids: list[int], to_create: list[tuple[str, NeedP
 
 def _line_rows(
     ids: list[int], to_create: list[tuple[str, NeedProposal]], organization_of: dict[int, int]
-):
+) -> Iterator[tuple[Any, ...]]:
     for pk, (_, proposal) in zip(ids, to_create, strict=True):
         for line in proposal.lines:
             quantity, offer_quantity = to_decimal(line.quantity), to_decimal(line.offer_quantity)
@@ -127,14 +135,22 @@ def _line_rows(
                 )
 
 
-@transaction.atomic
-def save_proposals(
-    *, run_id: int, result: Result, need_ids: list[int], load_seconds: float = 0.0
-) -> int:
-    """Write the run's proposals and metrics, superseding unacted proposals of the same needs."""
-    run = MatchRun.objects.select_for_update().get(pk=run_id)
-    if run.status != MatchRun.Status.RUNNING:
-        return 0  # another delivery finished it
+@dataclass(frozen=True)
+class Stored:
+    """What storing a run's proposals did: proposals created, kept (live already), superseded."""
+
+    created: int
+    kept: int
+    superseded: int
+    seconds: float
+
+
+@transaction.atomic(savepoint=False)
+def save_proposals(*, run_id: int, result: Result, need_ids: list[int]) -> Stored:
+    """Write the run's proposals, superseding unacted proposals of the same needs.
+
+    Called by the execution inside the transaction that holds the run and marks it succeeded.
+    """
     with connection.cursor() as cursor:
         # A whole-catalogue run writes tens of thousands of rows (and their history rows) in
         # this one transaction: the per-statement timeout guards web requests; the task's
@@ -178,24 +194,9 @@ def save_proposals(
             lines = _line_rows(ids, to_create, organization_of)
             _copy(cursor, ProposalLine._meta.db_table, LINE_COLUMNS, lines)
     record_many("proposal", ids, "", Proposal.Status.PROPOSED, reason=f"proposed by run {run_id}")
-    metrics = dict(result.metrics)
-    seconds = dict(metrics.get("seconds", {}))
-    seconds["load"] = round(load_seconds, 4)
-    seconds["save"] = round((timezone.now() - started).total_seconds(), 4)
-    metrics.update(
-        seconds=seconds,
-        proposals_created=len(to_create),
-        proposals_kept=len(live),
-        proposals_superseded=len(stale),
+    return Stored(
+        created=len(to_create),
+        kept=len(live),
+        superseded=len(stale),
+        seconds=(timezone.now() - started).total_seconds(),
     )
-    run.status = MatchRun.Status.SUCCEEDED
-    run.metrics = metrics
-    run.progress = 100
-    run.stage = "done"
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "metrics", "progress", "stage", "finished_at"])
-    record(
-        run, MatchRun.Status.SUCCEEDED, from_state=MatchRun.Status.RUNNING, reason="run finished"
-    )
-    notices.proposals_to_review(run=run, created=len(to_create))
-    return len(to_create)

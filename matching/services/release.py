@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -13,10 +14,11 @@ from matching.services import capacity
 from matching.services.coverage import refresh_need_status
 from matching.services.decisions import save_counters
 from matching.services.history import transition
+from registry.actors import Actor
 from registry.models import Offer
 
 
-def release_lines(lines: Iterable[ProposalLine], *, actor, reason: str) -> None:
+def release_lines(lines: Iterable[ProposalLine], *, actor: Actor | None, reason: str) -> None:
     """Release the reserved commitments of these lines, giving offers and items their capacity."""
     commitments = list(
         Commitment.objects.select_for_update()
@@ -40,13 +42,15 @@ def release_lines(lines: Iterable[ProposalLine], *, actor, reason: str) -> None:
     save_counters(items.values(), "reserved")
 
 
-def withdraw_proposal(proposal: Proposal, *, actor, reason: str, also: dict | None = None) -> None:
+def withdraw_proposal(
+    proposal: Proposal, *, actor: Actor | None, reason: str, also: dict[str, Any] | None = None
+) -> None:
     """Withdraw a live proposal (locked by the caller) and release what it reserved."""
     release_lines(proposal.lines.all(), actor=actor, reason=reason)
     transition(proposal, Proposal.Status.WITHDRAWN, actor=actor, reason=reason, also=also)
 
 
-def _live_proposals(**filters) -> list[Proposal]:
+def _live_proposals(**filters: Any) -> list[Proposal]:
     ids = (
         Proposal.objects.filter(status__in=Proposal.LIVE_STATUSES, **filters)
         .values_list("pk", flat=True)
@@ -55,7 +59,7 @@ def _live_proposals(**filters) -> list[Proposal]:
     return list(Proposal.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
 
 
-def withdraw_proposals_of_need(*, need_id: int, actor, cause: str) -> list[int]:
+def withdraw_proposals_of_need(*, need_id: int, actor: Actor, cause: str) -> list[int]:
     """A need left the open statuses: every live proposal for it is withdrawn, its capacity freed."""
     proposals = _live_proposals(need_id=need_id)
     for proposal in proposals:
@@ -75,7 +79,7 @@ def held_on_offer(offer_id: int) -> Decimal:
 
 
 def withdraw_proposals_of_offer(
-    *, offer_id: int, actor, cause: str, quantity: Decimal | None
+    *, offer_id: int, actor: Actor, cause: str, quantity: Decimal | None
 ) -> list[int]:
     """An offer left `published` (quantity None) or was lowered below what its live proposals
     hold: every live proposal with a line on it is withdrawn and its reservations released."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -15,6 +16,7 @@ from matching.services import notices
 from matching.services.history import record, record_many, transition
 from matching.services.release import withdraw_proposals_of_need
 from matching.services.report_checks import check_report
+from registry.actors import Actor
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Membership, Need
 from registry.services.permissions import ensure_coordinator
@@ -22,7 +24,7 @@ from registry.services.permissions import ensure_coordinator
 REPORT_FIELDS = ("period_end", "indicator_value", "disaggregation", "narrative")
 
 
-def _partner_organizations(actor, partnership: Partnership) -> list[int]:
+def _partner_organizations(actor: User, partnership: Partnership) -> list[int]:
     """The partner organizations of `partnership` that `actor` writes for."""
     writable = set(
         Membership.objects.filter(user=actor, role__in=Membership.WRITERS).values_list(
@@ -35,7 +37,9 @@ def _partner_organizations(actor, partnership: Partnership) -> list[int]:
     return sorted(writable & partners)
 
 
-def _partner_organization(actor, partnership: Partnership, organization_id: int | None) -> int:
+def _partner_organization(
+    actor: User, partnership: Partnership, organization_id: int | None
+) -> int:
     mine = _partner_organizations(actor, partnership)
     if not mine:
         raise PermissionDenied("Only admins and editors of partner organizations report progress.")
@@ -50,7 +54,7 @@ def _partner_organization(actor, partnership: Partnership, organization_id: int 
 
 @transaction.atomic
 def file_report(
-    *, actor, partnership: Partnership, data: dict[str, Any], submit: bool
+    *, actor: User, partnership: Partnership, data: dict[str, Any], submit: bool
 ) -> ProgressReport:
     """A partner files a progress report, as a draft or submitted for review."""
     organization_id = _partner_organization(actor, partnership, data.get("organization"))
@@ -72,7 +76,7 @@ def file_report(
 
 
 @transaction.atomic
-def submit_report(*, actor, report: ProgressReport) -> ProgressReport:
+def submit_report(*, actor: User, report: ProgressReport) -> ProgressReport:
     """Submit a draft or returned report for review."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if report.organization_id not in _partner_organizations(actor, report.partnership):
@@ -95,7 +99,7 @@ def submit_report(*, actor, report: ProgressReport) -> ProgressReport:
 
 @transaction.atomic
 def review_report(
-    *, actor, report: ProgressReport, approve: bool, comment: str = ""
+    *, actor: User, report: ProgressReport, approve: bool, comment: str = ""
 ) -> ProgressReport:
     """A coordinator approves a submitted report (the partnership is fresh again, the need's
     current indicator value follows it) or returns it; never on their own partnership."""
@@ -128,7 +132,7 @@ def review_report(
     return report
 
 
-def _ensure_impartial_reviewer(actor, report: ProgressReport) -> None:
+def _ensure_impartial_reviewer(actor: User, report: ProgressReport) -> None:
     """No coordinator reviews a report of a partnership their own organization is part of."""
     involved = set(
         Partner.objects.filter(partnership_id=report.partnership_id).values_list(
@@ -151,7 +155,7 @@ def _ensure_impartial_reviewer(actor, report: ProgressReport) -> None:
         )
 
 
-def record_current_value(*, report: ProgressReport, actor) -> None:
+def record_current_value(*, report: ProgressReport, actor: Actor) -> None:
     """The need's current indicator value follows its latest approved report; reaching the
     target closes the need as met (its live proposals are withdrawn)."""
     need = Need.objects.select_for_update().get(pk=report.partnership.need_id)

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def _respond_by(respond_by: datetime.datetime | None) -> datetime.datetime:
 @transaction.atomic
 def accept_proposal(
     *,
-    actor,
+    actor: User,
     proposal_id: int,
     override_reason: str = "",
     respond_by: datetime.datetime | None = None,
@@ -165,7 +166,7 @@ def accept_proposal(
 
 
 @transaction.atomic
-def reject_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
+def reject_proposal(*, actor: User, proposal_id: int, reason: str) -> Decision:
     """Reject a proposal that nobody has accepted, with a reason."""
     if not reason or not reason.strip():
         raise ValidationError({"reason": [_("Say why the proposal is rejected.")]})
@@ -189,7 +190,7 @@ def reject_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
 
 
 @transaction.atomic
-def revoke_proposal(*, actor, proposal_id: int, reason: str) -> Decision:
+def revoke_proposal(*, actor: User, proposal_id: int, reason: str) -> Decision:
     """Revoke an acceptance before the partnership forms: reservations are released and the
     need goes back to matching."""
     if not reason or not reason.strip():
@@ -227,9 +228,10 @@ def expire_unanswered_proposals(*, now: datetime.datetime | None = None) -> list
     for proposal_id in due:
         with transaction.atomic():
             need, proposal = lock_need_and_proposal(proposal_id)
-            if proposal.status != Proposal.Status.ACCEPTED or proposal.respond_by >= now:
+            # an accepted proposal has a respond_by; the model field is nullable
+            if proposal.status != Proposal.Status.ACCEPTED or proposal.respond_by >= now:  # type: ignore[operator]
                 continue
-            cause = f"no answer by {proposal.respond_by.isoformat(timespec='minutes')}"
+            cause = f"no answer by {proposal.respond_by.isoformat(timespec='minutes')}"  # type: ignore[union-attr]
             notices.proposal_expired(proposal=proposal, need=need)
             if proposal.owner_consent != Proposal.Consent.GIVEN:
                 withdraw_proposal(proposal, actor=None, reason=f"{cause} (consent missing)")

@@ -1,7 +1,11 @@
-"""A run's parameters: the engine's, within their limits, and a bounded scope, validated."""
+"""A run's parameters: the engine's, within their limits, and a bounded scope, validated.
+
+The API describes them with `parameters_schema()`, from the same names and limits.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +31,8 @@ PARAMETER_LIMITS = {
     "track_record_scale": 100,
     "solver_niceness": 19,
 }
+# The engine's parameters by name: True for those that are whole numbers.
+ENGINE_PARAMETERS = {field.name: field.type == "int" for field in dataclasses.fields(Parameters)}
 
 
 def _is_number(value: Any, integer: bool) -> bool:
@@ -35,7 +41,7 @@ def _is_number(value: Any, integer: bool) -> bool:
     return isinstance(value, int) if integer else isinstance(value, int | float)
 
 
-def _clean_scope(scope: Any) -> dict[str, Any]:
+def _clean_scope(scope: object) -> dict[str, Any]:
     if not isinstance(scope, dict):
         raise ValidationError({"parameters.scope": ["The scope is an object."]})
     unknown = set(scope) - SCOPE_KEYS
@@ -77,15 +83,14 @@ def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
         raise ValidationError({"parameters": ["The parameters are an object."]})
     parameters = dict(parameters or {})
     scope = _clean_scope(parameters.pop("scope", None) or {})
-    fields = Parameters.__dataclass_fields__
-    unknown = set(parameters) - set(fields)
+    unknown = set(parameters) - set(ENGINE_PARAMETERS)
     if unknown:
         raise ValidationError(
             {"parameters": [f"Unknown parameters: {', '.join(sorted(unknown))}."]}
         )
     for name, value in parameters.items():
         limit = PARAMETER_LIMITS.get(name, 1)
-        if not _is_number(value, integer=fields[name].type == "int") or not 0 <= value <= limit:
+        if not _is_number(value, integer=ENGINE_PARAMETERS[name]) or not 0 <= value <= limit:
             raise ValidationError({f"parameters.{name}": [f"A number from 0 to {limit}."]})
     defaults = {
         "workers": settings.MATCH_WORKERS,
@@ -94,3 +99,28 @@ def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
     }
     engine = Parameters.from_dict({**defaults, **parameters})
     return {**engine.to_dict(), "scope": scope}
+
+
+def parameters_schema() -> dict[str, Any]:
+    """The parameters a run accepts as a JSON schema, with the bounds clean_parameters enforces."""
+    numbers: dict[str, Any] = {
+        name: {
+            "type": "integer" if integer else "number",
+            "minimum": 0,
+            "maximum": PARAMETER_LIMITS.get(name, 1),
+        }
+        for name, integer in ENGINE_PARAMETERS.items()
+    }
+    scope = {
+        "need_ids": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "maxItems": MAX_SCOPE_NEED_IDS,
+        },
+        "area": {"type": "string", "maxLength": 10},
+        "max_needs": {"type": "integer", "minimum": 0},
+        "max_offers": {"type": "integer", "minimum": 0},
+        "offers_per_category": {"type": "integer", "minimum": 1},
+    }
+    numbers["scope"] = {"type": "object", "properties": scope, "additionalProperties": False}
+    return {"type": "object", "properties": numbers, "additionalProperties": False}

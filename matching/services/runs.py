@@ -1,15 +1,12 @@
-"""Match runs: request, claim, execute, recover (their parameters: run_parameters.py)."""
+"""The queue of match runs: request, recover, dispatch.
+
+Their parameters are checked by run_parameters.py; a worker executes them (run_execution.py).
+"""
 
 from __future__ import annotations
 
 import datetime
 import json
-import logging
-import os
-import socket
-import threading
-import time
-import traceback
 from typing import Any
 
 from celery import current_app
@@ -19,23 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.engine import Parameters, solve
 from matching.models import MatchRun
-from matching.selectors import load_problem
 from matching.services.history import record
-from matching.services.proposals import save_proposals
-
-# The parameters' names that callers read here (the API serializer, tests) until they import
-# them from run_parameters, where they live.
-from matching.services.run_parameters import MAX_SCOPE_NEED_IDS as MAX_SCOPE_NEED_IDS
-from matching.services.run_parameters import MAX_SCOPE_NEEDS as MAX_SCOPE_NEEDS
-from matching.services.run_parameters import MAX_SCOPE_OFFERS as MAX_SCOPE_OFFERS
-from matching.services.run_parameters import PARAMETER_LIMITS as PARAMETER_LIMITS
 from matching.services.run_parameters import clean_parameters
+from registry.actors import Actor
 from registry.errors import Conflict
 from registry.models import Need
 
-logger = logging.getLogger(__name__)
 EXECUTE_TASK = "matching.execute_run"
 # A newly published need's run reads this many offers per category (5 x the engine's top_k),
 # ranked in SQL, so that its proposal is stored in a fraction of a second at any catalogue size.
@@ -58,7 +45,7 @@ def _enqueue(run: MatchRun, countdown: float = 0) -> None:
 
 @transaction.atomic
 def request_match_run(
-    *, trigger: str, actor=None, parameters: dict[str, Any] | None = None
+    *, trigger: str, actor: Actor | None = None, parameters: dict[str, Any] | None = None
 ) -> MatchRun:
     """Queue a run; a worker executes it after the transaction commits."""
     run = MatchRun.objects.create(
@@ -72,7 +59,7 @@ def request_match_run(
 
 
 @transaction.atomic
-def request_manual_run(*, actor, parameters: dict[str, Any] | None = None) -> MatchRun:
+def request_manual_run(*, actor: Actor, parameters: dict[str, Any] | None = None) -> MatchRun:
     """A coordinator's run; one at a time per scope while it is queued or running."""
     cleaned = clean_parameters(parameters)
     scope_key = json.dumps(cleaned["scope"], sort_keys=True)
@@ -93,7 +80,7 @@ def request_manual_run(*, actor, parameters: dict[str, Any] | None = None) -> Ma
 
 
 @transaction.atomic
-def request_need_run(*, need_id: int, actor=None) -> MatchRun:
+def request_need_run(*, need_id: int, actor: Actor | None = None) -> MatchRun:
     """Queue a run scoped to one need, sent to a worker at once; one queued run per need.
 
     A user has at most MATCH_RUNS_QUEUED_PER_USER such runs queued: beyond them, the need waits
@@ -122,7 +109,7 @@ def request_need_run(*, need_id: int, actor=None) -> MatchRun:
 
 
 def request_runs_for_change(
-    *, kind: str, object_id: int, change: str, actor=None
+    *, kind: str, object_id: int, change: str, actor: Actor | None = None
 ) -> MatchRun | None:
     """A newly published need is matched on its own at once; other changes queue the global run.
 
@@ -156,169 +143,6 @@ def request_event_run(*, reason: str) -> MatchRun:
     except IntegrityError:  # another change queued it first (matchrun_one_queued_event_run)
         return MatchRun.objects.get(status=MatchRun.Status.QUEUED, trigger=MatchRun.Trigger.EVENT)
     return run
-
-
-def _claim(run_id: int) -> MatchRun | None:
-    """Take the run for this worker and answer it as claimed (one statement), or None."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.MATCH_RUN_STALE_SECONDS)
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    table = MatchRun._meta.db_table
-    # A conditional UPDATE ... RETURNING: the claim and the read of the claimed run in one
-    # round trip (QuerySet.update() answers only a count).
-    claimed = MatchRun.objects.raw(
-        f'UPDATE "{table}" SET "status" = %s, "started_at" = %s, "heartbeat_at" = %s,'
-        ' "worker" = %s, "progress" = 0, "stage" = %s, "attempts" = "attempts" + 1'
-        ' WHERE "id" = %s AND ("status" = %s OR ("status" = %s AND "heartbeat_at" < %s))'
-        " RETURNING *",
-        [
-            MatchRun.Status.RUNNING,
-            now,
-            now,
-            worker,
-            "claimed",
-            run_id,
-            MatchRun.Status.QUEUED,
-            MatchRun.Status.RUNNING,
-            stale,
-        ],
-    )
-    return next(iter(claimed), None)
-
-
-PROGRESS_EVERY_SECONDS = 0.5
-
-
-def _progress(run_id: int, claimed: float | None = None):
-    """The engine's progress callback: writes the run's stage, progress and heartbeat.
-
-    Nothing is written in the first half second after the claim (a run of one need finishes
-    before then), and a stage already written is written again at most every half second; a
-    new stage is written at once, so a long solve shows `allocation`, not the short stage
-    before it. claimed: when the claim set the heartbeat (time.monotonic(); now by default).
-    """
-    started = time.monotonic() if claimed is None else claimed
-    last = {"at": started, "stage": None}
-
-    def report(stage: str, percent: int) -> None:
-        now = time.monotonic()
-        if now - started < PROGRESS_EVERY_SECONDS or (
-            stage == last["stage"] and now - last["at"] < PROGRESS_EVERY_SECONDS
-        ):
-            return
-        last.update(at=now, stage=stage)
-        MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
-            stage=stage[:40], progress=max(0, min(100, int(percent))), heartbeat_at=timezone.now()
-        )
-
-    return report
-
-
-class Heartbeat:
-    """Writes a running run's heartbeat from a thread every `every` seconds until stopped.
-
-    The engine reports progress between blocks and stages, and a large block is one long solve
-    (HiGHS releases the GIL), so without this a run alive for longer than
-    MATCH_RUN_STALE_SECONDS would be taken for a dead worker's and handed to another one.
-    """
-
-    def __init__(self, run_id: int, every: float):
-        self.run_id, self.every = run_id, every
-        self.beats = 0
-        self._stop = threading.Event()
-        self._beaten = threading.Condition()
-        self._thread = threading.Thread(
-            target=self._run, name=f"match-run-{run_id}-heartbeat", daemon=True
-        )
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def wait_for(self, beats: int, timeout: float) -> bool:
-        """Block until `beats` beats have been written (or `timeout` seconds); True if they were."""
-        with self._beaten:
-            return self._beaten.wait_for(lambda: self.beats >= beats, timeout)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.wait(self.every):
-                try:
-                    MatchRun.objects.filter(pk=self.run_id, status=MatchRun.Status.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
-                except Exception:  # the database is away: try again at the next beat
-                    logger.warning(
-                        "Match run %s: heartbeat not written", self.run_id, exc_info=True
-                    )
-                    connection.close()
-                    continue
-                with self._beaten:
-                    self.beats += 1
-                    self._beaten.notify_all()
-        finally:
-            connection.close()  # this thread's own connection
-
-
-def heartbeat_interval() -> float:
-    """Five beats per MATCH_RUN_STALE_SECONDS: a run is taken for dead only after five misses."""
-    return settings.MATCH_RUN_STALE_SECONDS / 5
-
-
-def execute_match_run(*, run_id: int) -> MatchRun:
-    """Claim the run, solve it, store proposals and metrics (or the error). Safe to run twice."""
-    run = _claim(run_id)
-    if run is None:
-        return MatchRun.objects.get(pk=run_id)
-    record(
-        run,
-        MatchRun.Status.RUNNING,
-        from_state=MatchRun.Status.QUEUED,
-        reason=f"claimed by {run.worker} (attempt {run.attempts})",
-    )
-    report = _progress(run_id)
-    try:
-        parameters = dict(run.parameters)
-        scope = parameters.pop("scope", {})
-        with Heartbeat(run_id, heartbeat_interval()):
-            report("loading", 2)
-            started = timezone.now()
-            problem = load_problem(scope=scope)
-            load_seconds = (timezone.now() - started).total_seconds()
-            result = solve(
-                problem, Parameters.from_dict(parameters), progress=_scaled(report, 5, 90)
-            )
-        report("saving", 92)
-        save_proposals(
-            run_id=run_id,
-            result=result,
-            need_ids=[need.id for need in problem.needs],
-            load_seconds=load_seconds,
-        )
-    except Exception as error:
-        logger.exception("Match run %s failed", run_id)
-        MatchRun.objects.filter(pk=run_id).update(
-            status=MatchRun.Status.FAILED,
-            error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"[:10000],
-            finished_at=timezone.now(),
-        )
-        record(
-            run, MatchRun.Status.FAILED, from_state=MatchRun.Status.RUNNING, reason=str(error)[:500]
-        )
-        raise
-    return MatchRun.objects.get(pk=run_id)
-
-
-def _scaled(report, low: int, high: int):
-    return lambda stage, percent: report(stage, low + (high - low) * int(percent) // 100)
 
 
 def recover_stale_runs() -> list[int]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import CharField, F, Func, Value
+from django.db.models import CharField, F, Func, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,7 +43,7 @@ def _choice() -> Coalesce:
     )
 
 
-def _wanted(choice: str):
+def _wanted(choice: str) -> QuerySet[Notification]:
     """The unsent notifications, with an address to send to, whose recipient wants them so."""
     return (
         Notification.objects.filter(emailed_at__isnull=True, email_skipped_at__isnull=True)
@@ -50,7 +53,7 @@ def _wanted(choice: str):
     )
 
 
-def _pending(event_id: int | None):
+def _pending(event_id: int | None) -> QuerySet[Notification, int]:
     pending = _wanted(Preference.Email.IMMEDIATELY)
     if event_id is not None:
         pending = pending.filter(event_id=event_id)
@@ -61,7 +64,9 @@ def _absolute(path: str) -> str:
     return settings.NOTIFICATIONS_BASE_URL.rstrip("/") + path
 
 
-def _message(user, notifications: list[Notification], connection) -> EmailMultiAlternatives:
+def _message(
+    user: User, notifications: list[Notification], connection: BaseEmailBackend
+) -> EmailMultiAlternatives:
     """One message to the user about the notifications, in the user's language."""
     unsubscribe_url = _absolute(
         reverse("web:unsubscribe", args=[unsubscribe_token(user_id=user.pk)])
@@ -72,7 +77,7 @@ def _message(user, notifications: list[Notification], connection) -> EmailMultiA
             for n in notifications
         ]
         digest = len(notifications) > 1
-        context = {
+        context: dict[str, Any] = {
             "user": user,
             "items": items,
             "title": _("Your daily digest") if digest else items[0]["title"],

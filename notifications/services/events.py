@@ -29,7 +29,7 @@ def record_event(
     commits, the e-mail sender and the webhook deliverer are asked to look at the outbox."""
     event = Event.objects.create(
         kind=kind,
-        subject_type=subject._meta.model_name,
+        subject_type=subject._meta.model_name,  # type: ignore[misc]  # never None for a model
         subject_id=subject.pk,
         link=link,
         organizations=sorted(set(organizations)),

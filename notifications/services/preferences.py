@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from registry.models.preferences import LanguagePreference
 from registry.services.preferences import set_language_preference
 
 
-def preference_of(*, user) -> Preference:
+def preference_of(*, user: User) -> Preference:
     """The user's preference, or the default unsaved (e-mail immediately, in the language the
     user chose in the console, else English)."""
     saved = Preference.objects.filter(user=user).first()
@@ -28,7 +29,7 @@ def preference_of(*, user) -> Preference:
 @transaction.atomic
 def set_preference(
     *,
-    user,
+    user: User,
     email: str | None = None,
     language: str | None = None,
     nudges: bool | None = None,
@@ -72,7 +73,7 @@ def _choices(preference: Preference) -> dict[str, str]:
     return {kind: preference.kinds.get(kind, preference.email) for kind in Kind.values}
 
 
-def _skip_backlog(*, user, before: dict[str, str], after: dict[str, str]) -> None:
+def _skip_backlog(*, user: User, before: dict[str, str], after: dict[str, str]) -> None:
     """A kind turned on again mails what comes from now on, not what arrived while it was off:
     those notifications stay in the inbox and are marked never to be e-mailed."""
     off = Preference.Email.OFF

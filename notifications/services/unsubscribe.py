@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 
@@ -16,7 +17,7 @@ def unsubscribe_token(*, user_id: int) -> str:
     return signing.dumps(user_id, salt=SALT)
 
 
-def user_of(*, token: str):
+def user_of(*, token: str) -> User:
     """The user a token names (signing.BadSignature when it was not made here)."""
     return get_user_model().objects.get(pk=signing.loads(token, salt=SALT))
 

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import orjson
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from registry.models.visibility import is_coordinator
 DELIVER_TASK = "notifications.deliver_webhook"
 
 
-def visible_webhooks(*, user):
+def visible_webhooks(*, user: User) -> QuerySet[Webhook]:
     """The webhooks a user manages: those of the organizations they administer, and, for a
     coordinator, the coordinators' webhooks (which hear every event)."""
     administered = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
@@ -40,7 +41,7 @@ def visible_webhooks(*, user):
     return Webhook.objects.filter(scope)
 
 
-def _organization_for(actor, organization_id: int | None) -> int | None:
+def _organization_for(actor: User, organization_id: int | None) -> int | None:
     administered = list(
         Membership.objects.filter(user=actor, role=Membership.Role.ADMIN).values_list(
             "organization_id", flat=True
@@ -72,7 +73,7 @@ def _check_url(url: str) -> None:
 
 @transaction.atomic
 def create_webhook(
-    *, actor, url: str, events: Iterable[str] = (), organization_id: int | None = None
+    *, actor: User, url: str, events: Iterable[str] = (), organization_id: int | None = None
 ) -> Webhook:
     """Subscribe a URL to kinds of events (none: all) for an organization its admin names, or,
     for a coordinator who names none, to every event. The answer carries the signing secret."""
@@ -92,7 +93,7 @@ def create_webhook(
 
 
 @transaction.atomic
-def delete_webhook(*, actor, webhook_id: int) -> None:
+def delete_webhook(*, actor: User, webhook_id: int) -> None:
     """Remove a webhook the actor manages (its deliveries and their log go with it)."""
     visible_webhooks(user=actor).get(pk=webhook_id).delete()
 
@@ -113,7 +114,8 @@ def queue_deliveries(event: Event) -> list[int]:
     )
     ids = [delivery.pk for delivery in deliveries]
     for delivery_id in ids:
-        transaction.on_commit(lambda pk=delivery_id: send_delivery(pk), robust=True)
+        # mypy infers no type for a lambda's default argument
+        transaction.on_commit(lambda pk=delivery_id: send_delivery(pk), robust=True)  # type: ignore[misc]
     return ids
 
 
@@ -195,7 +197,7 @@ def _request(delivery: WebhookDelivery) -> tuple[int | None, str]:
 def backoff(attempts: int) -> float:
     """Seconds before the next attempt: doubling from the base, capped, with equal jitter (half
     fixed, half random) so that the retries of many deliveries spread out."""
-    ceiling = min(
+    ceiling: float = min(
         settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempts - 1),
         settings.WEBHOOK_RETRY_MAX_SECONDS,
     )

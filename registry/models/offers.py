@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -15,7 +17,15 @@ from registry.models.organizations import Organization
 from registry.models.taxonomy import Category, FocusArea, ResourceKind, VulnerableGroup
 from registry.models.visibility import public_or_own
 
-QUANTITY = {"max_digits": 16, "decimal_places": 2}
+
+class Digits(TypedDict):
+    """A DecimalField's size, passed as its keyword arguments."""
+
+    max_digits: int
+    decimal_places: int
+
+
+QUANTITY: Digits = {"max_digits": 16, "decimal_places": 2}
 
 
 class OfferQuerySet(models.QuerySet):

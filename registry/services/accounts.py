@@ -6,8 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
@@ -17,7 +20,7 @@ from registry.errors import PermissionDenied, ValidationError
 
 
 @transaction.atomic
-def register_user(*, username: str, email: str, password: str):
+def register_user(*, username: str, email: str, password: str) -> User:
     """Create a user account with a hashed password."""
     return get_user_model().objects.create_user(username=username, email=email, password=password)
 
@@ -29,7 +32,9 @@ def register_api_user(*, username: str, email: str, password: str) -> tuple[Any,
     return user, _new_token(user=user)[1]
 
 
-def issue_token(*, request, username: str, password: str) -> tuple[AuthToken, str]:
+def issue_token(
+    *, request: HttpRequest | None, username: str, password: str
+) -> tuple[AuthToken, str]:
     """Check the credentials and issue an expiring API token (stored hashed).
 
     A user holds at most TOKEN_LIMIT_PER_USER live tokens: a new sign-in revokes the oldest.
@@ -41,7 +46,7 @@ def issue_token(*, request, username: str, password: str) -> tuple[AuthToken, st
     return _new_token(user=user)
 
 
-def _new_token(*, user) -> tuple[AuthToken, str]:
+def _new_token(*, user: AbstractBaseUser) -> tuple[AuthToken, str]:
     """A new token for `user`, revoking the oldest beyond TOKEN_LIMIT_PER_USER."""
     with transaction.atomic():
         # The user's row lock makes concurrent sign-ins of one user count their tokens in turn.
@@ -53,30 +58,35 @@ def _new_token(*, user) -> tuple[AuthToken, str]:
             )
             surplus = live.order_by("-created", "-pk").values_list("pk", flat=True)[limit - 1 :]
             AuthToken.objects.filter(pk__in=list(surplus)).delete()
-        return AuthToken.objects.create(user, expiry=_first_expiry())
+        created: tuple[AuthToken, str] = AuthToken.objects.create(user, expiry=_first_expiry())
+        return created
 
 
 def _first_expiry() -> timedelta | None:
     """A new token's lifetime: the idle expiry, never past the absolute one."""
-    idle, absolute = knox_settings.TOKEN_TTL, knox_settings.AUTO_REFRESH_MAX_TTL
+    idle: timedelta | None = knox_settings.TOKEN_TTL
+    absolute: timedelta | None = knox_settings.AUTO_REFRESH_MAX_TTL
     if idle is None or absolute is None:
         return idle
     return min(idle, absolute)
 
 
-def revoke_tokens(*, user, only: AuthToken | None = None, keep: AuthToken | None = None) -> int:
+def revoke_tokens(
+    *, user: AbstractBaseUser, only: AuthToken | None = None, keep: AuthToken | None = None
+) -> int:
     """Revoke `user`'s API tokens (`only` that one, or all but `keep`); answer how many."""
     tokens = AuthToken.objects.filter(user=user)
     if only is not None:
         tokens = tokens.filter(pk=only.pk)
     if keep is not None:
         tokens = tokens.exclude(pk=keep.pk)
-    return tokens.delete()[0]
+    deleted: int = tokens.delete()[0]
+    return deleted
 
 
 @transaction.atomic
 def change_password(
-    *, user, current_password: str, new_password: str, keep: AuthToken | None = None
+    *, user: User, current_password: str, new_password: str, keep: AuthToken | None = None
 ) -> None:
     """Set a new password after checking the current one; revoke the user's other tokens."""
     if not user.check_password(current_password):
@@ -86,11 +96,12 @@ def change_password(
     except ValidationError as error:
         raise ValidationError({"new_password": error.messages}) from error
     user.set_password(new_password)
-    user.token_kept_on_password_change = keep  # read by password_changed(), on save
+    # read by password_changed(), on save; not a field of the user model
+    user.token_kept_on_password_change = keep  # type: ignore[attr-defined]
     user.save(update_fields=["password"])
 
 
-def password_changed(*, user) -> int:
+def password_changed(*, user: AbstractBaseUser) -> int:
     """A new password, set anywhere (API, console, admin, `changepassword`), revokes the user's
     API tokens but the one the change was made with; answer how many.
 
@@ -101,7 +112,9 @@ def password_changed(*, user) -> int:
 
 
 @transaction.atomic
-def make_coordinator(*, username: str, email: str = "", password: str | None = None):
+def make_coordinator(
+    *, username: str, email: str = "", password: str | None = None
+) -> tuple[User, bool]:
     """Create the user if needed, set the password when given, add it to `coordinators`."""
     from django.contrib.auth.models import Group
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.actors import Actor
 from registry.area_codes import country_of
 from registry.errors import Conflict, ValidationError
 from registry.models import Consultation, Endorsement, Need, NeedItem, Organization
@@ -69,7 +71,7 @@ def _check_publishable(need: Need, *, was_open: bool, deadline_changed: bool) ->
         )
 
 
-def _retire(need: Need, *, actor, cause: str) -> None:
+def _retire(need: Need, *, actor: Actor, cause: str) -> None:
     """The need no longer takes partners: its live proposals go, in this transaction."""
     need_retired.send(sender=Need, need_id=need.pk, actor=actor, cause=cause)
 
@@ -146,7 +148,7 @@ def _write_consultations(need: Need, consultations: list[dict[str, Any]]) -> Non
         consultation.organizations.set(values.get("organizations", []))
 
 
-def _announce(need: Need, change: str, actor=None) -> None:
+def _announce(need: Need, change: str, actor: Actor | None = None) -> None:
     transaction.on_commit(
         lambda: catalogue_changed.send(
             sender=Need, kind="need", object_id=need.pk, change=change, actor=actor
@@ -155,7 +157,7 @@ def _announce(need: Need, change: str, actor=None) -> None:
 
 
 @transaction.atomic
-def create_need(*, actor, organization: Organization, data: dict[str, Any]) -> Need:
+def create_need(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Need:
     """Post a need of a government organization, with its items and consultations."""
     ensure_writer(actor, organization)
     _check_poster(organization)
@@ -175,7 +177,7 @@ def create_need(*, actor, organization: Organization, data: dict[str, Any]) -> N
 
 
 @transaction.atomic
-def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
+def update_need(*, actor: Actor, need: Need, data: dict[str, Any]) -> Need:
     """Edit a need; items already covered cannot be removed or shrunk below their cover."""
     ensure_writer(actor, need.organization)
     need = Need.objects.select_for_update().select_related("organization").get(pk=need.pk)
@@ -219,7 +221,7 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
 
 
 @transaction.atomic
-def cancel_need(*, actor, need: Need) -> Need:
+def cancel_need(*, actor: Actor, need: Need) -> Need:
     """Cancel a need: it is no longer matched, and its live proposals are withdrawn with it."""
     ensure_writer(actor, need.organization)
     need = Need.objects.select_for_update().get(pk=need.pk)
@@ -235,7 +237,7 @@ def cancel_need(*, actor, need: Need) -> Need:
 
 @transaction.atomic
 def endorse_need(
-    *, actor, need: Need, organization: Organization, comment: str = ""
+    *, actor: User, need: Need, organization: Organization, comment: str = ""
 ) -> Endorsement:
     """A community organization endorses a need that affects the group it represents."""
     ensure_writer(actor, organization)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.actors import Actor
 from registry.errors import Conflict, ValidationError
 from registry.models import Offer, Organization
 from registry.services.permissions import ensure_writer
@@ -80,13 +82,13 @@ def _announce(offer: Offer, change: str) -> None:
     )
 
 
-def _retire(offer: Offer, *, actor, cause: str, quantity=None) -> None:
+def _retire(offer: Offer, *, actor: Actor, cause: str, quantity: Decimal | None = None) -> None:
     """The offer's live proposals go, in this transaction (before a lower quantity is saved)."""
     offer_retired.send(sender=Offer, offer_id=offer.pk, actor=actor, cause=cause, quantity=quantity)
 
 
 @transaction.atomic
-def create_offer(*, actor, organization: Organization, data: dict[str, Any]) -> Offer:
+def create_offer(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Offer:
     """Register an offer of the actor's organization (draft unless a status is given)."""
     ensure_writer(actor, organization)
     if not organization.is_active:
@@ -106,7 +108,7 @@ def create_offer(*, actor, organization: Organization, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
+def update_offer(*, actor: Actor, offer: Offer, data: dict[str, Any]) -> Offer:
     """Edit an offer; capacity already promised cannot be edited away."""
     ensure_writer(actor, offer.organization)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
@@ -147,7 +149,7 @@ def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
 
 
 @transaction.atomic
-def withdraw_offer(*, actor, offer: Offer) -> Offer:
+def withdraw_offer(*, actor: Actor, offer: Offer) -> Offer:
     """Withdraw an offer: it is no longer matched and its live proposals are withdrawn with it
     (their reservations released); commitments of formed partnerships stand."""
     ensure_writer(actor, offer.organization)

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from registry.actors import Actor
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
 from registry.models.visibility import is_coordinator
 
 
-def role_in(user, organization: Organization) -> str | None:
+def role_in(user: Actor, organization: Organization) -> str | None:
     """The user's role in the organization, or None."""
     if not user.is_authenticated:
         return None
@@ -24,11 +25,13 @@ def role_in(user, organization: Organization) -> str | None:
 
 # The (user, organization) a coordinator imports for, while `importing_for` runs; nothing else
 # sets it, so every other write still needs a membership.
-_IMPORTING_FOR: ContextVar[tuple[int, int] | None] = ContextVar("importing_for", default=None)
+_IMPORTING_FOR: ContextVar[tuple[int | None, int] | None] = ContextVar(
+    "importing_for", default=None
+)
 
 
 @contextmanager
-def importing_for(user, organization: Organization | None) -> Iterator[None]:
+def importing_for(user: Actor, organization: Organization | None) -> Iterator[None]:
     """Within this block, a coordinator who is not a writer of `organization` writes its records
     as if they were, and the services record the coordinator as the actor. Only the spreadsheet
     imports enter it: coordinators import pledges for any organization, but every other write
@@ -47,7 +50,7 @@ def importing_for(user, organization: Organization | None) -> Iterator[None]:
         _IMPORTING_FOR.reset(token)
 
 
-def ensure_writer(user, organization: Organization) -> None:
+def ensure_writer(user: Actor, organization: Organization) -> None:
     """Raise PermissionDenied unless the user is an admin or editor of the organization (or a
     coordinator importing for it, see `importing_for`)."""
     if user.is_authenticated and _IMPORTING_FOR.get() == (user.pk, organization.pk):
@@ -58,13 +61,13 @@ def ensure_writer(user, organization: Organization) -> None:
         )
 
 
-def ensure_admin(user, organization: Organization) -> None:
+def ensure_admin(user: Actor, organization: Organization) -> None:
     """Raise PermissionDenied unless the user is an admin of the organization."""
     if role_in(user, organization) != Membership.Role.ADMIN:
         raise PermissionDenied(f"Only admins of {organization.name} may manage its members.")
 
 
-def ensure_coordinator(user) -> None:
+def ensure_coordinator(user: Actor) -> None:
     """Raise PermissionDenied unless the user is in the coordinators group."""
     if not is_coordinator(user):
         raise PermissionDenied("Only coordinators may do this.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from registry.models.preferences import LANGUAGE_CODES, LanguagePreference
 
 
 @transaction.atomic
-def set_language_preference(*, user, language: str) -> LanguagePreference:
+def set_language_preference(*, user: User, language: str) -> LanguagePreference:
     """Remember the language a signed-in user reads the registry in (and their e-mail)."""
     if language not in LANGUAGE_CODES:
         raise ValidationError(

@@ -6,9 +6,11 @@ import pghistory
 import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.db import transaction
 from knox.models import AuthToken
 
+from registry.actors import Actor
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
 from registry.models.visibility import is_coordinator
@@ -18,7 +20,7 @@ CONTACT_FIELDS = ("contact_email", "contact_phone")
 
 
 @transaction.atomic
-def erase_contact(*, actor, organization: Organization) -> int:
+def erase_contact(*, actor: Actor, organization: Organization) -> int:
     """Blank an organization's contact person, here and in every history row; coordinators or
     the organization's admins. Answers the number of history rows scrubbed."""
     if not is_coordinator(actor) and role_in(actor, organization) != Membership.Role.ADMIN:
@@ -31,7 +33,7 @@ def erase_contact(*, actor, organization: Organization) -> int:
         locked.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
         # History is append-only; an erasure is the one write its protection lets through.
         with pgtrigger.ignore(f"{history._meta.label}:append_only"):
-            scrubbed = (
+            scrubbed: int = (
                 history.objects.filter(pgh_obj_id=organization.pk)
                 .exclude(contact_email="", contact_phone="")
                 .update(contact_email="", contact_phone="")
@@ -41,7 +43,7 @@ def erase_contact(*, actor, organization: Organization) -> int:
 
 
 @transaction.atomic
-def erase_user(*, actor, user) -> None:
+def erase_user(*, actor: Actor, user: User) -> None:
     """Anonymise a user account (the user themself, or a coordinator): name, e-mail, password,
     tokens and sign-in logs go; memberships and history keep the account's id only."""
     if actor.pk != user.pk and not is_coordinator(actor):

@@ -23,7 +23,7 @@ from api.serializers.matching import ProposalSerializer
 from api.serializers.needs import NeedSerializer
 from api.serializers.offers import OfferSerializer
 from matching.models import Proposal
-from matching.services import runs
+from matching.services import run_execution, runs
 from registry.models import Consultation, Endorsement, Need, Offer, Organization
 from tests.conftest import client_for
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, OrganizationFactory
@@ -42,7 +42,7 @@ def proposals(settings):
     OfferFactory(quantity=Decimal("60.25"), areas=["KE"], available_until=datetime.date(2030, 1, 1))
     OfferFactory(quantity=Decimal(90), areas=["KE-30"])
     OfferFactory(category_id="grant", kind="financial", currency="EUR", quantity=Decimal("1234.56"))
-    runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
     Proposal.objects.filter(pk=Proposal.objects.order_by("pk").first().pk).update(
         decided_at=timezone.now(), reason="Ünïcode reason"
     )

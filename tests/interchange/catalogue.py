@@ -14,7 +14,7 @@ from django.utils import timezone
 from bench.generator import generate
 from bench.load import load
 from matching.models import MatchRun, Partnership, Proposal
-from matching.services import reports, review, runs
+from matching.services import reports, review, run_execution, runs
 from registry.errors import Conflict, PermissionDenied
 from registry.models import Membership
 
@@ -41,7 +41,7 @@ def load_generated_catalogue(*, seed: int, scale: float) -> None:
 def form_partnerships(*, coordinator, leave_in_pipeline: int = 3) -> list[Proposal]:
     """Run matching, accept every proposal that still fits, and have every partner confirm all
     but each `leave_in_pipeline`-th accepted one (those stay accepted: pipeline activities)."""
-    run = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    run = run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
     assert run.status == MatchRun.Status.SUCCEEDED, run.error
     accepted = []
     for proposal in Proposal.objects.filter(run=run).order_by("pk"):

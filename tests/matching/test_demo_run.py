@@ -8,7 +8,7 @@ import pytest
 
 from api.demo import DEMO_FILE, load_demo
 from matching.models import MatchRun, Proposal
-from matching.services import runs
+from matching.services import run_execution, runs
 from registry.models import Need, Offer, Organization
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_the_demo_loads_into_an_empty_database_through_the_api_validation(demo):
 
 
 def test_one_run_on_the_demo_proposes_multi_stakeholder_coalitions_with_explanations(demo):
-    run = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    run = run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
     assert run.status == MatchRun.Status.SUCCEEDED, run.error
     open_needs = Need.objects.open().count()
     proposals = list(

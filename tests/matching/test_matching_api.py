@@ -59,11 +59,11 @@ def test_the_beat_schedule_names_registered_tasks():
 def test_a_runs_history_says_who_queued_it_and_how_it_ended(settings):
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
     settings.MATCH_ON_CATALOGUE_CHANGE = False
-    from matching.services import runs
+    from matching.services import run_execution, runs
 
     user = UserFactory(username="coordinator.history", coordinator=True)
     run = runs.request_match_run(trigger="manual", actor=user)
-    runs.execute_match_run(run_id=run.pk)
+    run_execution.execute_match_run(run_id=run.pk)
     history = client_for(user).get(f"/api/v1/match-runs/{run.pk}/history/").json()
     assert [change["to_state"] for change in history] == ["queued", "running", "succeeded"]
     assert history[0]["actor"] == "coordinator.history"

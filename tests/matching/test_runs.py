@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from matching.models import MatchRun, Proposal, StateChange
-from matching.services import review, runs
+from matching.services import review, run_execution, run_parameters, runs
 from registry.models import Category, Organization
 from tests.factories import (
     NeedFactory,
@@ -37,7 +37,7 @@ def catalogue(settings):
 
 def _run(**parameters) -> MatchRun:
     run = runs.request_match_run(trigger="manual", parameters=parameters)
-    return runs.execute_match_run(run_id=run.pk)
+    return run_execution.execute_match_run(run_id=run.pk)
 
 
 def test_a_run_proposes_for_every_need_and_records_its_metrics(catalogue):
@@ -53,7 +53,7 @@ def test_a_run_proposes_for_every_need_and_records_its_metrics(catalogue):
 def test_executing_the_same_run_twice_changes_nothing_the_second_time(catalogue):
     run = _run()
     before = list(Proposal.objects.order_by("pk").values_list("pk", "status"))
-    again = runs.execute_match_run(run_id=run.pk)
+    again = run_execution.execute_match_run(run_id=run.pk)
     assert again.status == MatchRun.Status.SUCCEEDED and again.attempts == 1
     assert list(Proposal.objects.order_by("pk").values_list("pk", "status")) == before
 
@@ -87,10 +87,10 @@ def test_a_failed_run_stores_the_error(catalogue, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("solver unavailable")
 
-    monkeypatch.setattr(runs, "solve", broken)
+    monkeypatch.setattr(run_execution, "solve", broken)
     run = runs.request_match_run(trigger="manual")
     with pytest.raises(RuntimeError):
-        runs.execute_match_run(run_id=run.pk)
+        run_execution.execute_match_run(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED
     assert "solver unavailable" in run.error
@@ -108,7 +108,7 @@ def test_unknown_parameters_are_refused_before_a_run_is_created(catalogue):
 
 def test_a_run_scope_is_capped(catalogue):
     run = runs.request_match_run(trigger="manual", parameters={"scope": {"max_needs": 10**9}})
-    assert run.parameters["scope"]["max_needs"] == runs.MAX_SCOPE_NEEDS
+    assert run.parameters["scope"]["max_needs"] == run_parameters.MAX_SCOPE_NEEDS
 
 
 def test_a_burst_of_catalogue_changes_queues_one_event_run(
@@ -162,7 +162,7 @@ def test_a_run_whose_worker_stopped_beating_is_requeued(
     run.refresh_from_db()
     fresh.refresh_from_db()
     assert run.status == MatchRun.Status.QUEUED and fresh.status == MatchRun.Status.RUNNING
-    finished = runs.execute_match_run(run_id=run.pk)
+    finished = run_execution.execute_match_run(run_id=run.pk)
     assert finished.status == MatchRun.Status.SUCCEEDED and finished.attempts == 2
 
 
@@ -170,9 +170,9 @@ def test_a_run_takes_its_workers_time_limit_and_niceness_from_settings_unless_it
     settings,
 ):
     settings.MATCH_WORKERS, settings.MATCH_TIME_LIMIT, settings.MATCH_SOLVER_NICENESS = 3, 25.0, 7
-    defaults = runs.clean_parameters(None)
+    defaults = run_parameters.clean_parameters(None)
     assert (defaults["workers"], defaults["time_limit"], defaults["solver_niceness"]) == (3, 25, 7)
-    chosen = runs.clean_parameters({"workers": 1, "time_limit": 5, "solver_niceness": 0})
+    chosen = run_parameters.clean_parameters({"workers": 1, "time_limit": 5, "solver_niceness": 0})
     assert (chosen["workers"], chosen["time_limit"], chosen["solver_niceness"]) == (1, 5, 0)
 
 
@@ -186,13 +186,13 @@ def test_progress_writes_a_new_stage_at_once_and_the_same_stage_at_most_twice_a_
         return run.stage, run.progress
 
     # Claimed just now: a run of one need writes nothing.
-    fresh = runs._progress(run.pk)
+    fresh = run_execution._progress(run.pk)
     fresh("candidates", 0)
     fresh("allocation", 30)
     assert seen() == ("", 0)
     # Claimed a second ago: each new stage is written at once, even right after another one (a
     # long solve used to show the short stage before it), a repeat of the last stage is not.
-    report = runs._progress(run.pk, claimed=time.monotonic() - 1)
+    report = run_execution._progress(run.pk, claimed=time.monotonic() - 1)
     report("scoring", 15)
     assert seen() == ("scoring", 15)
     report("allocation", 30)
@@ -210,7 +210,7 @@ def test_the_heartbeat_thread_keeps_a_running_run_fresh_until_it_stops(settings)
         status=MatchRun.Status.RUNNING, worker="here:1", attempts=1, heartbeat_at=long_ago
     )
     finished = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED, heartbeat_at=long_ago)
-    with runs.Heartbeat(run.pk, runs.heartbeat_interval()) as heartbeat:
+    with run_execution.Heartbeat(run.pk, run_execution.heartbeat_interval()) as heartbeat:
         assert heartbeat.alive
         assert heartbeat.wait_for(2, timeout=60)
         run.refresh_from_db()
@@ -229,9 +229,9 @@ def test_a_run_beats_during_a_solve_longer_than_the_stale_limit_and_is_not_reque
     settings.MATCH_RUN_STALE_SECONDS = 2  # a beat every 0.4 s
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
     heartbeats, seen = [], {}
-    real_solve = runs.solve
+    real_solve = run_execution.solve
 
-    class Watched(runs.Heartbeat):
+    class Watched(run_execution.Heartbeat):
         def __enter__(self):
             heartbeats.append(self)
             return super().__enter__()
@@ -246,9 +246,11 @@ def test_a_run_beats_during_a_solve_longer_than_the_stale_limit_and_is_not_reque
         seen["beat"] = MatchRun.objects.get(pk=run.pk).heartbeat_at
         return real_solve(problem, parameters, progress=progress)
 
-    monkeypatch.setattr(runs, "Heartbeat", Watched)
-    monkeypatch.setattr(runs, "solve", long_solve)
-    run = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual", parameters={}).pk)
+    monkeypatch.setattr(run_execution, "Heartbeat", Watched)
+    monkeypatch.setattr(run_execution, "solve", long_solve)
+    run = run_execution.execute_match_run(
+        run_id=runs.request_match_run(trigger="manual", parameters={}).pk
+    )
     assert run.status == MatchRun.Status.SUCCEEDED and run.attempts == 1
     assert seen["recovered"] == []
     assert seen["beat"] - seen["claimed"] >= datetime.timedelta(seconds=2)

@@ -17,7 +17,7 @@ from psycopg import pq
 
 from matching.engine import Line, NeedProposal, Result
 from matching.models import MatchRun, Proposal, ProposalLine, StateChange
-from matching.services.proposals import save_proposals
+from matching.services.run_execution import store_result
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_a_run_stores_every_column_of_its_proposals_lines_and_history(world):
     run = running_run()
     before = timezone.now()
     with pghistory.context(task="matching.execute_run", run=run.pk):
-        created = save_proposals(
+        created = store_result(
             run_id=run.pk, result=result, need_ids=[need.pk for need in needs[:5]], load_seconds=2
         )
     after = timezone.now()
@@ -329,8 +329,8 @@ def test_the_same_result_saved_again_creates_and_supersedes_nothing(world):
         metrics={},
     )
     first, second = running_run(), running_run()
-    assert save_proposals(run_id=first.pk, result=result, need_ids=[needs[0].pk]) == 1
-    assert save_proposals(run_id=second.pk, result=result, need_ids=[needs[0].pk]) == 0
+    assert store_result(run_id=first.pk, result=result, need_ids=[needs[0].pk]) == 1
+    assert store_result(run_id=second.pk, result=result, need_ids=[needs[0].pk]) == 0
     second.refresh_from_db()
     assert second.metrics["proposals_kept"] == 1
     assert second.metrics["proposals_superseded"] == 0
@@ -343,7 +343,7 @@ def test_a_result_without_lines_supersedes_every_unacted_proposal_of_its_needs(w
     empty = NeedProposal(needs[3].pk, (), coverage=0.0, score=0.0, explanation={})
     run = running_run()
     need_ids = [need.pk for need in needs[2:5]]
-    assert save_proposals(run_id=run.pk, result=Result((empty,), {}), need_ids=need_ids) == 0
+    assert store_result(run_id=run.pk, result=Result((empty,), {}), need_ids=need_ids) == 0
 
     statuses = dict(Proposal.objects.values_list("pk", "status"))
     assert statuses == {
@@ -399,7 +399,7 @@ def test_a_one_need_save_takes_few_statements_and_round_trips(world):
     run = running_run()
     messages: list[tuple[str, str]] = []
     with CaptureQueriesContext(connection) as captured, traced(messages):
-        assert save_proposals(run_id=run.pk, result=result, need_ids=[needs[1].pk]) == 1
+        assert store_result(run_id=run.pk, result=result, need_ids=[needs[1].pk]) == 1
     # COPY statements do not pass through Django's cursor.execute: count them on the wire.
     statements = [kind for direction, kind in messages if direction == "F" and kind == "Query"]
     round_trips = sum(

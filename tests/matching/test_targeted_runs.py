@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from matching.models import MatchRun, Proposal
-from matching.services import runs
+from matching.services import run_execution, runs
 from registry import services
 from registry.models import Category, Need, Organization
 from tests.conftest import member
@@ -98,12 +98,12 @@ def test_a_targeted_run_proposes_for_its_need_and_leaves_other_proposals_alone(s
     old = NeedFactory(organization=government)
     NeedItemFactory(need=old, quantity=Decimal(40))
     OfferFactory(quantity=Decimal(200), areas=["KE"])
-    runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
     earlier = Proposal.objects.get(need=old)
 
     new = NeedFactory(organization=government)
     NeedItemFactory(need=new, quantity=Decimal(25))
-    run = runs.execute_match_run(run_id=runs.request_need_run(need_id=new.pk).pk)
+    run = run_execution.execute_match_run(run_id=runs.request_need_run(need_id=new.pk).pk)
 
     assert run.status == MatchRun.Status.SUCCEEDED and run.metrics["needs"] == 1
     assert list(Proposal.objects.filter(run=run).values_list("need_id", flat=True)) == [new.pk]
@@ -144,7 +144,7 @@ def test_a_targeted_run_reads_only_the_best_suited_offers_of_each_category(setti
     own = OfferFactory(organization=government, quantity=Decimal(100), areas=["KE-30"])
     own.focus_areas.set(["devices"])
 
-    run = runs.execute_match_run(run_id=runs.request_need_run(need_id=need.pk).pk)
+    run = run_execution.execute_match_run(run_id=runs.request_need_run(need_id=need.pk).pk)
 
     assert run.parameters["scope"]["offers_per_category"] == 2
     assert run.metrics["offers"] == 2

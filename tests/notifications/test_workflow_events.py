@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from interchange.services.duplicates import register_organization
 from matching.models import Partnership, Proposal
-from matching.services import comments, reports, review, runs
+from matching.services import comments, reports, review, run_execution, runs
 from notifications.models import Event, Kind, Notification
 from registry.errors import ValidationError
 from registry.models import NeedItem
@@ -113,8 +113,8 @@ def test_a_partly_met_need_records_no_need_met(scene):
 
 def test_a_run_that_proposes_something_new_gives_coordinators_one_event(scene):
     Proposal.objects.all().delete()
-    first = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
-    again = runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    first = run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    again = run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
 
     event = _once(Kind.PROPOSALS_TO_REVIEW)
     assert (event.subject_type, event.subject_id) == ("matchrun", first.pk)

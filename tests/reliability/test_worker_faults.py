@@ -21,7 +21,8 @@ from django.db.models import Count, F
 from kombu import Connection, Exchange, Queue
 
 from matching.models import MatchRun, Proposal, StateChange
-from matching.services.runs import clean_parameters, dispatch_due_runs, recover_stale_runs
+from matching.services.run_parameters import clean_parameters
+from matching.services.runs import dispatch_due_runs, recover_stale_runs
 from matching.services.runs import request_match_run as request_run
 from registry.models import Need
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from drf_spectacular.generators import SchemaGenerator
 
 from matching.models import MatchRun
-from matching.services import runs
+from matching.services import run_parameters
 from tests.api.checks import field_errors, problem
 from tests.security.routes import OPERATIONS
 
@@ -166,8 +166,8 @@ def test_a_huge_matching_scope_is_capped(coordinator, settings):
     assert response.status_code == 202, response.content
     scope = MatchRun.objects.get(pk=response.json()["id"]).parameters["scope"]
     assert (scope["max_needs"], scope["max_offers"]) == (
-        runs.MAX_SCOPE_NEEDS,
-        runs.MAX_SCOPE_OFFERS,
+        run_parameters.MAX_SCOPE_NEEDS,
+        run_parameters.MAX_SCOPE_OFFERS,
     )
 
 

@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from matching.services.runs import execute_match_run, request_match_run
+from matching.services.run_execution import execute_match_run
+from matching.services.runs import request_match_run
 
 
 class Command(BaseCommand):
