@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -51,14 +52,28 @@ class BoundedListSerializer(serializers.ListSerializer):
         return [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
 
 
+def _unknown_slug(label: str) -> str:
+    # {pk_value} is filled in by the field when it refuses a value.
+    return _('Unknown %(label)s "{pk_value}"; see /api/v1/taxonomy/.') % {"label": label}
+
+
+def _not_a_slug(label: str) -> str:
+    return _("A %(label)s is a slug string.") % {"label": label}
+
+
+# The fields are built at import time; their messages are worded in the request's language.
+_lazy_unknown_slug = lazy(_unknown_slug, str)
+_lazy_not_a_slug = lazy(_not_a_slug, str)
+
+
 def taxonomy_field(queryset, label: str, *, many: bool = False, **kwargs):
     """A taxonomy slug, or with many=True a list of at most MAX_LIST_ITEMS of them."""
     slug = {
         "queryset": queryset,
         "pk_field": serializers.CharField(max_length=SLUG_LENGTH),
         "error_messages": {
-            "does_not_exist": f'Unknown {label} "{{pk_value}}"; see /api/v1/taxonomy/.',
-            "incorrect_type": f"A {label} is a slug string.",
+            "does_not_exist": _lazy_unknown_slug(label),
+            "incorrect_type": _lazy_not_a_slug(label),
         },
     }
     if not many:
