@@ -73,8 +73,10 @@ MESSAGE_POSITIONS = {
 }
 # Keyword arguments that carry the message (the others carry codes, params, values).
 MESSAGE_KEYWORDS = frozenset({"message", "detail", "messages", "title", "reason"})
+# A field's messages by code, given as a keyword or a dict entry of its arguments.
+FIELD_MESSAGES = frozenset({"error_messages", "default_error_messages"})
 # Class attributes that DRF answers as the detail: an exception's default, a permission's refusal.
-CLASS_MESSAGES = frozenset({"default_detail", "message"})
+CLASS_MESSAGES = frozenset({"default_detail", "message", "default_error_messages"})
 
 # Plain messages let through: (module, start of the source line) and the reason.
 ALLOWED: dict[tuple[str, str], str] = {
@@ -153,6 +155,23 @@ def _messages(node: ast.AST) -> list[ast.expr]:
             keyword.value for keyword in node.keywords if keyword.arg in MESSAGE_KEYWORDS
         ]
         return [found for argument in arguments for found in _unmarked_text(argument)]
+    if isinstance(node, ast.Call | ast.Dict):
+        # A field's own messages: `error_messages={...}`, as a keyword or a dict entry.
+        pairs = (
+            [(keyword.arg, keyword.value) for keyword in node.keywords]
+            if isinstance(node, ast.Call)
+            else [
+                (key.value, value)
+                for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant)
+            ]
+        )
+        return [
+            found
+            for name, value in pairs
+            if name in FIELD_MESSAGES
+            for found in _unmarked_text(value)
+        ]
     if isinstance(node, ast.ClassDef):
         return [
             found
@@ -247,6 +266,10 @@ def refuse(offer, name):
     raise exceptions.ParseError(detail="No sense " + name)
     raise RowError("area", "Not an area.")
     return problem_response(400, None, "The request could not be understood.")
+
+
+text = serializers.CharField(error_messages={"blank": "Say something."})
+slug = {"error_messages": {"invalid": f"A {label} is a slug."}}
 """
 
 PLANTED_MARKED = """
@@ -274,13 +297,17 @@ def refuse(offer, name, count, message):
     if offer.gone:
         raise RowError("area", _("Not an area."))
     raise ValueError(f"internal: {name} is not an offer")  # not an error a user reads
+
+
+text = serializers.CharField(error_messages={"blank": gettext_lazy("Say something.")})
+slug = {"error_messages": {"invalid": _lazy_not_a_slug(label)}}
 """
 
 
 def test_the_scanner_finds_every_planted_plain_message():
     found = scan_source(PLANTED, "planted.py")
 
-    assert [item.line for item in found] == [9, 13, 18, 20, 22, 24, 26, 28, 29, 30, 31, 32]
+    assert [item.line for item in found] == [9, 13, 18, 20, 22, 24, 26, 28, 29, 30, 31, 32, 35, 36]
 
 
 def test_the_scanner_passes_marked_messages_and_names():
