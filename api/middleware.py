@@ -32,12 +32,13 @@ class RequestBodyLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return problem_response(400, "Bad request", "Content-Length is not a number.")
+            return problem_response(400, _("Bad request"), _("Content-Length is not a number."))
         if limit is not None and length > limit:
             return problem_response(
                 413,
-                "Request body too large",
-                f"The request body has {length} bytes; the limit is {limit}.",
+                _("Request body too large"),
+                _("The request body has %(length)s bytes; the limit is %(limit)s.")
+                % {"length": length, "limit": limit},
             )
         return self.get_response(request)
 

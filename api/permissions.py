@@ -1,5 +1,6 @@
 """Permission classes: deny by default; reads of public data are open."""
 
+from django.utils.translation import gettext_lazy
 from knox.models import AuthToken
 from rest_framework import permissions
 
@@ -13,7 +14,7 @@ ReadOnlyOrAuthenticated = permissions.IsAuthenticatedOrReadOnly
 class IsCoordinator(permissions.BasePermission):
     """Members of the `coordinators` group."""
 
-    message = "Only coordinators may do this."
+    message = gettext_lazy("Only coordinators may do this.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and is_coordinator(request.user))
@@ -22,7 +23,7 @@ class IsCoordinator(permissions.BasePermission):
 class SignedInWithToken(permissions.BasePermission):
     """Requests authenticated by an API token (not a session)."""
 
-    message = "Sign in with an API token to do this."
+    message = gettext_lazy("Sign in with an API token to do this.")
 
     def has_permission(self, request, view) -> bool:
         return isinstance(request.auth, AuthToken)

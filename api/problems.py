@@ -17,6 +17,8 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from psycopg import errors as database_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -31,19 +33,19 @@ TRANSIENT = (database_errors.DeadlockDetected, database_errors.SerializationFail
 logger = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Invalid request",
-    401: "Authentication required",
-    403: "Permission denied",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    412: "Precondition failed",
-    413: "Request body too large",
-    415: "Unsupported media type",
-    422: "Unprocessable content",
-    429: "Too many requests",
-    500: "Internal server error",
+    400: gettext_lazy("Invalid request"),
+    401: gettext_lazy("Authentication required"),
+    403: gettext_lazy("Permission denied"),
+    404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"),
+    406: gettext_lazy("Not acceptable"),
+    409: gettext_lazy("Conflict"),
+    412: gettext_lazy("Precondition failed"),
+    413: gettext_lazy("Request body too large"),
+    415: gettext_lazy("Unsupported media type"),
+    422: gettext_lazy("Unprocessable content"),
+    429: gettext_lazy("Too many requests"),
+    500: gettext_lazy("Internal server error"),
 }
 
 
@@ -56,7 +58,7 @@ def problem_body(status_code: int, title: str | None, detail: str, errors=None) 
     """The JSON members of a problem: type, title, status, detail and the per-field errors."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title or TITLES.get(status_code, "Error"),
+        "title": str(title or TITLES.get(status_code, _("Error"))),
         "status": status_code,
         "detail": detail,
     }
@@ -103,7 +105,7 @@ class IdempotencyKeyReused(exceptions.APIException):
 
 class BodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is larger than the limit."
+    default_detail = gettext_lazy("The request body is larger than the limit.")
     default_code = "too_large"
 
 
@@ -125,24 +127,25 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = BodyTooLarge()
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         exc = exceptions.ParseError(
-            "The request has more than "
-            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields; send such data as JSON."
+            _("The request has more than %(most)s fields; send such data as JSON.")
+            % {"most": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
             if isinstance(exc, TooManyFieldsSent)
-            else f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files."
+            else _("The request has more than %(most)s files.")
+            % {"most": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
         )
     elif isinstance(exc, SuspiciousOperation):  # Django answers these 400 outside DRF too
-        exc = exceptions.ParseError("The request could not be understood.")
+        exc = exceptions.ParseError(_("The request could not be understood."))
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, TRANSIENT):
         # Rows are locked in primary-key order, so this should not happen; if PostgreSQL
         # still picks this transaction as a deadlock victim, the client may simply retry.
-        exc = ConflictError("A concurrent change got in the way; try again.", "retry")
+        exc = ConflictError(_("A concurrent change got in the way; try again."), "retry")
 
     if not isinstance(exc, exceptions.APIException):
         # Unexpected: log with the traceback, answer without one.
         logger.exception("Unhandled error in %s", context.get("view"))
         set_rollback()
         return Response(
-            problem_body(500, None, "The server could not complete the request."),
+            problem_body(500, None, _("The server could not complete the request.")),
             status=500,
             content_type=PROBLEM_CONTENT_TYPE,
         )
@@ -156,9 +159,14 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, exceptions.ValidationError):
         errors = list(flatten_errors(exc.detail))
         count = len(errors)
-        detail = errors[0]["detail"] if count == 1 else f"{count} fields are invalid."
+        detail = (
+            errors[0]["detail"]
+            if count == 1
+            else ngettext("%(count)d field is invalid.", "%(count)d fields are invalid.", count)
+            % {"count": count}
+        )
         if count == 1 and errors[0]["field"]:
-            detail = f"{errors[0]['field']}: {errors[0]['detail']}"
+            detail = _("%(field)s: %(detail)s") % errors[0]
         body = problem_body(exc.status_code, None, detail, errors)
     else:
         body = problem_body(exc.status_code, None, str(exc.detail))
@@ -173,25 +181,25 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
 
 def json_handler404(request, exception=None) -> JsonResponse:
-    return problem_response(status.HTTP_404_NOT_FOUND, None, "No resource at this address.")
+    return problem_response(status.HTTP_404_NOT_FOUND, None, _("No resource at this address."))
 
 
 def json_handler500(request) -> JsonResponse:
-    return problem_response(500, None, "The server could not complete the request.")
+    return problem_response(500, None, _("The server could not complete the request."))
 
 
 def json_handler400(request, exception=None) -> JsonResponse:
-    return problem_response(400, None, "The request could not be understood.")
+    return problem_response(400, None, _("The request could not be understood."))
 
 
 def json_handler403(request, exception=None) -> JsonResponse:
-    return problem_response(403, None, "You may not do this.")
+    return problem_response(403, None, _("You may not do this."))
 
 
 def lockout_response(request, *args, **kwargs) -> JsonResponse:
     """django-axes: too many failed sign-ins for this username and address."""
     return problem_response(
         429,
-        "Too many failed sign-ins",
-        "This account is locked for a while after repeated failed sign-ins.",
+        _("Too many failed sign-ins"),
+        _("This account is locked for a while after repeated failed sign-ins."),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -38,7 +40,7 @@ class BoundedManyRelatedField(serializers.ManyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, list) and len(data) > self.max_items:
             raise serializers.ValidationError(
-                f"At most {self.max_items} entries.", code="max_items"
+                _("At most %(most)s entries.") % {"most": self.max_items}, code="max_items"
             )
         return super().to_internal_value(data)
 
@@ -50,14 +52,28 @@ class BoundedListSerializer(serializers.ListSerializer):
         return [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
 
 
+def _unknown_slug(label: str) -> str:
+    # {pk_value} is filled in by the field when it refuses a value.
+    return _('Unknown %(label)s "{pk_value}"; see /api/v1/taxonomy/.') % {"label": label}
+
+
+def _not_a_slug(label: str) -> str:
+    return _("A %(label)s is a slug string.") % {"label": label}
+
+
+# The fields are built at import time; their messages are worded in the request's language.
+_lazy_unknown_slug = lazy(_unknown_slug, str)
+_lazy_not_a_slug = lazy(_not_a_slug, str)
+
+
 def taxonomy_field(queryset, label: str, *, many: bool = False, **kwargs):
     """A taxonomy slug, or with many=True a list of at most MAX_LIST_ITEMS of them."""
     slug = {
         "queryset": queryset,
         "pk_field": serializers.CharField(max_length=SLUG_LENGTH),
         "error_messages": {
-            "does_not_exist": f'Unknown {label} "{{pk_value}}"; see /api/v1/taxonomy/.',
-            "incorrect_type": f"A {label} is a slug string.",
+            "does_not_exist": _lazy_unknown_slug(label),
+            "incorrect_type": _lazy_not_a_slug(label),
         },
     }
     if not many:
@@ -73,7 +89,9 @@ class BoundedDictField(serializers.DictField):
             for key in data:
                 if len(key) > SLUG_LENGTH or "\x00" in key:
                     raise serializers.ValidationError(
-                        f"Keys are at most {SLUG_LENGTH} characters, without NUL.", code="key"
+                        _("Keys are at most %(most)s characters, without NUL.")
+                        % {"most": SLUG_LENGTH},
+                        code="key",
                     )
         return super().to_internal_value(data)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api.serializers.fields import (
@@ -162,7 +163,7 @@ class IndicatorSerializer(serializers.Serializer):
 
     def validate_disaggregation(self, value: dict) -> dict:
         if len(value) > 10 or any(len(groups) > 20 for groups in value.values()):
-            raise serializers.ValidationError("At most 10 dimensions of 20 groups each.")
+            raise serializers.ValidationError(_("At most 10 dimensions of 20 groups each."))
         return value
 
 
@@ -294,12 +295,12 @@ class NeedSerializer(serializers.ModelSerializer):
 
     def validate_items(self, items: list) -> list:
         if len(items) > 20:
-            raise serializers.ValidationError("At most 20 items.")
+            raise serializers.ValidationError(_("At most 20 items."))
         return items
 
     def validate_consultations(self, consultations: list) -> list:
         if len(consultations) > 20:
-            raise serializers.ValidationError("At most 20 consultations.")
+            raise serializers.ValidationError(_("At most 20 consultations."))
         return consultations
 
 

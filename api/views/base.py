@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -39,14 +41,16 @@ def refuse_organization_change(data: dict[str, Any], instance) -> dict[str, Any]
     organization = data.pop("organization", None)
     if organization is not None and organization.pk != instance.organization_id:
         raise serializers.ValidationError(
-            {"organization": ["A record cannot move to another organization."]}
+            {"organization": [_("A record cannot move to another organization.")]}
         )
     return data
 
 
 class PreconditionFailed(exceptions.APIException):
     status_code = 412
-    default_detail = "The record changed since you read it: fetch it again and reapply your change."
+    default_detail = gettext_lazy(
+        "The record changed since you read it: fetch it again and reapply your change."
+    )
     default_code = "stale"
 
 

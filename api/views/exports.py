@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -72,7 +73,9 @@ class IatiActivitiesExport(APIView):
         accepted = visible_rows("proposals", request).filter(status=Proposal.Status.ACCEPTED)
         proposals = list(selectors.activity_proposals(queryset=accepted, selection=selection))
         if not partnerships and not proposals:
-            raise NotFound("No partnership or accepted proposal you may see matches these filters.")
+            raise NotFound(
+                _("No partnership or accepted proposal you may see matches these filters.")
+            )
         body = write_activities(
             partnerships=partnerships, proposals=proposals, language=get_language() or "en"
         )
@@ -100,7 +103,7 @@ class IatiOrganisationExport(APIView):
         wanted = form.cleaned_data["organization"]
         organization = visible_rows("organizations", request).filter(pk=wanted.pk).first()
         if organization is None:
-            raise NotFound("No organization you may see has this id.")
+            raise NotFound(_("No organization you may see has this id."))
         body = write_organisation(organization=organization, language=get_language() or "en")
         return file_response(body, XML, f"iati-organisation-{organization.pk}.xml")
 

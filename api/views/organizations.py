@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -110,7 +111,7 @@ class OrganizationViewSet(IdempotentCreateMixin, ConditionalUpdateMixin, viewset
             is_coordinator(request.user) or organization.pk in member_organization_ids(request.user)
         ):
             raise PermissionDenied(
-                "Only members and coordinators see who belongs to an organization."
+                _("Only members and coordinators see who belongs to an organization.")
             )
         memberships = Membership.objects.filter(organization=organization).select_related("user")
         return Response(MembershipSerializer(memberships, many=True).data)

@@ -42,12 +42,14 @@ def _partner_organization(
 ) -> int:
     mine = _partner_organizations(actor, partnership)
     if not mine:
-        raise PermissionDenied("Only admins and editors of partner organizations report progress.")
+        raise PermissionDenied(
+            _("Only admins and editors of partner organizations report progress.")
+        )
     if organization_id is None:
         return mine[0]
     if organization_id not in mine:
         raise ValidationError(
-            {"organization": ["You do not report for this organization in this partnership."]}
+            {"organization": [_("You do not report for this organization in this partnership.")]}
         )
     return organization_id
 
@@ -59,7 +61,7 @@ def file_report(
     """A partner files a progress report, as a draft or submitted for review."""
     organization_id = _partner_organization(actor, partnership, data.get("organization"))
     if partnership.status != Partnership.Status.ACTIVE:
-        raise Conflict("Reports are filed on active partnerships.", code="not_active")
+        raise Conflict(_("Reports are filed on active partnerships."), code="not_active")
     check_report(partnership, data)
     report = ProgressReport.objects.create(
         partnership=partnership,
@@ -81,11 +83,14 @@ def submit_report(*, actor: User, report: ProgressReport) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if report.organization_id not in _partner_organizations(actor, report.partnership):
         # Another partner's report: the caller may not act on it, whatever it sends.
-        raise PermissionDenied("Only the reporting organization's admins and editors submit it.")
+        raise PermissionDenied(_("Only the reporting organization's admins and editors submit it."))
     if report.status == ProgressReport.Status.SUBMITTED:
         return report
     if report.status not in (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED):
-        raise Conflict(f"A {report.status} report cannot be submitted.", code="not_draft")
+        raise Conflict(
+            _("A %(status)s report cannot be submitted.") % {"status": report.status},
+            code="not_draft",
+        )
     previous, report.status, report.submitted_at = (
         report.status,
         ProgressReport.Status.SUBMITTED,
@@ -110,9 +115,12 @@ def review_report(
     if report.status == target:
         return report
     if report.status != ProgressReport.Status.SUBMITTED:
-        raise Conflict(f"A {report.status} report cannot be reviewed.", code="not_submitted")
+        raise Conflict(
+            _("A %(status)s report cannot be reviewed.") % {"status": report.status},
+            code="not_submitted",
+        )
     if not approve and not comment.strip():
-        raise ValidationError({"comment": ["Say what to change when returning a report."]})
+        raise ValidationError({"comment": [_("Say what to change when returning a report.")]})
     report.status, report.review_comment = target, comment.strip()
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])

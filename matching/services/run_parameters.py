@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 
 from matching.engine import Parameters
 from registry.areas import validate_area_code
@@ -43,11 +44,15 @@ def _is_number(value: Any, integer: bool) -> bool:
 
 def _clean_scope(scope: object) -> dict[str, Any]:
     if not isinstance(scope, dict):
-        raise ValidationError({"parameters.scope": ["The scope is an object."]})
+        raise ValidationError({"parameters.scope": [_("The scope is an object.")]})
     unknown = set(scope) - SCOPE_KEYS
     if unknown:
         raise ValidationError(
-            {"parameters.scope": [f"Unknown scope keys: {', '.join(sorted(unknown))}."]}
+            {
+                "parameters.scope": [
+                    _("Unknown scope keys: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+                ]
+            }
         )
     scope = dict(scope)
     need_ids = scope.get("need_ids")
@@ -57,7 +62,11 @@ def _clean_scope(scope: object) -> dict[str, Any]:
         and all(_is_number(pk, integer=True) and pk > 0 for pk in need_ids)
     ):
         raise ValidationError(
-            {"parameters.scope.need_ids": [f"At most {MAX_SCOPE_NEED_IDS} need ids."]}
+            {
+                "parameters.scope.need_ids": [
+                    _("At most %(most)s need ids.") % {"most": MAX_SCOPE_NEED_IDS}
+                ]
+            }
         )
     if scope.get("area") is not None:
         try:
@@ -67,31 +76,37 @@ def _clean_scope(scope: object) -> dict[str, Any]:
     for key, cap in (("max_needs", MAX_SCOPE_NEEDS), ("max_offers", MAX_SCOPE_OFFERS)):
         value = scope.get(key) or cap
         if not _is_number(value, integer=True) or value < 0:
-            raise ValidationError({f"parameters.scope.{key}": ["A positive integer."]})
+            raise ValidationError({f"parameters.scope.{key}": [_("A positive integer.")]})
         scope[key] = min(value, cap)  # a bigger scope is capped, never refused
     per_category = scope.get("offers_per_category")
     if per_category is not None and not (
         _is_number(per_category, integer=True) and per_category > 0
     ):
-        raise ValidationError({"parameters.scope.offers_per_category": ["A positive integer."]})
+        raise ValidationError({"parameters.scope.offers_per_category": [_("A positive integer.")]})
     return scope
 
 
 def clean_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
     """Engine parameters and a bounded scope, validated; defaults filled in."""
     if parameters is not None and not isinstance(parameters, dict):
-        raise ValidationError({"parameters": ["The parameters are an object."]})
+        raise ValidationError({"parameters": [_("The parameters are an object.")]})
     parameters = dict(parameters or {})
     scope = _clean_scope(parameters.pop("scope", None) or {})
     unknown = set(parameters) - set(ENGINE_PARAMETERS)
     if unknown:
         raise ValidationError(
-            {"parameters": [f"Unknown parameters: {', '.join(sorted(unknown))}."]}
+            {
+                "parameters": [
+                    _("Unknown parameters: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+                ]
+            }
         )
     for name, value in parameters.items():
         limit = PARAMETER_LIMITS.get(name, 1)
         if not _is_number(value, integer=ENGINE_PARAMETERS[name]) or not 0 <= value <= limit:
-            raise ValidationError({f"parameters.{name}": [f"A number from 0 to {limit}."]})
+            raise ValidationError(
+                {f"parameters.{name}": [_("A number from 0 to %(limit)s.") % {"limit": limit}]}
+            )
     defaults = {
         "workers": settings.MATCH_WORKERS,
         "time_limit": settings.MATCH_TIME_LIMIT,

@@ -42,7 +42,7 @@ def issue_token(
     # Outside the transaction: the lockout's record of a failed attempt must be kept.
     user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
-        raise PermissionDenied("Unknown username or wrong password.")
+        raise PermissionDenied(_("Unknown username or wrong password."))
     return _new_token(user=user)
 
 

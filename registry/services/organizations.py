@@ -46,7 +46,12 @@ def _ensure_identifier_free(identifier: str | None, exclude_id: int | None = Non
     taken = Organization.objects.filter(identifier=identifier).exclude(pk=exclude_id).exists()  # type: ignore[misc]
     if taken:
         raise ValidationError(
-            {"identifier": [f"An organization with identifier {identifier} exists."]}
+            {
+                "identifier": [
+                    _("An organization with identifier %(identifier)s exists.")
+                    % {"identifier": identifier}
+                ]
+            }
         )
 
 

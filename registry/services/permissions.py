@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.utils.translation import gettext as _
+
 from registry.actors import Actor
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
@@ -57,17 +59,20 @@ def ensure_writer(user: Actor, organization: Organization) -> None:
         return
     if role_in(user, organization) not in Membership.WRITERS:
         raise PermissionDenied(
-            f"Only admins and editors of {organization.name} may change its records."
+            _("Only admins and editors of %(name)s may change its records.")
+            % {"name": organization.name}
         )
 
 
 def ensure_admin(user: Actor, organization: Organization) -> None:
     """Raise PermissionDenied unless the user is an admin of the organization."""
     if role_in(user, organization) != Membership.Role.ADMIN:
-        raise PermissionDenied(f"Only admins of {organization.name} may manage its members.")
+        raise PermissionDenied(
+            _("Only admins of %(name)s may manage its members.") % {"name": organization.name}
+        )
 
 
 def ensure_coordinator(user: Actor) -> None:
     """Raise PermissionDenied unless the user is in the coordinators group."""
     if not is_coordinator(user):
-        raise PermissionDenied("Only coordinators may do this.")
+        raise PermissionDenied(_("Only coordinators may do this."))

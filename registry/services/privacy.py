@@ -8,6 +8,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from registry.actors import Actor
@@ -24,7 +25,9 @@ def erase_contact(*, actor: Actor, organization: Organization) -> int:
     """Blank an organization's contact person, here and in every history row; coordinators or
     the organization's admins. Answers the number of history rows scrubbed."""
     if not is_coordinator(actor) and role_in(actor, organization) != Membership.Role.ADMIN:
-        raise PermissionDenied(f"Only coordinators and admins of {organization.name} may do this.")
+        raise PermissionDenied(
+            _("Only coordinators and admins of %(name)s may do this.") % {"name": organization.name}
+        )
     history = apps.get_model("registry", "OrganizationEvent")
     with pghistory.context(user=actor.pk, action="erase_contact"):
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -47,7 +50,7 @@ def erase_user(*, actor: Actor, user: User) -> None:
     """Anonymise a user account (the user themself, or a coordinator): name, e-mail, password,
     tokens and sign-in logs go; memberships and history keep the account's id only."""
     if actor.pk != user.pk and not is_coordinator(actor):
-        raise PermissionDenied("Only coordinators may erase another user's account.")
+        raise PermissionDenied(_("Only coordinators may erase another user's account."))
     for log in (AccessAttempt, AccessFailureLog, AccessLog):
         log.objects.filter(username=user.get_username()).delete()
     AuthToken.objects.filter(user=user).delete()
