@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registry import services
 from registry.models import (
@@ -79,11 +80,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Verify the selected organizations")
+    @admin.action(description=_("Verify the selected organizations"))
     def verify(self, request, queryset):
         for organization in queryset:
             services.verify_organization(actor=request.user, organization=organization)
-        self.message_user(request, f"Verified {queryset.count()} organizations.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("Verified %(count)d organization.", "Verified %(count)d organizations.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Offer)
