@@ -32,11 +32,12 @@ def queue(request):
         return render(request, "web/review/queue.html", {"form": form}, status=400)
     rows = reads.filtered_queue(Proposal.objects.all(), form.cleaned_data)
     page, query = page_of(request, rows)
-    entries = [
-        {"proposal": proposal, "partners": reads.partners_of(proposal)}
-        for proposal in page.object_list
-    ]
-    context = {"form": form, "page": page, "query": query, "entries": entries}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "entries": reads.queue_rows(list(page.object_list)),
+    }
     return render(request, "web/review/queue.html", context)
 
 
