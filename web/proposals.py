@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import JSONObject
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from matching.models import Proposal, ProposalLine, StateChange
 from registry.area_codes import GLOBAL
 from registry.areas import localized_area_name
+from registry.models import Consultation, Endorsement, Membership, VulnerableGroup
 
 TERM_LABELS = {
     "focus": _("Focus areas shared"),
@@ -180,17 +183,50 @@ def score_terms(lines: list[ProposalLine]) -> list[Term]:
 COMPETING_SHOWN = 20
 
 
-def proposal_lines(proposal: Proposal) -> list[ProposalLine]:
+def proposal_lines(proposal: Proposal, user) -> list[ProposalLine]:
+    """The lines as the page shows them, each with `writable`: whether `user` may answer for
+    its organization (an editor or an admin of it)."""
+    answers_for = Membership.objects.filter(
+        user_id=user.pk, organization_id=OuterRef("organization_id"), role__in=Membership.WRITERS
+    )
     return list(
         proposal.lines.select_related("organization", "offer", "need_item", "need_item__category")
-        # The offers' search vectors and long descriptions are not shown.
-        .defer("offer__search", "offer__description", "organization__description")
+        .only(*LINE_FIELDS)
+        .annotate(writable=Exists(answers_for))
         .order_by("pk")
     )
 
 
-def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Proposal], int]:
-    """Other live proposals that would draw on the same offers: the oldest few, and how many."""
+# What the page reads of a line and of the rows it joins (no search vector, no description).
+LINE_FIELDS = (
+    "proposal_id",
+    "offer_id",
+    "need_item_id",
+    "organization_id",
+    "quantity",
+    "explanation",
+    "confirmation",
+    "terms",
+    "organization__name",
+    "organization__verified_at",
+    "offer__title",
+    "need_item__currency",
+    "need_item__category__unit",
+)
+
+
+@dataclass(frozen=True)
+class Rival:
+    """A proposal competing for the same offers, as the page lists it."""
+
+    url: str
+    title: str
+    status: str
+
+
+def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Rival], int]:
+    """Other live proposals that would draw on the same offers: the oldest few, and how many
+    (counted by the same query, over the whole set, before the limit)."""
     offers = {line.offer_id for line in lines}
     rivals = (
         Proposal.objects.filter(
@@ -198,12 +234,15 @@ def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Propo
             pk__in=ProposalLine.objects.filter(offer_id__in=offers).values("proposal_id"),
         )
         .exclude(pk=proposal.pk)
-        .select_related("need")
-        .only("status", "created_at", "need__title")
         .order_by("created_at", "id")
+        .values_list("pk", "need__title", "status", Window(Count("pk")))
     )
+    statuses = {value: str(label) for value, label in Proposal.Status.choices}
     shown = list(rivals[:COMPETING_SHOWN])
-    return shown, len(shown) if len(shown) < COMPETING_SHOWN else rivals.count()
+    return [
+        Rival(reverse("web:proposal", args=[pk]), title, statuses.get(status, status))
+        for pk, title, status, _total in shown
+    ], (shown[0][3] if shown else 0)
 
 
 def history(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[StateChange]:
@@ -225,17 +264,45 @@ def history(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[StateChan
     )
 
 
+@dataclass(frozen=True)
+class Consulted:
+    held_on: datetime.date
+    summary: str
+
+
+def with_need_context(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The proposals with what the page shows of their need beside its own columns: its
+    groups (named in the active language), endorsing organizations and consultations, read by
+    the same query as the proposal."""
+    need = OuterRef("need_id")
+    return proposals.annotate(
+        need_group_names=ArraySubquery(
+            VulnerableGroup.objects.filter(needs=need).order_by("name_i18n").values("name_i18n")
+        ),
+        need_endorser_names=ArraySubquery(
+            Endorsement.objects.filter(need=need).order_by("pk").values("organization__name")
+        ),
+        need_consultations=ArraySubquery(
+            Consultation.objects.filter(need=need)
+            .order_by("held_on", "pk")
+            .values(entry=JSONObject(held_on="held_on", summary="summary"))
+        ),
+    )
+
+
 def need_context(proposal: Proposal) -> dict[str, object]:
-    """The need the proposal answers, as the proposal page shows it."""
+    """The need the proposal answers, as the proposal page shows it (`proposal` read through
+    `with_need_context`)."""
     need = proposal.need
     return {
         "need": need,
         "area_name": localized_area_name(need.area) or need.area,
-        "groups": list(need.vulnerable_groups.order_by("name_i18n")),
-        "focus_areas": list(need.focus_areas.order_by("name_i18n")),
-        "items": list(need.items.select_related("category").order_by("pk")),
-        "endorsements": list(need.endorsements.select_related("organization").order_by("pk")),
-        "consultations": list(need.consultations.order_by("held_on")),
+        "groups": proposal.need_group_names,  # type: ignore[attr-defined]
+        "endorsements": proposal.need_endorser_names,  # type: ignore[attr-defined]
+        "consultations": [
+            Consulted(datetime.date.fromisoformat(entry["held_on"]), entry["summary"])
+            for entry in proposal.need_consultations  # type: ignore[attr-defined]
+        ],
     }
 
 

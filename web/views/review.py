@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -41,15 +42,6 @@ def queue(request):
     return render(request, "web/review/queue.html", context)
 
 
-def _own_lines(user, lines: list[ProposalLine]) -> list[ProposalLine]:
-    writable = set(
-        Membership.objects.filter(user=user, role__in=Membership.WRITERS).values_list(
-            "organization_id", flat=True
-        )
-    )
-    return [line for line in lines if line.organization_id in writable]
-
-
 def _override_form(data=None) -> ReasonForm:
     return ReasonForm(
         data,
@@ -77,8 +69,8 @@ def _writes_for(user, organization_id: int) -> bool:
 
 
 def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
-    lines = reads.proposal_lines(proposal)
-    own = _own_lines(request.user, lines)
+    lines = reads.proposal_lines(proposal, request.user)
+    own = [line for line in lines if line.writable]
     unverified = sorted(
         {line.organization.name for line in lines if not line.organization.verified_at}
     )
@@ -118,13 +110,17 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
     return render(request, "web/review/proposal.html", context, status=status)
 
 
-def _visible(request, proposal_id: int) -> Proposal:
-    return get_object_or_404(
-        visible_proposals(request.user)
-        .select_related("need", "need__organization")
-        .defer("need__search", "need__organization__description"),
-        pk=proposal_id,
+def _read(proposals) -> QuerySet[Proposal]:
+    return reads.with_need_context(
+        proposals.select_related("need", "need__organization").defer(
+            "need__search", "need__organization__description"
+        )
     )
+
+
+def _visible(request, proposal_id: int) -> Proposal:
+    """The proposal, if it is visible to the user (the API's rule); 404 otherwise."""
+    return get_object_or_404(_read(visible_proposals(request.user)), pk=proposal_id)
 
 
 @require_safe
