@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -16,7 +17,7 @@ from registry.errors import Conflict
 from registry.models import Membership
 from registry.models.visibility import is_coordinator
 from web import proposals as reads
-from web.access import coordinator_required, visible_proposals
+from web.access import coordinator_required, may_open_proposal, visible_proposals
 from web.forms import CommentForm, QueueFilterForm, ReasonForm, RespondByForm
 from web.paging import page_of
 
@@ -123,11 +124,19 @@ def _visible(request, proposal_id: int) -> Proposal:
     return get_object_or_404(_read(visible_proposals(request.user)), pk=proposal_id)
 
 
+def _readable(request, proposal_id: int) -> Proposal:
+    """The proposal, if the user may open its page (also to comment); 404 otherwise."""
+    proposal = get_object_or_404(_read(Proposal.objects.all()), pk=proposal_id)
+    if not may_open_proposal(request.user, proposal):
+        raise Http404
+    return proposal
+
+
 @require_safe
 @login_required
 def proposal(request, proposal_id: int):
     """The need in context, the lines, the score, competing proposals, the decisions, history."""
-    return _render_proposal(request, _visible(request, proposal_id))
+    return _render_proposal(request, _readable(request, proposal_id))
 
 
 def _attach(error: ValidationError, forms) -> bool:
@@ -249,7 +258,7 @@ def decline(request, proposal_id: int):
 @login_required
 def comment(request, proposal_id: int):
     """Comment on the proposal (the comment service says who may)."""
-    proposal = _visible(request, proposal_id)
+    proposal = _readable(request, proposal_id)
     form = CommentForm(request.POST, prefix="comment")
     if not form.is_valid():
         return _render_proposal(request, proposal, status=400, comment_form=form)
