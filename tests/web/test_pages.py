@@ -363,6 +363,14 @@ def test_pages_are_compressed_and_api_responses_are_not(catalogue):
     assert api.status_code == 200 and not api.has_header("Content-Encoding")
 
 
+def test_templates_are_compiled_once_per_process_not_on_every_view():
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    loaders = engines["django"].engine.template_loaders
+    assert [type(loader) for loader in loaders] == [Loader]
+
+
 def test_the_gap_dashboard_shows_each_figure_in_its_unit_with_the_map_and_tables(catalogue):
     from matching.services.review import accept_proposal
 
