@@ -1,7 +1,7 @@
 """The console's page weight and server render time; prints one JSON object.
 
 python -m bench.load --size L --supply 0.8 --seed 1 --database-url $URL --create   # the catalogue
-python -m bench.console --database-url $URL [--match] [--requests 41]
+python -m bench.console --database-url $URL [--match] [--requests 41] [--interleave]
 
 Measured in this process through Django's full request handler (middleware, view, queries,
 template, compression) with the test client, so the time is the server's alone, without network or
@@ -35,23 +35,48 @@ def _asset_bytes(url: str) -> int:
         return len(gzip.compress(asset.read(), compresslevel=9))
 
 
-def _measure(client, url: str, requests: int) -> dict:
-    for _ in range(3):  # warm the connection, the template cache and the database's buffers
-        client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+def _get(client, url: str) -> tuple[tuple[float, float], object]:
+    """One request: its wall time and this process's CPU time (ms), and the response."""
+    started, cpu = time.perf_counter(), time.process_time()
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    elapsed = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, response
+
+
+def _timings(client, pages: dict[str, str], requests: int, interleave: bool) -> dict:
+    """Each page's timings and last response: page after page, or with `interleave` one request
+    of each page in turn, so that a machine whose load changes weighs on every page alike."""
+    for url in pages.values():
+        for _ in range(3):  # warm the connection, the template cache and the database's buffers
+            client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
+    last: dict[str, object] = {}
+    if interleave:
+        for _ in range(requests):
+            for name, url in pages.items():
+                elapsed, last[name] = _get(client, url)
+                timings[name].append(elapsed)
+    else:
+        for name, url in pages.items():
+            for _ in range(requests):
+                elapsed, last[name] = _get(client, url)
+                timings[name].append(elapsed)
+    return {name: (timings[name], last[name]) for name in pages}
+
+
+def _measure(url: str, measured: list[tuple[float, float]], response) -> dict:
     body = response.content
     html = gzip.decompress(body).decode() if response.get("Content-Encoding") == "gzip" else body
     assets = {asset: _asset_bytes(asset) for asset in sorted(set(ASSET.findall(str(html))))}
-    timings.sort()
+    timings = sorted(wall for wall, _cpu in measured)
     return {
         "url": url,
         "render_ms_median": round(statistics.median(timings), 1),
         "render_ms_p90": round(timings[int(len(timings) * 0.9) - 1], 1),
+        # The Python side alone (view, ORM, template, middleware), without waiting for the
+        # database or for a CPU shared with other processes.
+        "cpu_ms_median": round(statistics.median(cpu for _wall, cpu in measured), 1),
         "html_bytes_compressed": len(body),
         "html_bytes": len(html),
         "assets_bytes_compressed": assets,
@@ -78,6 +103,11 @@ def main() -> None:
     parser.add_argument("--match", action="store_true", help="run the engine if no proposal")
     parser.add_argument(
         "--pages", help="comma-separated names of the pages to measure (default: all)"
+    )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="one request of each page in turn rather than page after page",
     )
     arguments = parser.parse_args()
     setup_django(arguments.database_url, ALLOWED_HOSTS="testserver")
@@ -117,7 +147,8 @@ def main() -> None:
             )
         pages = {name: pages[name] for name in wanted}
     started = time.perf_counter()
-    results = {name: _measure(client, url, arguments.requests) for name, url in pages.items()}
+    measured = _timings(client, pages, arguments.requests, arguments.interleave)
+    results = {name: _measure(pages[name], *measured[name]) for name in pages}
     print(
         json.dumps(
             {
@@ -128,6 +159,7 @@ def main() -> None:
                     "lines_of_the_proposal_measured": heaviest.size if heaviest else None,
                 },
                 "requests_per_page": arguments.requests,
+                "interleaved": arguments.interleave,
                 "pages": results,
                 "seconds": round(time.perf_counter() - started, 1),
                 "machine": machine(),

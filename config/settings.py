@@ -397,6 +397,9 @@ CACHES = {
         key_prefix=os.environ.get("CACHE_KEY_PREFIX", "registry-cache"),
     )
 }
+# The gap dashboard's figures are kept this many seconds in the shared cache (dropped sooner when a
+# need, an item or a commitment changes); 0 reads them afresh on every view.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -23,7 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import F, Q, Sum
 
 from matching.models import Commitment
 from registry.area_codes import GLOBAL, country_of
@@ -123,31 +124,36 @@ class _Item:
 
 
 def _items() -> list[_Item]:
-    """The public needs' items with their commitments, in comparable units."""
+    """Item by item, what SQL does not add up (`_unit_sums`): each amount of money, converted
+    to US dollars item by item at the dated rates, and the commitments of the items counted in
+    their category's unit (with nothing needed: their quantities are in the sums)."""
     rates = current_rates()
+    committed = Commitment.objects.filter(
+        need_item__need__status__in=Need.PUBLIC_STATUSES, state__in=list(STATES)
+    )
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for row in (
-        Commitment.objects.filter(
-            need_item__need__status__in=Need.PUBLIC_STATUSES, state__in=list(STATES)
-        )
-        .values("need_item_id", "state")
-        .annotate(total=Sum("item_quantity"))
-    ):
+    for row in committed.values("need_item_id", "state").annotate(total=Sum("item_quantity")):
         sums[row["need_item_id"]][STATES[row["state"]]] = row["total"]
     items = []
-    for row in NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES).values(
-        "id",
-        "need_id",
-        "need__area",
-        "category_id",
-        "category__name",
-        "category__unit",
-        "currency",
-        "quantity",
+    for row in (
+        NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES)
+        .filter(~Q(currency="") | Q(pk__in=committed.values("need_item_id")))
+        .values(
+            "id",
+            "need_id",
+            "need__area",
+            "category_id",
+            "category__name",
+            "category__unit",
+            "currency",
+            "quantity",
+        )
     ):
         amounts = {state: sums[row["id"]].get(state, ZERO) for state in STATES.values()}
         needed, unit = row["quantity"], row["category__unit"]
-        if row["currency"]:
+        if not row["currency"]:
+            needed = ZERO  # added up by `_unit_sums`
+        else:
             in_usd = rates.to_usd(needed, row["currency"])
             if in_usd is None:  # no rate: kept apart, in its own currency
                 unit = row["currency"]
@@ -168,6 +174,45 @@ def _items() -> list[_Item]:
             )
         )
     return items
+
+
+@dataclass(frozen=True)
+class _UnitSum:
+    """The quantity needed by the items in a category's own unit, per grouping key."""
+
+    key: str | None  # None: a need without a group, focus area or SDG target
+    figure_key: tuple[str, str]
+    category_name: str
+    needed: Decimal
+    need_ids: list[int]
+
+
+# The column each grouping reads its key from, seen from a need item.
+KEY_COLUMNS = {
+    "area": "need__area",
+    "category": "category_id",
+    "vulnerable_group": "need__vulnerable_groups",
+    "focus_area": "need__focus_areas",
+    "sdg_target": "need__sdg_targets",
+}
+
+
+def _unit_sums(by: str) -> list[_UnitSum]:
+    """The public needs' items in their category's unit (not money), added up per key of `by`
+    and category in SQL, with the needs they come from."""
+    return [
+        _UnitSum(
+            key=row["row_key"],
+            figure_key=(row["category_id"], row["category__unit"]),
+            category_name=row["category__name"],
+            needed=row["needed"],
+            need_ids=row["need_ids"],
+        )
+        for row in NeedItem.objects.filter(need__status__in=Need.PUBLIC_STATUSES, currency="")
+        .values("category_id", "category__name", "category__unit", row_key=F(KEY_COLUMNS[by]))
+        .annotate(needed=Sum("quantity"), need_ids=ArrayAgg("need_id", distinct=True))
+        .order_by()
+    ]
 
 
 def _need_labels(through, column: str) -> dict[int, list[str]]:
@@ -228,10 +273,16 @@ def coverage_by(*, dimensions: list[str]) -> dict[str, Coverage]:
     items = _items()
     gap = _gap_shares()
     rates = current_rates()
-    return {by: _grouped(by, items, gap, rates) for by in dimensions}
+    return {by: _grouped(by, _unit_sums(by), items, gap, rates) for by in dimensions}
 
 
-def _grouped(by: str, items: list[_Item], gap: dict[int, Decimal], rates: Rates) -> Coverage:
+def _grouped(
+    by: str,
+    unit_sums: list[_UnitSum],
+    items: list[_Item],
+    gap: dict[int, Decimal],
+    rates: Rates,
+) -> Coverage:
     through = {
         "vulnerable_group": (Need.vulnerable_groups.through, "vulnerablegroup_id"),
         "focus_area": (Need.focus_areas.through, "focusarea_id"),
@@ -240,34 +291,49 @@ def _grouped(by: str, items: list[_Item], gap: dict[int, Decimal], rates: Rates)
     labels = _need_labels(*through[by]) if by in through else {}
     names = _names(by)
     rows: dict[str, CoverageRow] = {}
-    for item in items:
+
+    def row_keys(area: str, need_id: int) -> list[tuple[str, str, str | None]]:
         if by == "area":
-            keys = _area_rows(item.area)
-        elif by == "category":
+            return _area_rows(area)
+        return [(key, "", None) for key in labels.get(need_id, [])]
+
+    def figure(key: str, level: str, parent: str | None, figure_key, category_name) -> Figure:
+        row = rows.get(key)
+        if row is None:
+            name = category_name if by == "category" else names.get(key, key)
+            if by == "area":
+                name = localized_area_name(key) or key
+            row = rows[key] = CoverageRow(key=key, name=name, level=level, parent=parent)
+        found = row.figures.get(figure_key)
+        if found is None:
+            found = row.figures[figure_key] = Figure(
+                category=figure_key[0], category_name=category_name, unit=figure_key[1]
+            )
+        return found
+
+    need_ids: dict[str, set[int]] = defaultdict(set)
+    for total in unit_sums:
+        if total.key is None:
+            continue
+        keys = _area_rows(total.key) if by == "area" else [(total.key, "", None)]
+        for key, level, parent in keys:
+            figure(key, level, parent, total.figure_key, total.category_name).needed += total.needed
+            need_ids[key].update(total.need_ids)
+    for item in items:
+        if by == "category":
             keys = [(item.figure_key[0], "", None)]
         else:
-            keys = [(key, "", None) for key in labels.get(item.need_id, [])]
+            keys = row_keys(item.area, item.need_id)
         for key, level, parent in keys:
-            row = rows.get(key)
-            if row is None:
-                name = item.category_name if by == "category" else names.get(key, key)
-                if by == "area":
-                    name = localized_area_name(key) or key
-                row = rows[key] = CoverageRow(key=key, name=name, level=level, parent=parent)
-            row.need_ids.add(item.need_id)
-            if item.need_id in gap:
-                row.gap_shares[item.need_id] = gap[item.need_id]
-            figure = row.figures.get(item.figure_key)
-            if figure is None:
-                figure = row.figures[item.figure_key] = Figure(
-                    category=item.figure_key[0],
-                    category_name=item.category_name,
-                    unit=item.figure_key[1],
-                )
-            figure.needed += item.needed
-            figure.reserved += item.amounts["reserved"]
-            figure.committed += item.amounts["committed"]
-            figure.delivered += item.amounts["delivered"]
+            found = figure(key, level, parent, item.figure_key, item.category_name)
+            found.needed += item.needed
+            found.reserved += item.amounts["reserved"]
+            found.committed += item.amounts["committed"]
+            found.delivered += item.amounts["delivered"]
+            need_ids[key].add(item.need_id)
+    for key, row in rows.items():
+        row.need_ids = need_ids[key]
+        row.gap_shares = {need: gap[need] for need in sorted(row.need_ids) if need in gap}
     return Coverage(
         by=by,
         currency=CURRENCY,

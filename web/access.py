@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from matching.models import Proposal
+from matching.services import comments
 from registry.models.visibility import is_coordinator, member_organization_ids
 
 
@@ -35,3 +36,14 @@ def visible_proposals(user) -> QuerySet[Proposal]:
         Q(need__organization__in=own) | Q(lines__organization__in=own)
     )
     return proposals.filter(pk__in=visible.values("pk"))
+
+
+def may_open_proposal(user, proposal: Proposal) -> bool:
+    """Those it is visible to, and those who may comment on it (the comment service's rule:
+    members of verified community organizations that endorsed its need among them) open a
+    proposal's page; the latter read it and comment, nothing more."""
+    if is_coordinator(user):
+        return True
+    return visible_proposals(user).filter(pk=proposal.pk).exists() or comments.may_comment(
+        user, proposal=proposal
+    )

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +11,12 @@ def _drop_taxonomy_choices(**kwargs) -> None:
     cache.delete(TAXONOMY_CACHE_KEY)
 
 
+def _drop_dashboard_figures(**kwargs) -> None:
+    from web.dashboard import drop_coverage_groupings
+
+    drop_coverage_groupings()
+
+
 class WebConfig(AppConfig):
     """The console and the public pages: a second door beside the API, over the same services."""
 
@@ -18,8 +24,21 @@ class WebConfig(AppConfig):
     verbose_name = _("Console")
 
     def ready(self) -> None:
-        from registry.models import Category, VulnerableGroup
+        from matching.models import Commitment
+        from registry.models import Category, FocusArea, Need, NeedItem, VulnerableGroup
 
         for model in (Category, VulnerableGroup):
             for signal in (post_save, post_delete):
                 signal.connect(_drop_taxonomy_choices, sender=model, dispatch_uid=f"web-{model}")
+        # What the gap dashboard adds up, and the names it shows.
+        for model in (Commitment, Need, NeedItem, Category, VulnerableGroup, FocusArea):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _drop_dashboard_figures, sender=model, dispatch_uid=f"web-dashboard-{model}"
+                )
+        for field in (Need.vulnerable_groups, Need.focus_areas, Need.sdg_targets):
+            m2m_changed.connect(
+                _drop_dashboard_figures,
+                sender=field.through,
+                dispatch_uid=f"web-dashboard-{field.through}",
+            )

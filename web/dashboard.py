@@ -10,8 +10,12 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from matching import statistics
@@ -127,12 +131,37 @@ def _bars(rows: list[statistics.CoverageRow], queue_parameter: str) -> list[Bar]
     return bars
 
 
+COVERAGE_CACHE_KEY = "web:dashboard-coverage:v1:{language}"
+
+
+def coverage_groupings() -> dict[str, statistics.Coverage]:
+    """Every grouping the dashboard draws, kept `DASHBOARD_CACHE_SECONDS` in the shared cache per
+    language (area names are localized); a change to the needs, their items or the commitments
+    drops it (`web.apps`)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = COVERAGE_CACHE_KEY.format(language=translation.get_language() or settings.LANGUAGE_CODE)
+    groupings = cache.get(key) if seconds else None
+    if groupings is None:
+        groupings = statistics.coverage_by(dimensions=[key for key, *_ in SECTIONS])
+        if seconds:
+            cache.set(key, groupings, seconds)
+    return groupings
+
+
+def drop_coverage_groupings() -> None:
+    """Forget the cached figures in every language, now and again when the transaction commits
+    (so that a view that read the old rows meanwhile does not keep them)."""
+    keys = [COVERAGE_CACHE_KEY.format(language=code) for code, _name in settings.LANGUAGES]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def sections(*, area: str | None = None) -> list[Section]:
     """One chart and table per grouping, in the order the page shows them. Areas show countries
     (their subdivisions rolled up) and `global`; with `area` (a country's code), that country and
     each of its subdivisions instead."""
     result = []
-    groupings = statistics.coverage_by(dimensions=[key for key, *_ in SECTIONS])
+    groupings = coverage_groupings()
     for key, title, column, queue_parameter in SECTIONS:
         rows = groupings[key].rows
         expandable = frozenset(row.parent for row in rows if row.parent)

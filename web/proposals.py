@@ -7,14 +7,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import JSONObject
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal, ProposalLine, StateChange
 from registry.area_codes import GLOBAL
 from registry.areas import localized_area_name
+from registry.models import Consultation, Endorsement, Membership, VulnerableGroup
 
 TERM_LABELS = {
     "focus": _("Focus areas shared"),
@@ -26,8 +35,22 @@ TERM_LABELS = {
 }
 
 
-def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Proposal]:
-    """The review queue: oldest waiting first, narrowed by the filter form's cleaned values."""
+# What a queue row shows, read as plain values: no model instance is built for a row.
+QUEUE_FIELDS = (
+    "pk",
+    "status",
+    "score",
+    "coverage",
+    "created_at",
+    "need__title",
+    "need__area",
+    "need__organization__name",
+)
+
+
+def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet:
+    """The review queue, oldest waiting first, narrowed by the filter form's cleaned values: the
+    values of `QUEUE_FIELDS` per proposal."""
     if filters.get("status"):
         proposals = proposals.filter(status=filters["status"])
     if filters.get("area"):
@@ -52,18 +75,7 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Pro
     if filters.get("q"):
         query = SearchQuery(filters["q"], search_type="websearch", config="english")
         proposals = proposals.filter(need__search=query)
-    partners = (
-        ProposalLine.objects.select_related("organization")
-        .only("proposal_id", "organization__name", "organization__verified_at")
-        .order_by("pk")
-    )
-    return (
-        proposals.select_related("need", "need__organization")
-        # Neither the explanation nor the need's search vector is shown in the queue.
-        .defer("explanation", "need__search", "need__description")
-        .prefetch_related(Prefetch("lines", queryset=partners))
-        .order_by("created_at", "id")
-    )
+    return proposals.order_by("created_at", "id").values(*QUEUE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -72,15 +84,75 @@ class Partner:
     verified: bool
 
 
-def partners_of(proposal: Proposal) -> list[Partner]:
-    """The proposal's organizations by name, once each, in line order."""
-    seen: dict[int, Partner] = {}
-    for line in proposal.lines.all():
-        organization = line.organization
-        seen.setdefault(
-            organization.pk, Partner(organization.name, organization.verified_at is not None)
+@dataclass(frozen=True)
+class QueueRow:
+    """One proposal of the queue, every cell ready to print."""
+
+    url: str
+    title: str
+    organization: str
+    area: str
+    status: str
+    partners: SafeString  # each name with its verified tag, one a line
+    covered: int  # per cent
+    score: str
+    waiting: str
+
+
+def partners_by_proposal(proposal_ids: list[int]) -> dict[int, list[Partner]]:
+    """Each proposal's organizations by name, once each, in line order: one query of values."""
+    seen: dict[int, dict[int, Partner]] = defaultdict(dict)
+    for proposal_id, organization_id, name, verified_at in (
+        ProposalLine.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("pk")
+        .values_list(
+            "proposal_id", "organization_id", "organization__name", "organization__verified_at"
         )
-    return list(seen.values())
+    ):
+        seen[proposal_id].setdefault(organization_id, Partner(name, verified_at is not None))
+    return {proposal_id: list(partners.values()) for proposal_id, partners in seen.items()}
+
+
+def partners_cell(partners: list[Partner], tags: dict[bool, SafeString]) -> SafeString:
+    """The partners' names, each followed by its verified tag, separated by line breaks."""
+    return format_html_join(
+        mark_safe("<br>"), "{} {}", ((partner.name, tags[partner.verified]) for partner in partners)
+    )
+
+
+def verified_tags() -> dict[bool, SafeString]:
+    """The two tags, translated once per page rather than once per partner."""
+    return {
+        True: format_html(
+            '<strong class="govuk-tag govuk-tag--green">{}</strong>', gettext("verified")
+        ),
+        False: format_html(
+            '<strong class="govuk-tag govuk-tag--yellow">{}</strong>', gettext("not verified")
+        ),
+    }
+
+
+def queue_rows(rows: list[dict]) -> list[QueueRow]:
+    """The queue's rows (values of `QUEUE_FIELDS`) with their partners, formatted once here
+    rather than by tags, filters and a nested loop per row in the template."""
+    partners = partners_by_proposal([row["pk"] for row in rows])
+    tags = verified_tags()
+    statuses = {value: str(label) for value, label in Proposal.Status.choices}
+    now = timezone.now()
+    return [
+        QueueRow(
+            url=reverse("web:proposal", args=[row["pk"]]),
+            title=row["need__title"],
+            organization=row["need__organization__name"],
+            area=row["need__area"],
+            status=statuses.get(row["status"], row["status"]),
+            partners=partners_cell(partners.get(row["pk"], []), tags),
+            covered=share(row["coverage"]),
+            score=floatformat(row["score"], 2),
+            waiting=timesince(row["created_at"], now),
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -111,17 +183,50 @@ def score_terms(lines: list[ProposalLine]) -> list[Term]:
 COMPETING_SHOWN = 20
 
 
-def proposal_lines(proposal: Proposal) -> list[ProposalLine]:
+def proposal_lines(proposal: Proposal, user) -> list[ProposalLine]:
+    """The lines as the page shows them, each with `writable`: whether `user` may answer for
+    its organization (an editor or an admin of it)."""
+    answers_for = Membership.objects.filter(
+        user_id=user.pk, organization_id=OuterRef("organization_id"), role__in=Membership.WRITERS
+    )
     return list(
         proposal.lines.select_related("organization", "offer", "need_item", "need_item__category")
-        # The offers' search vectors and long descriptions are not shown.
-        .defer("offer__search", "offer__description", "organization__description")
+        .only(*LINE_FIELDS)
+        .annotate(writable=Exists(answers_for))
         .order_by("pk")
     )
 
 
-def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Proposal], int]:
-    """Other live proposals that would draw on the same offers: the oldest few, and how many."""
+# What the page reads of a line and of the rows it joins (no search vector, no description).
+LINE_FIELDS = (
+    "proposal_id",
+    "offer_id",
+    "need_item_id",
+    "organization_id",
+    "quantity",
+    "explanation",
+    "confirmation",
+    "terms",
+    "organization__name",
+    "organization__verified_at",
+    "offer__title",
+    "need_item__currency",
+    "need_item__category__unit",
+)
+
+
+@dataclass(frozen=True)
+class Rival:
+    """A proposal competing for the same offers, as the page lists it."""
+
+    url: str
+    title: str
+    status: str
+
+
+def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Rival], int]:
+    """Other live proposals that would draw on the same offers: the oldest few, and how many
+    (counted by the same query, over the whole set, before the limit)."""
     offers = {line.offer_id for line in lines}
     rivals = (
         Proposal.objects.filter(
@@ -129,12 +234,15 @@ def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Propo
             pk__in=ProposalLine.objects.filter(offer_id__in=offers).values("proposal_id"),
         )
         .exclude(pk=proposal.pk)
-        .select_related("need")
-        .only("status", "created_at", "need__title")
         .order_by("created_at", "id")
+        .values_list("pk", "need__title", "status", Window(Count("pk")))
     )
+    statuses = {value: str(label) for value, label in Proposal.Status.choices}
     shown = list(rivals[:COMPETING_SHOWN])
-    return shown, len(shown) if len(shown) < COMPETING_SHOWN else rivals.count()
+    return [
+        Rival(reverse("web:proposal", args=[pk]), title, statuses.get(status, status))
+        for pk, title, status, _total in shown
+    ], (shown[0][3] if shown else 0)
 
 
 def history(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[StateChange]:
@@ -156,17 +264,45 @@ def history(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[StateChan
     )
 
 
+@dataclass(frozen=True)
+class Consulted:
+    held_on: datetime.date
+    summary: str
+
+
+def with_need_context(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The proposals with what the page shows of their need beside its own columns: its
+    groups (named in the active language), endorsing organizations and consultations, read by
+    the same query as the proposal."""
+    need = OuterRef("need_id")
+    return proposals.annotate(
+        need_group_names=ArraySubquery(
+            VulnerableGroup.objects.filter(needs=need).order_by("name_i18n").values("name_i18n")
+        ),
+        need_endorser_names=ArraySubquery(
+            Endorsement.objects.filter(need=need).order_by("pk").values("organization__name")
+        ),
+        need_consultations=ArraySubquery(
+            Consultation.objects.filter(need=need)
+            .order_by("held_on", "pk")
+            .values(entry=JSONObject(held_on="held_on", summary="summary"))
+        ),
+    )
+
+
 def need_context(proposal: Proposal) -> dict[str, object]:
-    """The need the proposal answers, as the proposal page shows it."""
+    """The need the proposal answers, as the proposal page shows it (`proposal` read through
+    `with_need_context`)."""
     need = proposal.need
     return {
         "need": need,
         "area_name": localized_area_name(need.area) or need.area,
-        "groups": list(need.vulnerable_groups.order_by("name_i18n")),
-        "focus_areas": list(need.focus_areas.order_by("name_i18n")),
-        "items": list(need.items.select_related("category").order_by("pk")),
-        "endorsements": list(need.endorsements.select_related("organization").order_by("pk")),
-        "consultations": list(need.consultations.order_by("held_on")),
+        "groups": proposal.need_group_names,  # type: ignore[attr-defined]
+        "endorsements": proposal.need_endorser_names,  # type: ignore[attr-defined]
+        "consultations": [
+            Consulted(datetime.date.fromisoformat(entry["held_on"]), entry["summary"])
+            for entry in proposal.need_consultations  # type: ignore[attr-defined]
+        ],
     }
 
 

@@ -182,3 +182,9 @@ def test_the_community_organizations_pages_have_no_accessibility_violation(page,
     page.get_by_role("button", name="Endorse need").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
+    # Having endorsed the need, it reads the proposal page and comments there.
+    proposal = f"/console/proposals/{scenario.proposal.pk}/"
+    assert assert_accessible(page, [proposal]) == {proposal: 200}
+    page.get_by_role("button", name="Add comment").click()
+    assert page.locator(".govuk-error-summary a[href='#id_comment-body']").is_visible()
+    assert axe_violations(page) == []

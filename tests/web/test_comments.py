@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from matching.models import Comment
+from matching.models import Comment, Proposal
 from registry.models import Endorsement
 from tests.factories import UserFactory
 from tests.web.scenario import build_scenario
@@ -131,3 +131,44 @@ def test_the_need_owner_with_lines_sees_one_decline_form(catalogue):
     body = page.content.decode()
     assert 'id="give-consent"' in body and 'id="confirm-lines"' in body
     assert body.count('id="id_reason"') == 1
+
+
+def test_an_endorsing_community_organization_reads_the_proposal_page_and_comments(catalogue):
+    url = f"/console/proposals/{catalogue.proposal.pk}/"
+    community = signed_in(catalogue.community_editor)
+    assert community.get(url).status_code == 404  # its organization did not endorse the need
+    endorse(catalogue)
+
+    page = community.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert catalogue.need.title in body and 'id="id_comment-body"' in body
+    for control in ("accept-proposal", "reject-proposal", "confirm-lines", "decline-lines"):
+        assert f'id="{control}"' not in body  # read-only: no decision, no answer
+
+    refused = community.post(url + "comments/", {"comment-body": " "})
+    assert refused.status_code == 400 and b'href="#id_comment-body"' in refused.content
+    assert not Comment.objects.exists()
+    said = "The youth centre in Kapsabet has no electricity yet."
+    assert community.post(url + "comments/", {"comment-body": said})["Location"] == url
+    comment = Comment.objects.get()
+    assert (
+        comment.body == said
+        and comment.organization == catalogue.need.endorsements.get().organization
+    )
+    assert said in signed_in(catalogue.coordinator).get(url).content.decode()
+
+    # The page opens nothing else: deciding and answering stay refused, and change nothing.
+    assert community.post(url + "reject/", {"reason": "No."}).status_code == 403
+    assert community.post(url + "confirm/").status_code == 404
+    catalogue.proposal.refresh_from_db()
+    assert catalogue.proposal.status == Proposal.Status.PROPOSED
+
+    # The comment service's rule: a community organization that is no longer verified neither
+    # comments nor opens the page.
+    organization = comment.organization
+    organization.verified_at = None
+    organization.save(update_fields=["verified_at"])
+    assert community.get(url).status_code == 404
+    assert community.post(url + "comments/", {"comment-body": "Again."}).status_code == 404
+    assert Comment.objects.count() == 1

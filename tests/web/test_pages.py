@@ -363,6 +363,14 @@ def test_pages_are_compressed_and_api_responses_are_not(catalogue):
     assert api.status_code == 200 and not api.has_header("Content-Encoding")
 
 
+def test_templates_are_compiled_once_per_process_not_on_every_view():
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    loaders = engines["django"].engine.template_loaders
+    assert [type(loader) for loader in loaders] == [Loader]
+
+
 def test_the_gap_dashboard_shows_each_figure_in_its_unit_with_the_map_and_tables(catalogue):
     from matching.services.review import accept_proposal
 
@@ -392,6 +400,42 @@ def test_the_gap_dashboard_shows_each_figure_in_its_unit_with_the_map_and_tables
     # The area table lists countries; Kenya's subdivisions are one link away.
     assert "KE-32" not in page
     assert 'href="?area=KE#section-area"' in page
+
+
+LAPTOPS_ROW = re.compile(
+    r"<td[^>]*>Laptops</td>\s*<td[^>]*>units</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>"
+)
+
+
+def laptops_needed_and_reserved() -> tuple[str, str]:
+    found = LAPTOPS_ROW.search(Client().get("/dashboard/").content.decode())
+    assert found, "no laptops row"
+    return found[1], found[2]
+
+
+def test_the_dashboard_keeps_its_figures_a_while_and_drops_them_on_a_change(catalogue, settings):
+    from matching.services.review import accept_proposal
+    from registry.models import NeedItem
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    assert laptops_needed_and_reserved() == ("60", "0")
+    # A write that goes around the models is not seen while the figures are kept: the page
+    # reads them from the shared cache.
+    NeedItem.objects.filter(category_id="laptops").update(quantity=80)
+    assert laptops_needed_and_reserved() == ("60", "0")
+    # A save through the model, as every service makes, drops them; so does a commitment.
+    item = NeedItem.objects.get(category_id="laptops")
+    item.quantity = 90
+    item.save()
+    assert laptops_needed_and_reserved() == ("90", "0")
+    accept_proposal(
+        actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
+    )
+    assert laptops_needed_and_reserved() == ("90", "60")
+    # Kept for no time at all, the figures are read afresh on every view.
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    NeedItem.objects.filter(category_id="laptops").update(quantity=100)
+    assert laptops_needed_and_reserved() == ("100", "60")
 
 
 def test_the_dashboard_drills_down_to_a_countrys_subdivisions(catalogue):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +17,7 @@ from registry.errors import Conflict
 from registry.models import Membership
 from registry.models.visibility import is_coordinator
 from web import proposals as reads
-from web.access import coordinator_required, visible_proposals
+from web.access import coordinator_required, may_open_proposal, visible_proposals
 from web.forms import CommentForm, QueueFilterForm, ReasonForm, RespondByForm
 from web.paging import page_of
 
@@ -32,21 +34,13 @@ def queue(request):
         return render(request, "web/review/queue.html", {"form": form}, status=400)
     rows = reads.filtered_queue(Proposal.objects.all(), form.cleaned_data)
     page, query = page_of(request, rows)
-    entries = [
-        {"proposal": proposal, "partners": reads.partners_of(proposal)}
-        for proposal in page.object_list
-    ]
-    context = {"form": form, "page": page, "query": query, "entries": entries}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "entries": reads.queue_rows(list(page.object_list)),
+    }
     return render(request, "web/review/queue.html", context)
-
-
-def _own_lines(user, lines: list[ProposalLine]) -> list[ProposalLine]:
-    writable = set(
-        Membership.objects.filter(user=user, role__in=Membership.WRITERS).values_list(
-            "organization_id", flat=True
-        )
-    )
-    return [line for line in lines if line.organization_id in writable]
 
 
 def _override_form(data=None) -> ReasonForm:
@@ -76,8 +70,8 @@ def _writes_for(user, organization_id: int) -> bool:
 
 
 def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
-    lines = reads.proposal_lines(proposal)
-    own = _own_lines(request.user, lines)
+    lines = reads.proposal_lines(proposal, request.user)
+    own = [line for line in lines if line.writable]
     unverified = sorted(
         {line.organization.name for line in lines if not line.organization.verified_at}
     )
@@ -117,20 +111,32 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
     return render(request, "web/review/proposal.html", context, status=status)
 
 
-def _visible(request, proposal_id: int) -> Proposal:
-    return get_object_or_404(
-        visible_proposals(request.user)
-        .select_related("need", "need__organization")
-        .defer("need__search", "need__organization__description"),
-        pk=proposal_id,
+def _read(proposals) -> QuerySet[Proposal]:
+    return reads.with_need_context(
+        proposals.select_related("need", "need__organization").defer(
+            "need__search", "need__organization__description"
+        )
     )
+
+
+def _visible(request, proposal_id: int) -> Proposal:
+    """The proposal, if it is visible to the user (the API's rule); 404 otherwise."""
+    return get_object_or_404(_read(visible_proposals(request.user)), pk=proposal_id)
+
+
+def _readable(request, proposal_id: int) -> Proposal:
+    """The proposal, if the user may open its page (also to comment); 404 otherwise."""
+    proposal = get_object_or_404(_read(Proposal.objects.all()), pk=proposal_id)
+    if not may_open_proposal(request.user, proposal):
+        raise Http404
+    return proposal
 
 
 @require_safe
 @login_required
 def proposal(request, proposal_id: int):
     """The need in context, the lines, the score, competing proposals, the decisions, history."""
-    return _render_proposal(request, _visible(request, proposal_id))
+    return _render_proposal(request, _readable(request, proposal_id))
 
 
 def _attach(error: ValidationError, forms) -> bool:
@@ -252,7 +258,7 @@ def decline(request, proposal_id: int):
 @login_required
 def comment(request, proposal_id: int):
     """Comment on the proposal (the comment service says who may)."""
-    proposal = _visible(request, proposal_id)
+    proposal = _readable(request, proposal_id)
     form = CommentForm(request.POST, prefix="comment")
     if not form.is_valid():
         return _render_proposal(request, proposal, status=400, comment_form=form)
