@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
 from api.problems import PROBLEM_CONTENT_TYPE, problem_body, problem_response
 from api.query_parameters import accepted_query_parameters, unknown_parameters_problem
+from config.language import choose_language
 
 # Room in an upload's body for the multipart boundaries and the form's small fields.
 MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def _in_the_request_language(refuse):
+    """These guards answer before the language middleware has run (and before sign-in): word
+    their refusal in the language `?lang=`, the cookie or `Accept-Language` asks for, as the
+    language middleware would for an anonymous request, and say which in `Content-Language`."""
+
+    def refuse_in_language(*args):
+        request = args[-1]
+        language, _unsupported = choose_language(request)
+        with translation.override(language):
+            response = refuse(*args)
+        if response is not None:
+            response.headers["Content-Language"] = language
+        return response
+
+    return refuse_in_language
 
 
 class RequestBodyLimitMiddleware:
@@ -24,6 +43,15 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    @_in_the_request_language
+    def refusal(request):
+        """The 400 or 413 answer for the request's declared length, or None to go on."""
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.path.startswith(settings.UPLOAD_PATH_PREFIXES) and request.META.get(
             "CONTENT_TYPE", ""
@@ -40,7 +68,7 @@ class RequestBodyLimitMiddleware:
                 _("The request body has %(length)s bytes; the limit is %(limit)s.")
                 % {"length": length, "limit": limit},
             )
-        return self.get_response(request)
+        return None
 
 
 class NoStoreForCredentialsMiddleware:
@@ -75,14 +103,21 @@ class MalformedRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        detail, errors = self.problem_with(request)
-        if detail:
-            return JsonResponse(
-                problem_body(400, None, detail, errors),
-                status=400,
-                content_type=PROBLEM_CONTENT_TYPE,
-            )
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return refusal
         return self.get_response(request)
+
+    @classmethod
+    @_in_the_request_language
+    def refusal(cls, request):
+        """The 400 answer for what is malformed in the request, or None to go on."""
+        detail, errors = cls.problem_with(request)
+        if not detail:
+            return None
+        return JsonResponse(
+            problem_body(400, None, detail, errors), status=400, content_type=PROBLEM_CONTENT_TYPE
+        )
 
     @staticmethod
     def problem_with(request) -> tuple[str | None, list[dict[str, str]]]:
