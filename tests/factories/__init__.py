@@ -119,6 +119,10 @@ class OfferFactory(factory.django.DjangoModelFactory):
     status = Offer.Status.PUBLISHED
     available_from = datetime.date(2026, 1, 1)
 
+    class Params:
+        # A grant in US dollars: OfferFactory(grant=True, quantity=…).
+        grant = factory.Trait(category_id="grant", kind="financial", currency="USD")
+
 
 class NeedFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -150,16 +154,20 @@ class NeedItemFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("50")
     currency = ""
 
+    class Params:
+        # A grant in US dollars: NeedItemFactory(grant=True, quantity=…).
+        grant = factory.Trait(category_id="grant", kind="financial", currency="USD")
 
-def proposal_for(
-    offers_and_quantities: list[tuple[Offer, Decimal]],
+
+def proposal_of(
+    lines: list[tuple[Offer, NeedItem, Decimal]],
     *,
-    need: Need | None = None,
+    need: Need,
     run: MatchRun | None = None,
     coverage: Decimal = Decimal("1"),
 ) -> Proposal:
-    """A proposed proposal with one line per (offer, quantity), each on its own item of one need."""
-    need = need or NeedFactory()
+    """A proposed proposal for `need` with one line per (offer, item, quantity), stored as a
+    run stores it (in a succeeded run of its own unless given)."""
     run = run or MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
     proposal = Proposal.objects.create(
         run=run,
@@ -169,16 +177,7 @@ def proposal_for(
         explanation={"summary": "test"},
         fingerprint=f"test-{need.pk}-{run.pk}",
     )
-    for offer, quantity in offers_and_quantities:
-        item = NeedItem.objects.filter(
-            need=need, category_id=offer.category_id
-        ).first() or NeedItemFactory(
-            need=need,
-            category_id=offer.category_id,
-            kind=offer.kind,
-            quantity=quantity,
-            currency=offer.currency,
-        )
+    for offer, item, quantity in lines:
         ProposalLine.objects.create(
             proposal=proposal,
             offer=offer,
@@ -189,6 +188,34 @@ def proposal_for(
             score=Decimal("0.5"),
         )
     return proposal
+
+
+def proposal_for(
+    offers_and_quantities: list[tuple[Offer, Decimal]],
+    *,
+    need: Need | None = None,
+    run: MatchRun | None = None,
+    coverage: Decimal = Decimal("1"),
+) -> Proposal:
+    """A proposed proposal with one line per (offer, quantity), each on the need's item of the
+    offer's category (made when the need has none)."""
+    need = need or NeedFactory()
+    lines = [
+        (
+            offer,
+            NeedItem.objects.filter(need=need, category_id=offer.category_id).first()
+            or NeedItemFactory(
+                need=need,
+                category_id=offer.category_id,
+                kind=offer.kind,
+                quantity=quantity,
+                currency=offer.currency,
+            ),
+            quantity,
+        )
+        for offer, quantity in offers_and_quantities
+    ]
+    return proposal_of(lines, need=need, run=run, coverage=coverage)
 
 
 @dataclass
@@ -236,14 +263,7 @@ def coalition(
         kind=Organization.Kind.DONOR, name="Open Futures", country="SE", verified=donor_verified
     )
     laptops = OfferFactory(organization=partner, quantity=Decimal(100))
-    grant = OfferFactory(
-        organization=donor,
-        category_id="grant",
-        kind="financial",
-        currency="USD",
-        quantity=Decimal(50000),
-        areas=["global"],
-    )
+    grant = OfferFactory(organization=donor, grant=True, quantity=Decimal(50000), areas=["global"])
     needed = NeedFactory(**(need or {}))
     proposal = proposal_for([(laptops, Decimal(60)), (grant, Decimal(20000))], need=needed)
     return Coalition(
