@@ -89,32 +89,56 @@ _AS_STORED = (
 )
 
 
-def column_writer(column: str, field: serializers.Field) -> Writer:
-    """How `field` writes the value of `column`: as stored, or converted as the field would."""
+def _decimal_text(value: Decimal | None, zone: Zone) -> str | None:
+    return decimal(value)
+
+
+def _day_text(value: datetime.date | None, zone: Zone) -> str | None:
+    return day(value)
+
+
+def column_converter(field: serializers.Field) -> Callable[[Any, Zone], Any] | None:
+    """How `field` writes a stored value: None when as it is, else a converter that writes it
+    as the field would."""
     if isinstance(field, serializers.DecimalField) and getattr(
         field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING
     ):
-        return lambda row, zone: decimal(row[column])
+        return _decimal_text
     if isinstance(field, serializers.DateTimeField):
-        return lambda row, zone: moment(row[column], zone)
+        return moment
     if isinstance(field, serializers.DateField):
-        return lambda row, zone: day(row[column])
-    stored = type(field) in _AS_STORED or isinstance(field, serializers.RelatedField)
-    if stored or (isinstance(field, serializers.JSONField) and not field.binary):
-        return lambda row, zone: row[column]
+        return _day_text
+    if type(field) in _AS_STORED or isinstance(field, serializers.RelatedField):
+        return None
+    if isinstance(field, serializers.JSONField) and not field.binary:
+        return None
+    if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        return None  # an array of text columns: its items are strings already
     convert = field.to_representation
-    return lambda row, zone: None if (value := row[column]) is None else convert(value)
+    return lambda value, zone: None if value is None else convert(value)
 
 
 @dataclass(frozen=True)
 class Shape:
-    """A serializer's output written from `.values()` rows: `columns` to select, then `write`."""
+    """A serializer's output written from `.values()` rows: `columns` to select, then `write`.
+
+    Each of `writers` is (key, column, converter): the column's value as stored when there is
+    no converter, else converted; with no column, the converter writes the key from the row.
+    """
 
     columns: tuple[str, ...]
-    writers: tuple[tuple[str, Writer], ...]
+    writers: tuple[tuple[str, str | None, Callable[[Any, Zone], Any] | None], ...]
 
     def write(self, row: Row, zone: Zone) -> dict[str, Any]:
-        return {key: write(row, zone) for key, write in self.writers}
+        written = {}
+        for key, column, convert in self.writers:
+            if column is None:
+                written[key] = convert(row, zone)  # a computed value: always a writer
+            elif convert is None:
+                written[key] = row[column]
+            else:
+                written[key] = convert(row[column], zone)
+        return written
 
 
 def shape_of(
@@ -133,15 +157,15 @@ def shape_of(
     computed = computed or {}
     model = model or serializer.Meta.model
     columns: list[str] = []
-    writers: list[tuple[str, Writer]] = []
+    writers: list[tuple[str, str | None, Callable[[Any, Zone], Any] | None]] = []
     for name, field in serializer().fields.items():
         how = computed.get(name)
         if isinstance(how, Shape):
             columns.extend(how.columns)
-            writers.append((name, how.write))
+            writers.append((name, None, how.write))
             continue
         if how is not None:
-            writers.append((name, how))
+            writers.append((name, None, how))
             continue
         column = _column_of(model, field)
         if column is None:
@@ -150,8 +174,8 @@ def shape_of(
                 "writer for it."
             )
         columns.append(column)
-        writers.append((name, column_writer(column, field)))
-    unknown = set(computed) - {key for key, _ in writers}
+        writers.append((name, column, column_converter(field)))
+    unknown = set(computed) - {key for key, _, _ in writers}
     if unknown:
         raise ImproperlyConfigured(f"{serializer.__name__} has no field {sorted(unknown)}.")
     return Shape(columns=tuple(dict.fromkeys(columns)), writers=tuple(writers))

@@ -77,7 +77,7 @@ def test_lines_from_values_equal_the_serializer(proposals):
 
 
 def test_the_lists_write_their_serializers_fields_in_order():
-    assert [key for key, _ in OFFER.writers] == OfferSerializer.Meta.fields
+    assert [key for key, _, _ in OFFER.writers] == OfferSerializer.Meta.fields
 
 
 def test_a_serializer_field_with_no_column_and_no_writer_is_refused():
@@ -94,7 +94,8 @@ def test_a_serializer_field_with_no_column_and_no_writer_is_refused():
     with pytest.raises(ImproperlyConfigured, match=r"Badged\.badge"):
         shape_of(Badged, computed)
     assert [
-        key for key, _ in shape_of(Badged, {**computed, "badge": lambda row, zone: "new"}).writers
+        key
+        for key, _, _ in shape_of(Badged, {**computed, "badge": lambda row, zone: "new"}).writers
     ][-1] == "badge"
 
 
