@@ -1,18 +1,25 @@
 """The hot lists' JSON from `.values()` rows: what the serializers write, without per-field work.
 
-Each function returns exactly what its ModelSerializer returns for the same rows (tests compare
-them); the serializers remain the schema and serve writes and everything else.
+Each list's shape is derived from its serializer's declaration (`Meta.fields` and the declared
+fields): the columns read, the keys written and their order, and how each value is written. Only
+what has no column of its own (relations read by other queries, computed values) is written by
+hand, and a serializer field with neither a column nor a writer is refused when the module is
+imported. Tests compare the output with the serializers'; the serializers remain the schema and
+serve writes and everything else.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import (
     BooleanField,
     Count,
@@ -26,43 +33,28 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.fields import DateTimeField
-from rest_framework.serializers import ModelSerializer
+from rest_framework.settings import api_settings
 
-from api.serializers.matching import ProposalSerializer
-from api.serializers.needs import matching_blocked
+from api.serializers.matching import ProposalLineSerializer, ProposalSerializer
+from api.serializers.needs import (
+    ConsultationSerializer,
+    IndicatorSerializer,
+    NeedItemSerializer,
+    NeedSerializer,
+    matching_blocked,
+)
 from api.serializers.offers import OfferSerializer
 from matching.models import ProposalLine
+from registry.models import Consultation, Endorsement, Need, NeedItem, Offer
+from registry.models.needs import share_of_gap_closed
 from registry.services.needs import NEED_TEXTS
 from registry.user_content import translations_from
 
-
-def model_columns(serializer: type[ModelSerializer]) -> tuple[str, ...]:
-    """The columns behind a serializer's fields, for `.values()`: a foreign key by its column
-    (run → run_id); relations, read by other queries or subqueries, are left out."""
-    model = serializer.Meta.model
-    fields = [model._meta.get_field(name) for name in serializer.Meta.fields]
-    return tuple(field.attname for field in fields if field.concrete and not field.many_to_many)
-
-
-# The serializers declare the fields; the fast lists read the columns behind them.
-PROPOSAL_VALUES = model_columns(ProposalSerializer)
-OFFER_VALUES = model_columns(OfferSerializer)
-# Unpacked by position in represent_proposals, with the proposal each line belongs to.
-LINE_VALUES = (
-    "id",
-    "proposal_id",
-    "offer_id",
-    "need_item_id",
-    "organization_id",
-    "quantity",
-    "offer_quantity",
-    "score",
-    "terms",
-    "explanation",
-    "confirmation",
-    "confirmed_at",
-)
+Row = dict[str, Any]
+Zone = datetime.tzinfo
+Writer = Callable[[Row, Zone], Any]
 
 
 def decimal(value: Decimal | None) -> str | None:
@@ -84,72 +76,123 @@ def moment(value: datetime.datetime | None, zone: datetime.tzinfo | None = None)
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def proposal_values(queryset: QuerySet) -> QuerySet:
-    """The columns represent_proposals reads (prefetches dropped: lines are read in one query)."""
-    return queryset.prefetch_related(None).values(*PROPOSAL_VALUES)
-
-
-def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """ProposalSerializer's output for proposal_values() rows: one more query for all lines."""
-    zone = timezone.get_current_timezone()
-    lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    line_rows = (
-        ProposalLine.objects.filter(proposal_id__in=[row["id"] for row in rows])
-        .order_by("pk")
-        .values_list(*LINE_VALUES)
-    )
-    for (
-        key,
-        proposal_id,
-        offer_id,
-        need_item_id,
-        organization_id,
-        quantity,
-        offer_quantity,
-        score,
-        terms,
-        explanation,
-        confirmation,
-        confirmed_at,
-    ) in line_rows:
-        lines[proposal_id].append(
-            {
-                "id": key,
-                "offer": offer_id,
-                "need_item": need_item_id,
-                "organization": organization_id,
-                "quantity": decimal(quantity),
-                "offer_quantity": decimal(offer_quantity),
-                "score": decimal(score),
-                "terms": terms,
-                "explanation": explanation,
-                "confirmation": confirmation,
-                "confirmed_at": moment(confirmed_at, zone),
-            }
-        )
-    return [
-        {
-            "id": row["id"],
-            "run": row["run_id"],
-            "need": row["need_id"],
-            "status": row["status"],
-            "score": decimal(row["score"]),
-            "coverage": decimal(row["coverage"]),
-            "explanation": row["explanation"],
-            "lines": lines[row["id"]],
-            "created_at": moment(row["created_at"], zone),
-            "decided_at": moment(row["decided_at"], zone),
-            "reason": row["reason"],
-            "respond_by": moment(row["respond_by"], zone),
-            "owner_consent": row["owner_consent"],
-            "override_reason": row["override_reason"],
-        }
-        for row in rows
-    ]
-
-
 def day(value: datetime.date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+# Fields whose output is the stored value itself (a relation's is its key, read from its column).
+_AS_STORED = (
+    serializers.CharField,
+    serializers.IntegerField,
+    serializers.BooleanField,
+    serializers.ChoiceField,
+)
+
+
+def _decimal_text(value: Decimal | None, zone: Zone) -> str | None:
+    return decimal(value)
+
+
+def _day_text(value: datetime.date | None, zone: Zone) -> str | None:
+    return day(value)
+
+
+def column_converter(field: serializers.Field) -> Callable[[Any, Zone], Any] | None:
+    """How `field` writes a stored value: None when as it is, else a converter that writes it
+    as the field would."""
+    if isinstance(field, serializers.DecimalField) and getattr(
+        field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING
+    ):
+        return _decimal_text
+    if isinstance(field, serializers.DateTimeField):
+        return moment
+    if isinstance(field, serializers.DateField):
+        return _day_text
+    if type(field) in _AS_STORED or isinstance(field, serializers.RelatedField):
+        return None
+    if isinstance(field, serializers.JSONField) and not field.binary:
+        return None
+    if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        return None  # an array of text columns: its items are strings already
+    convert = field.to_representation
+    return lambda value, zone: None if value is None else convert(value)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A serializer's output written from `.values()` rows: `columns` to select, then `write`.
+
+    Each of `writers` is (key, column, converter): the column's value as stored when there is
+    no converter, else converted; with no column, the converter writes the key from the row.
+    """
+
+    columns: tuple[str, ...]
+    writers: tuple[tuple[str, str | None, Callable[[Any, Zone], Any] | None], ...]
+
+    def write(self, row: Row, zone: Zone) -> dict[str, Any]:
+        written = {}
+        for key, column, convert in self.writers:
+            if column is None:
+                written[key] = convert(row, zone)  # a computed value: always a writer
+            elif convert is None:
+                written[key] = row[column]
+            else:
+                written[key] = convert(row[column], zone)
+        return written
+
+
+def shape_of(
+    serializer: type[serializers.ModelSerializer] | type[serializers.Serializer],
+    computed: Mapping[str, Writer | Shape] | None = None,
+    *,
+    model: Any = None,
+) -> Shape:
+    """The shape of `serializer`'s output, field by field in its declared order.
+
+    A field backed by a column of the model is read from that column (a foreign key by its id
+    column); a field named in `computed` is written by its writer, or by a nested Shape read
+    from the same row. Any other field is a mistake, refused here. `model` is the rows' model
+    when the serializer names none (a nested serializer reading its parent's row).
+    """
+    computed = computed or {}
+    model = model or serializer.Meta.model
+    columns: list[str] = []
+    writers: list[tuple[str, str | None, Callable[[Any, Zone], Any] | None]] = []
+    for name, field in serializer().fields.items():
+        how = computed.get(name)
+        if isinstance(how, Shape):
+            columns.extend(how.columns)
+            writers.append((name, None, how.write))
+            continue
+        if how is not None:
+            writers.append((name, None, how))
+            continue
+        column = _column_of(model, field)
+        if column is None:
+            raise ImproperlyConfigured(
+                f"{serializer.__name__}.{name} has no column of its own: give the fast list a "
+                "writer for it."
+            )
+        columns.append(column)
+        writers.append((name, column, column_converter(field)))
+    unknown = set(computed) - {key for key, _, _ in writers}
+    if unknown:
+        raise ImproperlyConfigured(f"{serializer.__name__} has no field {sorted(unknown)}.")
+    return Shape(columns=tuple(dict.fromkeys(columns)), writers=tuple(writers))
+
+
+def _column_of(model: Any, field: serializers.Field) -> str | None:
+    """The column behind a field: its source's, when that is a concrete, single-valued model
+    field."""
+    if field.source == "*" or "." in field.source:
+        return None
+    try:
+        model_field = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+    if not model_field.concrete or model_field.many_to_many:
+        return None
+    return model_field.attname
 
 
 def slugs_of(relation, ids: list[int], order: str | None = None) -> dict[int, list[str]]:
@@ -172,78 +215,100 @@ def related_keys(relation, order: str | None = None) -> ArraySubquery:
     return ArraySubquery(keys.values(target))
 
 
-def offer_values(queryset: QuerySet) -> QuerySet:
-    from registry.models import Offer
+def read(annotation: str) -> Writer:
+    """A writer of a value the query computes, as is."""
+    return lambda row, zone: row[annotation]
 
+
+# Proposals and their lines.
+
+LINE = shape_of(ProposalLineSerializer)
+PROPOSAL = shape_of(ProposalSerializer, {"lines": read("lines")})
+
+
+def proposal_values(queryset: QuerySet) -> QuerySet:
+    """The columns represent_proposals reads (prefetches dropped: lines are read in one query)."""
+    return queryset.prefetch_related(None).values(*PROPOSAL.columns)
+
+
+def lines_of(proposal_ids: list[int], zone: Zone) -> dict[int, list[dict[str, Any]]]:
+    """ProposalLineSerializer's output per proposal, in the lines' order (one query)."""
+    lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        ProposalLine.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("pk")
+        .values(*LINE.columns, "proposal_id")
+    )
+    for row in rows:
+        lines[row["proposal_id"]].append(LINE.write(row, zone))
+    return lines
+
+
+def represent_proposals(rows: list[Row]) -> list[dict[str, Any]]:
+    """ProposalSerializer's output for proposal_values() rows: one more query for all lines."""
+    zone = timezone.get_current_timezone()
+    lines = lines_of([row["id"] for row in rows], zone)
+    return [PROPOSAL.write({**row, "lines": lines[row["id"]]}, zone) for row in rows]
+
+
+# Offers.
+
+OFFER = shape_of(
+    OfferSerializer, {"focus_areas": read("focus"), "vulnerable_groups": read("groups")}
+)
+
+
+def offer_values(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(None).values(
-        *OFFER_VALUES,
+        *OFFER.columns,
         focus=related_keys(Offer.focus_areas),
         groups=related_keys(Offer.vulnerable_groups),
     )
 
 
-def represent_offers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def represent_offers(rows: list[Row]) -> list[dict[str, Any]]:
     """OfferSerializer's output for offer_values() rows (no further query)."""
     zone = timezone.get_current_timezone()
-    return [
-        {
-            "id": row["id"],
-            "organization": row["organization_id"],
-            "title": row["title"],
-            "description": row["description"],
-            "category": row["category_id"],
-            "kind": row["kind"],
-            "quantity": decimal(row["quantity"]),
-            "currency": row["currency"],
-            "areas": row["areas"],
-            "focus_areas": row["focus"],
-            "vulnerable_groups": row["groups"],
-            "available_from": day(row["available_from"]),
-            "available_until": day(row["available_until"]),
-            "min_allocation": decimal(row["min_allocation"]),
-            "status": row["status"],
-            "reserved": decimal(row["reserved"]),
-            "committed": decimal(row["committed"]),
-            "remaining": decimal(row["remaining"]),
-            "created_at": moment(row["created_at"], zone),
-            "updated_at": moment(row["updated_at"], zone),
-        }
-        for row in rows
-    ]
+    return [OFFER.write(row, zone) for row in rows]
 
 
-NEED_VALUES = (
-    "id",
-    "organization_id",
-    "title",
-    "description",
-    "language",
-    "i18n",
-    "area",
-    "population",
-    "indicator_name",
-    "indicator_unit",
-    "indicator_baseline",
-    "indicator_target",
-    "indicator_source",
-    "indicator_date",
-    "indicator_disaggregation",
-    "indicator_current",
-    "indicator_current_date",
-    "indicator_current_disaggregation",
-    "deadline",
-    "priority",
-    "status",
-    "created_at",
-    "updated_at",
+# Needs, their items and consultations.
+
+
+def gap_closed(row: Row, zone: Zone) -> str | None:
+    share = share_of_gap_closed(
+        row["indicator_baseline"], row["indicator_current"], row["indicator_target"]
+    )
+    return None if share is None else str(share)
+
+
+ITEM = shape_of(NeedItemSerializer)
+CONSULTATION = shape_of(
+    ConsultationSerializer, {"groups": read("groups"), "organizations": read("organizations")}
+)
+INDICATOR = shape_of(IndicatorSerializer, {"gap_closed": gap_closed}, model=Need)
+NEED = shape_of(
+    NeedSerializer,
+    {
+        "translations": lambda row, zone: translations_from(row["i18n"], tuple(NEED_TEXTS)),
+        "focus_areas": read("focus"),
+        "vulnerable_groups": read("groups"),
+        "sdg_targets": read("targets"),
+        "indicator": INDICATOR,
+        "items": read("items"),
+        "consultations": read("consultations"),
+        "endorsements": read("endorsement_count"),
+        "in_progress": read("in_progress"),
+        "matching_blocked": lambda row, zone: matching_blocked(
+            row["status"], row["organization_verified"]
+        ),
+    },
 )
 
 
 def need_values(queryset: QuerySet) -> QuerySet:
     """The columns represent_needs reads; the taxonomies, the endorsement count and the ids of
     the consultations are computed in the page's own query, for the page's rows only."""
-    from registry.models import Consultation, Endorsement, Need
-
     endorsements = (
         Endorsement.objects.filter(need_id=OuterRef("pk"), organization__verified_at__isnull=False)
         .order_by()
@@ -253,7 +318,8 @@ def need_values(queryset: QuerySet) -> QuerySet:
     )
     consultations = Consultation.objects.filter(need_id=OuterRef("pk")).order_by().values("pk")
     return queryset.prefetch_related(None).values(
-        *NEED_VALUES,
+        *NEED.columns,
+        "i18n",
         focus=related_keys(Need.focus_areas),
         groups=related_keys(Need.vulnerable_groups),
         targets=related_keys(Need.sdg_targets, order="sdgtarget__position"),
@@ -265,26 +331,14 @@ def need_values(queryset: QuerySet) -> QuerySet:
     )
 
 
-def disaggregation(value: dict) -> dict:
-    # DictField(child=DictField(child=CharField)): keys and values as strings, None kept.
-    return {
-        str(dimension): None
-        if groups is None
-        else {str(group): None if share is None else str(share) for group, share in groups.items()}
-        for dimension, groups in value.items()
-    }
-
-
-def consultations_of(consultation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def consultations_of(consultation_ids: list[int], zone: Zone) -> dict[int, list[dict[str, Any]]]:
     """ConsultationSerializer's output per need, in the model's order (no query for none)."""
-    from registry.models import Consultation
-
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not consultation_ids:
         return found
     rows = list(
         Consultation.objects.filter(pk__in=consultation_ids).values(
-            "id", "need_id", "held_on", "summary"
+            *CONSULTATION.columns, "id", "need_id"
         )
     )
     if not rows:
@@ -293,102 +347,40 @@ def consultations_of(consultation_ids: list[int]) -> dict[int, list[dict[str, An
     groups = slugs_of(Consultation.groups, keys)
     organizations = slugs_of(Consultation.organizations, keys, order="organization__name")
     for row in rows:
-        found[row["need_id"]].append(
-            {
-                "held_on": day(row["held_on"]),
-                "summary": row["summary"],
-                "groups": groups[row["id"]],
-                "organizations": organizations[row["id"]],
-            }
-        )
+        row.update(groups=groups[row["id"]], organizations=organizations[row["id"]])
+        found[row["need_id"]].append(CONSULTATION.write(row, zone))
     return found
 
 
-def gap_closed(row: dict[str, Any]) -> str | None:
-    from registry.models.needs import share_of_gap_closed
+def items_of(need_ids: list[int], zone: Zone) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
+    """NeedItemSerializer's output per need, in the items' order, and the needs with an item
+    reserved (one query)."""
+    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    reserved: set[int] = set()
+    rows = NeedItem.objects.filter(need_id__in=need_ids).order_by("need_id", "id")
+    for row in rows.values(*ITEM.columns, "need_id"):
+        items[row["need_id"]].append(ITEM.write(row, zone))
+        if row["reserved"]:
+            reserved.add(row["need_id"])
+    return items, reserved
 
-    share = share_of_gap_closed(
-        row["indicator_baseline"], row["indicator_current"], row["indicator_target"]
-    )
-    return None if share is None else str(share)
 
-
-def represent_needs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def represent_needs(rows: list[Row]) -> list[dict[str, Any]]:
     """NeedSerializer's output for need_values() rows: the items of all rows in one query, their
     consultations in one more when there are any."""
-    from registry.models import NeedItem
-
     zone = timezone.get_current_timezone()
     ids = [row["id"] for row in rows]
-    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    item_rows = (
-        NeedItem.objects.filter(need_id__in=ids)
-        .order_by("need_id", "id")
-        .values_list(
-            "need_id",
-            "id",
-            "category_id",
-            "kind",
-            "quantity",
-            "currency",
-            "reserved",
-            "committed",
-            "covered",
-        )
-    )
-    in_progress: set[int] = set()
-    for need_id, key, category, kind, quantity, currency, reserved, committed, covered in item_rows:
-        if reserved:
-            in_progress.add(need_id)
-        items[need_id].append(
-            {
-                "id": key,
-                "category": category,
-                "kind": kind,
-                "quantity": decimal(quantity),
-                "currency": currency,
-                "reserved": decimal(reserved),
-                "committed": decimal(committed),
-                "covered": decimal(covered),
-            }
-        )
-    consultations = consultations_of([key for row in rows for key in row["consultation_ids"]])
+    items, in_progress = items_of(ids, zone)
+    consultations = consultations_of([key for row in rows for key in row["consultation_ids"]], zone)
     return [
-        {
-            "id": row["id"],
-            "organization": row["organization_id"],
-            "title": row["title"],
-            "description": row["description"],
-            "language": row["language"],
-            "translations": translations_from(row["i18n"], tuple(NEED_TEXTS)),
-            "area": row["area"],
-            "focus_areas": row["focus"],
-            "vulnerable_groups": row["groups"],
-            "sdg_targets": row["targets"],
-            "population": row["population"],
-            "indicator": {
-                "name": row["indicator_name"],
-                "unit": row["indicator_unit"],
-                "baseline": decimal(row["indicator_baseline"]),
-                "target": decimal(row["indicator_target"]),
-                "source": row["indicator_source"],
-                "date": day(row["indicator_date"]),
-                "current": decimal(row["indicator_current"]),
-                "current_date": day(row["indicator_current_date"]),
-                "current_disaggregation": disaggregation(row["indicator_current_disaggregation"]),
-                "gap_closed": gap_closed(row),
-                "disaggregation": disaggregation(row["indicator_disaggregation"]),
+        NEED.write(
+            {
+                **row,
+                "items": items[row["id"]],
+                "consultations": consultations[row["id"]],
+                "in_progress": row["id"] in in_progress,
             },
-            "deadline": day(row["deadline"]),
-            "priority": row["priority"],
-            "status": row["status"],
-            "items": items[row["id"]],
-            "consultations": consultations[row["id"]],
-            "endorsements": row["endorsement_count"],
-            "in_progress": row["id"] in in_progress,
-            "matching_blocked": matching_blocked(row["status"], row["organization_verified"]),
-            "created_at": moment(row["created_at"], zone),
-            "updated_at": moment(row["updated_at"], zone),
-        }
+            zone,
+        )
         for row in rows
     ]

@@ -10,7 +10,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from registry.models import Membership, Organization
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, member
 
 
 @pytest.fixture(scope="session")
@@ -95,13 +95,6 @@ def community(db) -> Organization:
 @pytest.fixture
 def other_org(db) -> Organization:
     return OrganizationFactory(name="Other Company", kind=Organization.Kind.COMPANY, country="UG")
-
-
-def member(
-    organization: Organization, role: str = Membership.Role.EDITOR, username: str | None = None
-):
-    kwargs = {"username": username} if username else {}
-    return MembershipFactory(organization=organization, role=role, user=UserFactory(**kwargs)).user
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 from registry.models import Need
 from tests.api.checks import field_errors
 from tests.conftest import client_for
-from tests.factories import NeedFactory, NeedItemFactory
-from tests.matching.integrity_world import World, build_world
+from tests.factories import Coalition, NeedFactory, NeedItemFactory, coalition
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +37,9 @@ def amounts(figure: dict) -> tuple[str, str, str, str]:
 
 
 @pytest.fixture
-def world(settings) -> World:
+def world(settings) -> Coalition:
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
-    world = build_world()  # KE-30: laptops 60 and a USD 20,000 grant, proposed
+    world = coalition()  # KE-30: laptops 60 and a USD 20,000 grant, proposed
     assert client_for(world.coordinator).post(world.url("accept")).status_code == 200
     return world
 

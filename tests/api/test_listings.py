@@ -6,23 +6,28 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from api.fast_lists import (
+    OFFER,
+    lines_of,
     need_values,
     offer_values,
     proposal_values,
     represent_needs,
     represent_offers,
     represent_proposals,
+    shape_of,
 )
 from api.renderers import ORJSONRenderer
-from api.serializers.matching import ProposalSerializer
+from api.serializers.matching import ProposalLineSerializer, ProposalSerializer
 from api.serializers.needs import NeedSerializer
 from api.serializers.offers import OfferSerializer
-from matching.models import Proposal
+from matching.models import Proposal, ProposalLine
 from matching.services import run_execution, runs
 from registry.models import Consultation, Endorsement, Need, Offer, Organization
 from tests.conftest import client_for
@@ -53,6 +58,45 @@ def test_proposals_from_values_equal_the_serializer(proposals):
     assert proposals.count() == 3 and sum(p.lines.count() for p in proposals) >= 3
     expected = ProposalSerializer(proposals.prefetch_related("lines"), many=True).data
     assert represent_proposals(list(proposal_values(proposals))) == expected
+
+
+def test_lines_from_values_equal_the_serializer(proposals):
+    first = ProposalLine.objects.order_by("pk").first()
+    ProposalLine.objects.filter(pk=first.pk).update(
+        confirmation=ProposalLine.Confirmation.CONFIRMED, confirmed_at=timezone.now()
+    )
+    expected = {
+        proposal.pk: ProposalLineSerializer(proposal.lines.order_by("pk"), many=True).data
+        for proposal in proposals
+    }
+    zone = timezone.get_current_timezone()
+    written = lines_of(list(expected), zone)
+    assert {key: written[key] for key in expected} == expected
+    assert written[first.proposal_id][0]["confirmation"] == "confirmed"
+    assert written[first.proposal_id][0]["confirmed_at"].endswith("Z")
+
+
+def test_the_lists_write_their_serializers_fields_in_order():
+    assert [key for key, _, _ in OFFER.writers] == OfferSerializer.Meta.fields
+
+
+def test_a_serializer_field_with_no_column_and_no_writer_is_refused():
+    class Badged(OfferSerializer):
+        badge = serializers.SerializerMethodField()
+
+        class Meta(OfferSerializer.Meta):
+            fields = [*OfferSerializer.Meta.fields, "badge"]
+
+        def get_badge(self, offer: Offer) -> str:
+            return "new"
+
+    computed = {"focus_areas": lambda row, zone: [], "vulnerable_groups": lambda row, zone: []}
+    with pytest.raises(ImproperlyConfigured, match=r"Badged\.badge"):
+        shape_of(Badged, computed)
+    assert [
+        key
+        for key, _, _ in shape_of(Badged, {**computed, "badge": lambda row, zone: "new"}).writers
+    ][-1] == "badge"
 
 
 def test_offers_from_values_equal_the_serializer(proposals):

@@ -1,5 +1,6 @@
-"""A large synthetic catalogue in PostgreSQL, from bench/generator.py, for runs long enough to be
-interrupted: organizations, published offers, open needs and their items, with bulk_create."""
+"""Synthetic catalogues in PostgreSQL from bench/generator.py: a large one for runs long enough
+to be interrupted (organizations, published offers, open needs and their items, with
+bulk_create), and the benchmark's own load of a smaller one, members included."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import dataclasses
 import functools
 from decimal import Decimal
 
+import psycopg
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from bench.generator import CATEGORIES, generate
+from bench.load import load
 from matching.engine import Problem
 from registry.models import Need, NeedItem, Offer, Organization
 
@@ -93,3 +97,12 @@ def load_catalogue(*, needs: int = 1500, offers: int = 6000) -> dict[str, int]:
         "needs": len(rows),
         "items": len(items),
     }
+
+
+def load_generated_catalogue(*, seed: int, scale: float) -> None:
+    """bench.generator's synthetic catalogue, copied into the test's own transaction."""
+    connection.ensure_connection()
+    raw: psycopg.Connection = connection.connection
+    load(raw, generate("S", supply=0.8, seed=seed, scale=scale), commit=False)
+    with raw.cursor() as cursor:  # bench.load turns triggers off for its COPY; back on
+        cursor.execute("SET LOCAL session_replication_role = origin")

@@ -12,11 +12,8 @@ from interchange.selectors import ActivityFilter
 from matching.models import Partnership, Proposal
 from registry.models.visibility import is_coordinator
 from tests.factories import UserFactory
-from tests.interchange.catalogue import (
-    approve_reports,
-    form_partnerships,
-    load_generated_catalogue,
-)
+from tests.factories.catalogue import load_generated_catalogue
+from tests.factories.partnerships import approve_reports, form_partnerships
 from tests.interchange.iati import assert_valid_activities
 
 pytestmark = pytest.mark.django_db

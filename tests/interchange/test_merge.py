@@ -12,13 +12,13 @@ from matching.models import Partner, Partnership, ProposalLine
 from matching.services import review
 from registry.models import Membership, OfferEvent, Organization
 from tests.api.checks import problem, row_counts
-from tests.conftest import client_for, member
+from tests.conftest import client_for
 from tests.factories import (
     MembershipFactory,
     NeedFactory,
-    OfferFactory,
     OrganizationFactory,
     UserFactory,
+    coalition,
     proposal_for,
 )
 
@@ -30,37 +30,19 @@ def setting(settings):
     """A company and a donor in a formed partnership, and the company in an accepted proposal."""
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
     settings.MATCH_ON_CATALOGUE_CHANGE = False
-    company = OrganizationFactory(
-        kind=Organization.Kind.COMPANY, name="Savanna Devices", identifier="KE-RCO-CPR2001"
-    )
-    donor = OrganizationFactory(kind=Organization.Kind.DONOR, name="Open Futures", country="SE")
-    laptops = OfferFactory(organization=company, quantity=Decimal(100))
-    grant = OfferFactory(
-        organization=donor,
-        category_id="grant",
-        kind="financial",
-        currency="USD",
-        quantity=Decimal(50000),
-        areas=["global"],
-    )
-    need = NeedFactory()
-    coordinator = UserFactory(coordinator=True)
-    editors = {"company": member(company), "donor": member(donor)}
-    formed = proposal_for([(laptops, Decimal(60)), (grant, Decimal(20000))], need=need)
-    review.accept_proposal(actor=coordinator, proposal_id=formed.pk)
-    for editor in [*editors.values(), member(need.organization)]:
-        review.confirm_lines(actor=editor, proposal_id=formed.pk)
-    pipeline = proposal_for([(laptops, Decimal(10))], need=NeedFactory(area="UG"))
-    review.accept_proposal(actor=coordinator, proposal_id=pipeline.pk)
+    scene = coalition(company={"identifier": "KE-RCO-CPR2001"})
+    scene.form()
+    pipeline = proposal_for([(scene.laptops, Decimal(10))], need=NeedFactory(area="UG"))
+    review.accept_proposal(actor=scene.coordinator, proposal_id=pipeline.pk)
     return {
-        "partnership": Partnership.objects.get(proposal=formed),
+        "partnership": Partnership.objects.get(proposal=scene.proposal),
         "pipeline": pipeline,
-        "company": company,
-        "laptops": laptops,
-        "donor": donor,
-        "need": need,
-        "coordinator": coordinator,
-        "company_editor": editors["company"],
+        "company": scene.laptops.organization,
+        "laptops": scene.laptops,
+        "donor": scene.grant.organization,
+        "need": scene.need,
+        "coordinator": scene.coordinator,
+        "company_editor": scene.company,
     }
 
 

@@ -13,24 +13,24 @@ from matching.services import review
 from registry.models import Need, NeedItem
 from tests.api.checks import field_errors, problem
 from tests.conftest import client_for
-from tests.matching.integrity_world import World, build_world
+from tests.factories import Coalition, coalition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings) -> World:
+def world(settings) -> Coalition:
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
-    return build_world()
+    return coalition()
 
 
-def accept(world: World, **body):
+def accept(world: Coalition, **body):
     response = client_for(world.coordinator).post(world.url("accept"), body, format="json")
     assert response.status_code == 200, response.content
     return response.json()
 
 
-def live_reservations(world: World) -> set[str]:
+def live_reservations(world: Coalition) -> set[str]:
     return set(
         Commitment.objects.filter(line__proposal=world.proposal).values_list("state", flat=True)
     )

@@ -13,15 +13,15 @@ from matching.models import Commitment, Partnership, ProgressReport
 from registry.models import Need, NeedItem
 from tests.api.checks import field_errors, problem
 from tests.conftest import client_for, member
-from tests.matching.integrity_world import World, build_world
+from tests.factories import Coalition, coalition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings) -> World:
+def world(settings) -> Coalition:
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
-    world = build_world()
+    world = coalition()
     Need.objects.filter(pk=world.need.pk).update(
         indicator_name="Schools with a computer lab",
         indicator_unit="%",
@@ -41,7 +41,7 @@ def partnership_url(command: str = "") -> str:
     return f"{base}{command}/" if command else base
 
 
-def report(world: World, **fields):
+def report(world: Coalition, **fields):
     body = {
         "period_end": timezone.localdate().isoformat(),
         "indicator_value": "40",
@@ -52,7 +52,7 @@ def report(world: World, **fields):
     return client_for(world.company).post(partnership_url("reports"), body, format="json")
 
 
-def approve(world: World, response) -> dict:
+def approve(world: Coalition, response) -> dict:
     assert response.status_code == 201, response.content
     url = f"{partnership_url('reports')}{response.json()['id']}/review/"
     reviewed = client_for(world.coordinator).post(url, {"approve": True}, format="json")

@@ -18,13 +18,11 @@ from matching.models import (
 )
 from matching.services import reports, review
 from registry.errors import Conflict, PermissionDenied, ValidationError
-from registry.models import Membership, Need, Organization
+from registry.models import Membership, Need
 from tests.conftest import client_for, member
 from tests.factories import (
-    NeedFactory,
-    OfferFactory,
     OrganizationFactory,
-    UserFactory,
+    coalition,
     proposal_for,
 )
 
@@ -34,39 +32,23 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setting(settings):
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
-    company = OrganizationFactory(kind=Organization.Kind.COMPANY, name="Savanna Devices")
-    donor = OrganizationFactory(kind=Organization.Kind.DONOR, name="Open Futures", country="SE")
-    laptops = OfferFactory(organization=company, quantity=Decimal(100))
-    grant = OfferFactory(
-        organization=donor,
-        category_id="grant",
-        kind="financial",
-        currency="USD",
-        quantity=Decimal(50000),
-        areas=["global"],
-    )
-    need = NeedFactory()
-    proposal = proposal_for([(laptops, Decimal(60)), (grant, Decimal(20000))], need=need)
+    scene = coalition()
     return {
-        "proposal": proposal,
-        "need": need,
-        "laptops": laptops,
-        "grant": grant,
-        "company_editor": member(company),
-        "donor_editor": member(donor),
-        "company_viewer": member(company, Membership.Role.VIEWER),
-        "gov_editor": member(need.organization),
-        "coordinator": UserFactory(coordinator=True),
+        "scene": scene,
+        "proposal": scene.proposal,
+        "need": scene.need,
+        "laptops": scene.laptops,
+        "grant": scene.grant,
+        "company_editor": scene.company,
+        "donor_editor": scene.donor,
+        "company_viewer": member(scene.laptops.organization, Membership.Role.VIEWER),
+        "gov_editor": scene.government,
+        "coordinator": scene.coordinator,
     }
 
 
 def form(setting) -> None:
-    """Accept, both partners confirm, and the need's organization consents."""
-    proposal_id = setting["proposal"].pk
-    review.accept_proposal(actor=setting["coordinator"], proposal_id=proposal_id)
-    review.confirm_lines(actor=setting["company_editor"], proposal_id=proposal_id)
-    review.confirm_lines(actor=setting["donor_editor"], proposal_id=proposal_id)
-    review.confirm_lines(actor=setting["gov_editor"], proposal_id=proposal_id)
+    setting["scene"].form()
 
 
 def test_only_coordinators_accept(setting):

@@ -8,15 +8,15 @@ import pytest
 from matching.models import Partnership, Proposal, StateChange
 from tests.api.checks import problem
 from tests.conftest import client_for, member
-from tests.matching.integrity_world import World, build_world
+from tests.factories import Coalition, coalition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings) -> World:
+def world(settings) -> Coalition:
     settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
-    return build_world(donor_verified=False)
+    return coalition(donor_verified=False)
 
 
 def test_a_proposal_with_an_unverified_partner_says_so_and_needs_an_override(world):

@@ -46,6 +46,7 @@ from tests.factories import (
     OfferFactory,
     OrganizationFactory,
     UserFactory,
+    proposal_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,13 +83,7 @@ class Workflow(RuleBasedStateMachine):
                 organization, "admin", username=f"sm.{kind}.{suffix}"
             )
             self.offers.append(OfferFactory(organization=organization, quantity=Decimal(80)).pk)
-            grant = OfferFactory(
-                organization=organization,
-                category_id="grant",
-                kind="financial",
-                currency="USD",
-                quantity=Decimal(40000),
-            )
+            grant = OfferFactory(organization=organization, grant=True, quantity=Decimal(40000))
             self.offers.append(grant.pk)
         self.needs: list[int] = []
         for _ in range(2):
@@ -99,13 +94,7 @@ class Workflow(RuleBasedStateMachine):
                 indicator_target=Decimal(50),
             )
             NeedItemFactory(need=need, quantity=Decimal(60))
-            NeedItemFactory(
-                need=need,
-                category_id="grant",
-                kind="financial",
-                quantity=Decimal(30000),
-                currency="USD",
-            )
+            NeedItemFactory(need=need, grant=True, quantity=Decimal(30000))
             self.needs.append(need.pk)
         self.run = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
         self.proposals: list[int] = []
@@ -151,24 +140,7 @@ class Workflow(RuleBasedStateMachine):
         if not lines:
             return
         self.run = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
-        proposal = Proposal.objects.create(
-            run=self.run,
-            need=need,
-            score=Decimal("0.5"),
-            coverage=Decimal("0.5"),
-            explanation={"summary": "random"},
-            fingerprint=f"sm-{self.run.pk}",
-        )
-        for offer, item, quantity in lines:
-            ProposalLine.objects.create(
-                proposal=proposal,
-                offer=offer,
-                need_item=item,
-                organization_id=offer.organization_id,
-                quantity=quantity,
-                offer_quantity=quantity,
-                score=Decimal("0.5"),
-            )
+        proposal = proposal_of(lines, need=need, run=self.run, coverage=Decimal("0.5"))
         self.proposals.append(proposal.pk)
 
     @initialize()

@@ -8,7 +8,6 @@ company, `government_member` for a ministry, `community_member` for a community 
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,12 +16,22 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from matching.models import MatchRun, Partnership, ProgressReport, Proposal, ProposalLine
+from matching.models import MatchRun, Partnership, ProgressReport, Proposal
 from matching.services import reports, review
 from notifications.models import Notification, Webhook
 from notifications.services.webhook_signing import new_secret
-from registry.models import Membership, Need, NeedItem, Offer, Organization
-from tests.factories import PASSWORD, ROLES
+from registry.models import Membership, Need, Offer, Organization
+from tests.factories import (
+    PASSWORD,
+    ROLES,
+    MembershipFactory,
+    NeedFactory,
+    NeedItemFactory,
+    OfferFactory,
+    OrganizationFactory,
+    UserFactory,
+    proposal_for,
+)
 
 # ROLES and PASSWORD are defined in tests/factories; named here too for the matrices' importers.
 __all__ = ["PASSWORD", "ROLES", "World", "build_world"]
@@ -56,67 +65,36 @@ class World:
         return self.objects[name]
 
 
-def _organization(name: str, kind: str, country: str = "KE", **extra) -> Organization:
+def organization_with_contacts(name: str, kind: str, country: str = "KE", **extra) -> Organization:
+    """An organization not yet verified, with private contact details the matrices look for."""
     number = Organization.objects.count() + 1
-    return Organization.objects.create(
+    return OrganizationFactory(
         name=name,
         kind=kind,
         country=country,
         contact_email=CONTACT_EMAIL.format(number),
         contact_phone=CONTACT_PHONE.format(number),
+        verified=False,
         **extra,
     )
 
 
-def _offer(organization: Organization, status: str, title: str) -> Offer:
-    return Offer.objects.create(
+def need_with_item(organization: Organization, status: str, title: str) -> Need:
+    """A need for 50 laptops that affects the community's group."""
+    need = NeedFactory(
         organization=organization,
-        title=title,
-        description="Refurbished laptops with offline learning content.",
-        category_id="laptops",
-        kind="technical",
-        quantity=Decimal(100),
-        areas=["KE"],
         status=status,
-        available_from=datetime.date(2026, 1, 1),
-    )
-
-
-def _need(organization: Organization, status: str, title: str) -> Need:
-    need = Need.objects.create(
-        organization=organization,
         title=title,
         description="Secondary schools without devices.",
-        area="KE-30",
-        status=status,
-        deadline=datetime.date(2027, 12, 31),
+        vulnerable_groups=["persons-with-disabilities"],
     )
-    NeedItem.objects.create(
-        need=need, category_id="laptops", kind="technical", quantity=Decimal(50)
-    )
-    need.vulnerable_groups.set(["persons-with-disabilities"])  # the community's group
+    NeedItemFactory(need=need)
     return need
 
 
-def _proposal(run: MatchRun, need: Need, offer: Offer, quantity: int) -> Proposal:
-    proposal = Proposal.objects.create(
-        run=run,
-        need=need,
-        score=Decimal("0.5"),
-        coverage=Decimal("0.2"),
-        explanation={"summary": "test"},
-        fingerprint=f"security-{run.pk}-{need.pk}",
-    )
-    ProposalLine.objects.create(
-        proposal=proposal,
-        offer=offer,
-        need_item=need.items.get(),
-        organization=offer.organization,
-        quantity=Decimal(quantity),
-        offer_quantity=Decimal(quantity),
-        score=Decimal("0.5"),
-    )
-    return proposal
+def proposal(run: MatchRun, need: Need, offer: Offer, quantity: int) -> Proposal:
+    """A proposal of `quantity` laptops from `offer` for the need's one item."""
+    return proposal_for([(offer, Decimal(quantity))], need=need, run=run, coverage=Decimal("0.2"))
 
 
 def build_world() -> World:
@@ -126,18 +104,20 @@ def build_world() -> World:
     User = get_user_model()
 
     def person(username: str, *memberships: tuple[Organization, str]):
-        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-        for organization, role in memberships:
-            Membership.objects.create(user=user, organization=organization, role=role)
+        user = UserFactory(username=username)
+        for member_of, role in memberships:
+            MembershipFactory(user=user, organization=member_of, role=role)
         world.users[username] = user.pk
         return user
 
-    ngo = _organization("Digital Bridges", Organization.Kind.NGO)
-    dormant = _organization("Digital Bridges (dormant)", Organization.Kind.NGO, is_active=False)
-    county = _organization("Baringo County", Organization.Kind.LOCAL_GOVERNMENT)
-    ministry = _organization("Ministry of ICT", Organization.Kind.GOVERNMENT)
-    community = _organization("Union of the Blind", Organization.Kind.COMMUNITY)
-    company = _organization("Other Company", Organization.Kind.COMPANY, "UG")
+    ngo = organization_with_contacts("Digital Bridges", Organization.Kind.NGO)
+    dormant = organization_with_contacts(
+        "Digital Bridges (dormant)", Organization.Kind.NGO, is_active=False
+    )
+    county = organization_with_contacts("Baringo County", Organization.Kind.LOCAL_GOVERNMENT)
+    ministry = organization_with_contacts("Ministry of ICT", Organization.Kind.GOVERNMENT)
+    community = organization_with_contacts("Union of the Blind", Organization.Kind.COMMUNITY)
+    company = organization_with_contacts("Other Company", Organization.Kind.COMPANY, "UG")
     for role in Membership.Role.values:
         person(f"ngo.{role}", (ngo, role), (dormant, role))
         person(f"county.{role}", (county, role))
@@ -155,15 +135,15 @@ def build_world() -> World:
     ).update(verified_at=timezone.now(), verified_by=coordinator)
     community.represented_groups.set(["persons-with-disabilities"])
 
-    published = _offer(ngo, Offer.Status.PUBLISHED, "Laptops for schools")
-    draft = _offer(ngo, Offer.Status.DRAFT, "Tablets (draft)")
+    published = OfferFactory(organization=ngo, title="Laptops for schools")
+    draft = OfferFactory(organization=ngo, status=Offer.Status.DRAFT, title="Tablets (draft)")
     run = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED)
-    need_open = _need(county, Need.Status.OPEN, "Devices for rural schools")
-    need_draft = _need(county, Need.Status.DRAFT, "Devices (draft)")
-    proposed = _proposal(run, need_open, published, 5)
-    accepted = _proposal(run, _need(county, Need.Status.OPEN, "Devices B"), published, 5)
+    need_open = need_with_item(county, Need.Status.OPEN, "Devices for rural schools")
+    need_draft = need_with_item(county, Need.Status.DRAFT, "Devices (draft)")
+    proposed = proposal(run, need_open, published, 5)
+    accepted = proposal(run, need_with_item(county, Need.Status.OPEN, "Devices B"), published, 5)
     review.accept_proposal(actor=coordinator, proposal_id=accepted.pk)
-    formed = _proposal(run, _need(county, Need.Status.OPEN, "Devices C"), published, 5)
+    formed = proposal(run, need_with_item(county, Need.Status.OPEN, "Devices C"), published, 5)
     review.accept_proposal(actor=coordinator, proposal_id=formed.pk)
     editor = User.objects.get(username="ngo.editor")
     review.confirm_lines(actor=editor, proposal_id=formed.pk)

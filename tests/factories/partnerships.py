@@ -7,12 +7,8 @@ import contextlib
 import datetime
 from decimal import Decimal
 
-import psycopg
-from django.db import connection
 from django.utils import timezone
 
-from bench.generator import generate
-from bench.load import load
 from matching.models import MatchRun, Partnership, Proposal
 from matching.services import reports, review, run_execution, runs
 from registry.errors import Conflict, PermissionDenied
@@ -27,15 +23,6 @@ def writer_of(organization_id: int):
         .first()
     )
     return membership.user
-
-
-def load_generated_catalogue(*, seed: int, scale: float) -> None:
-    """bench.generator's synthetic catalogue, copied into the test's own transaction."""
-    connection.ensure_connection()
-    raw: psycopg.Connection = connection.connection
-    load(raw, generate("S", supply=0.8, seed=seed, scale=scale), commit=False)
-    with raw.cursor() as cursor:  # bench.load turns triggers off for its COPY; back on
-        cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def form_partnerships(*, coordinator, leave_in_pipeline: int = 3) -> list[Proposal]:
