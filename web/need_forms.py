@@ -19,6 +19,7 @@ from registry.models import (
     FocusArea,
     Membership,
     Organization,
+    SdgGoal,
     SdgTarget,
     VulnerableGroup,
 )
@@ -304,6 +305,18 @@ class NeedForm(DesignSystemForm, forms.Form):
 
     def can_add_consultation(self) -> bool:
         return self.can_add("consultation")
+
+    def sdg_goals(self) -> list[dict[str, Any]]:
+        """The targets by goal, in the active language, for the page's folded list of codes."""
+        titles = SdgGoal.titles()
+        goals: dict[int, dict[str, Any]] = {}
+        for target in SdgTarget.objects.order_by("position"):
+            goal = goals.setdefault(
+                target.goal,
+                {"goal": target.goal, "title": titles.get(target.goal, ""), "targets": []},
+            )
+            goal["targets"].append((target.code, str(target.title_i18n)))  # type: ignore[attr-defined]
+        return list(goals.values())
 
     def clean_sdg_targets(self) -> list[SdgTarget]:
         codes = [

@@ -29,6 +29,8 @@ def test_the_need_form_empty_with_errors_and_with_five_items_is_accessible(page,
     assert page.get_by_label("Title").input_value().startswith("Screen readers")
     assert page.get_by_label("Quantity of resource 1").input_value() == "100"
     assert page.locator(".govuk-error-summary").count() == 0
+    page.get_by_text("Find a target's code").click()
+    expect(page.get_by_text("4.5", exact=True)).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Resource 5", exact=True).select_option("trainer-days")
