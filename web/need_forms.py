@@ -9,9 +9,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import ProposalLine
 from registry.area_codes import GLOBAL
 from registry.areas import validate_area_code
 from registry.models import (
@@ -256,17 +258,17 @@ class NeedForm(DesignSystemForm, forms.Form):
         """Each item row's fields, and whether it may be removed (not while partners cover it)."""
         blocks = []
         for row in range(1, self.item_count + 1):
-            covered = bool(self.initial.get(f"item_{row}_covered"))
+            saved = self.editing and bool(self.initial.get(f"item_{row}_category"))
+            removable = saved and bool(self.initial.get(f"item_{row}_removable"))
             blocks.append(
                 {
                     "row": row,
                     "fields": [
                         self[f"item_{row}_{part}"] for part in ("category", "quantity", "currency")
                     ],
-                    "covered": covered,
-                    "remove": self[f"item_{row}_remove"]
-                    if self.editing and not covered and self.initial.get(f"item_{row}_category")
-                    else None,
+                    "covered": bool(self.initial.get(f"item_{row}_covered")),
+                    "proposed": saved and not removable,
+                    "remove": self[f"item_{row}_remove"] if removable else None,
                 }
             )
         return blocks
@@ -469,6 +471,16 @@ class NeedForm(DesignSystemForm, forms.Form):
         ]
         return data
 
+    def refuse_removal(self) -> None:
+        """An item partners were proposed for is kept: its proposals' lines refer to it."""
+        for row in range(1, self.item_count + 1):
+            if self.cleaned_data.get(f"item_{row}_remove"):
+                self.add_error(
+                    f"item_{row}_category",
+                    _("Partners were proposed for this resource, so it stays on the need."),
+                )
+        self.style_fields()
+
     def add_service_errors(self, error: ValidationError) -> None:
         """Put the service's refusal on the fields it names (items.0.quantity → item_1_quantity)."""
         details = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
@@ -520,11 +532,15 @@ def initial_of(need) -> dict[str, Any]:
     initial["vulnerable_groups"] = list(need.vulnerable_groups.values_list("pk", flat=True))
     initial["focus_areas"] = list(need.focus_areas.values_list("pk", flat=True))
     initial["sdg_targets"] = ", ".join(need.sdg_targets.values_list("code", flat=True))
-    for row, item in enumerate(need.items.order_by("pk"), start=1):
+    items = need.items.annotate(
+        proposed=Exists(ProposalLine.objects.filter(need_item=OuterRef("pk")))
+    )
+    for row, item in enumerate(items.order_by("pk"), start=1):
         initial[f"item_{row}_category"] = item.category_id
         initial[f"item_{row}_quantity"] = item.quantity
         initial[f"item_{row}_currency"] = item.currency or ""
         initial[f"item_{row}_covered"] = bool(item.reserved or item.committed)
+        initial[f"item_{row}_removable"] = not item.proposed and not item.covered
     row = 0
     for dimension, groups in sorted((need.indicator_disaggregation or {}).items()):
         for group, baseline in sorted((groups or {}).items()):

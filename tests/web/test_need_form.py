@@ -169,7 +169,6 @@ def test_editing_keeps_the_rows_removes_an_uncovered_item_and_not_a_covered_one(
     url = f"/console/needs/{need.pk}/edit/"
     page = client.get(url).content.decode()
     assert 'value="female"' in page and 'value="male"' in page
-    assert 'name="item_2_remove"' in page
     body = {
         "title": need.title,
         "area": "KE-32",
@@ -182,18 +181,26 @@ def test_editing_keeps_the_rows_removes_an_uncovered_item_and_not_a_covered_one(
         "group_1_baseline": "6",
         "group_2_dimension": "sex",
         "group_2_group": "male",
-        "group_2_baseline": "8",
+        "group_2_baseline": "9",
         "sdg_targets": "4.a",
         "item_1_category": "laptops",
         "item_1_quantity": "60",
         "item_2_category": "trainer-days",
         "item_2_quantity": "20",
     }
+    # both items are in the proposal: they stay, and a forced removal is refused, not a 500
+    assert 'name="item_1_remove"' not in page and 'name="item_2_remove"' not in page
+    refused = client.post(url, {**body, "item_2_remove": "on"})
+    assert refused.status_code == 400 and b'href="#id_item_2_category"' in refused.content
+    assert b"Partners were proposed for this resource" in refused.content
+    need.refresh_from_db()
+    assert need.indicator_disaggregation == {"sex": {"female": "6", "male": "8"}}
+    assert need.sdg_targets.count() == 0
     accept_proposal(
         actor=catalogue.coordinator, proposal_id=catalogue.proposal.pk, override_reason=OVERRIDE
     )
     page = client.get(url).content.decode()
-    assert 'name="item_1_remove"' not in page  # partners' capacity is reserved for both now
+    assert "Partners already cover part of this resource" in page
     refused = client.post(url, {**body, "item_2_remove": "on"})
     assert refused.status_code == 400 and b"already covered" in refused.content
     assert need.items.count() == 2
@@ -204,6 +211,8 @@ def test_editing_keeps_the_rows_removes_an_uncovered_item_and_not_a_covered_one(
     assert saved.status_code == 302
     assert need.items.count() == 3
     assert list(need.sdg_targets.values_list("code", flat=True)) == ["4.a"]
+    need.refresh_from_db()
+    assert need.indicator_disaggregation == {"sex": {"female": "6", "male": "9"}}
     page = client.get(url).content.decode()
     assert 'name="item_3_remove"' in page
     removed = client.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -109,6 +110,8 @@ def edit_need(request, need_id: int):
             need_services.update_need(actor=request.user, need=need, data=form.service_data(status))
         except ValidationError as error:
             form.add_service_errors(error)
+        except ProtectedError:  # an item removed that proposals refer to: nothing was written
+            form.refuse_removal()
         except Conflict as error:
             form.add_error(None, error.detail)
         else:
