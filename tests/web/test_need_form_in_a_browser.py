@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from registry.models import Need, NeedItem
 from tests.factories import PASSWORD
-from tests.web.conftest import axe_violations, sign_in
+from tests.web.conftest import DESKTOP, PHONE, SCREENSHOTS, axe_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +32,11 @@ def test_the_need_form_empty_with_errors_and_with_five_items_is_accessible(page,
     page.get_by_text("Find a target's code").click()
     expect(page.get_by_text("4.5", exact=True)).to_be_visible()
     assert axe_violations(page) == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SCREENSHOTS / "need-form-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_label("Resource 5", exact=True).select_option("trainer-days")
     page.get_by_label("Dimension of group 1").fill("sex")
