@@ -26,6 +26,7 @@ def test_the_need_form_empty_with_errors_and_with_five_items_is_accessible(page,
     for row in range(2, 6):
         page.get_by_role("button", name="Add another resource").click()
         expect(page.get_by_label(f"Resource {row}", exact=True)).to_have_value("")
+        assert page.evaluate("location.hash") == f"#item-{row}"  # the new row, in view
     assert page.get_by_label("Title").input_value().startswith("Screen readers")
     assert page.get_by_label("Quantity of resource 1").input_value() == "100"
     assert page.locator(".govuk-error-summary").count() == 0
