@@ -89,6 +89,9 @@ def test_add_another_resource_shows_one_more_empty_row_and_saves_nothing(catalog
     assert "govuk-error-summary" not in page  # the area is missing, but nothing was checked yet
     more = client.post("/console/needs/new/", {**typed, "group_1_dimension": "", "add_group": "1"})
     assert 'name="group_2_dimension"' in more.content.decode()
+    consulted = client.post("/console/needs/new/", {**typed, "add_consultation": "1"})
+    assert 'name="consultation_2_summary"' in consulted.content.decode()
+    assert 'name="consultation_3_summary"' not in consulted.content.decode()
     assert Need.objects.count() == before
 
 
