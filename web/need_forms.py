@@ -35,7 +35,7 @@ MAX_CONSULTATIONS = 20
 # 10 dimensions of 20 groups each, every text at most 40 characters.
 MAX_DIMENSIONS = 10
 MAX_GROUPS = 20
-MAX_GROUP_ROWS = 40
+MAX_GROUP_ROWS = MAX_DIMENSIONS * MAX_GROUPS
 DISAGGREGATION_TEXT = 40
 ADD_BUTTONS = ("add_item", "add_group", "add_consultation")
 PRIORITIES = [
@@ -119,7 +119,7 @@ class NeedForm(DesignSystemForm, forms.Form):
     sdg_targets = forms.CharField(
         label=_("SDG targets"),
         required=False,
-        max_length=400,
+        max_length=1500,
         help_text=_("Target codes separated by commas, for example 4.4, 9.c."),
     )
 
@@ -367,9 +367,9 @@ class NeedForm(DesignSystemForm, forms.Form):
             baseline = cleaned.get(f"group_{row}_baseline")
             if not (dimension or group or baseline is not None):
                 continue
-            if not dimension:
+            if not dimension and f"group_{row}_dimension" not in self.errors:
                 self.add_error(f"group_{row}_dimension", _("Say what the group is a part of."))
-            if not group:
+            if not group and f"group_{row}_group" not in self.errors:
                 self.add_error(f"group_{row}_group", _("Name the group."))
             if baseline is None and f"group_{row}_baseline" not in self.errors:
                 self.add_error(f"group_{row}_baseline", _("Enter the group's baseline."))

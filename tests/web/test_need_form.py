@@ -126,6 +126,7 @@ def test_a_need_with_four_items_disaggregation_consultation_and_sdg_targets(cata
         ({"group_3_group": ""}, "group_3_group"),
         ({"group_2_group": "female"}, "group_2_group"),
         ({"group_1_baseline": "many"}, "group_1_baseline"),
+        ({"group_1_group": "x" * 41}, "group_1_group"),
         ({"consultation_1_summary": ""}, "consultation_1_summary"),
         ({"consultation_1_held_on": ""}, "consultation_1_held_on"),
         ({"item_3_category": ""}, "item_3_category"),
@@ -141,6 +142,23 @@ def test_a_refusal_names_its_field_and_writes_nothing(catalogue, changes, field)
     assert refused.status_code == 400
     assert f'href="#id_{field}'.encode() in refused.content
     assert Need.objects.count() == before
+
+
+def test_at_most_ten_dimensions_as_the_api(catalogue):
+    government = catalogue.need.organization
+    rows = {}
+    for row in range(1, 12):
+        rows |= {
+            f"group_{row}_dimension": f"dimension {row}",
+            f"group_{row}_group": "all",
+            f"group_{row}_baseline": "1",
+        }
+    client = signed_in(catalogue.government_editor)
+    refused = client.post("/console/needs/new/", full_need(government, **rows))
+    assert refused.status_code == 400
+    assert b'href="#id_group_11_dimension"' in refused.content
+    assert b"At most 10 dimensions." in refused.content
+    assert not Need.objects.filter(title=full_need(government)["title"]).exists()
 
 
 def test_the_service_error_on_a_later_item_lands_on_its_row_past_an_empty_one(catalogue):
