@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from registry.errors import Conflict
 from registry.models import Need
 from registry.models.visibility import member_organization_ids
 from registry.services import needs as need_services
-from web.need_forms import ITEM_ROWS, NeedForm, initial_of
+from web.need_forms import DIMENSION_SUGGESTIONS, NeedForm, initial_of
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,6 +22,10 @@ from web.need_forms import ITEM_ROWS, NeedForm, initial_of
 def new_need(request):
     """Post a need: saved as a draft, or published at once (the button says which)."""
     form = NeedForm(request.POST or None, user=request.user)
+    context = {"form": form, "dimension_suggestions": DIMENSION_SUGGESTIONS}
+    if form.adding_row():  # "add another …": the same page with one more row, nothing saved
+        form.keep_typing()
+        return render(request, "web/needs/new.html", context)
     if request.method == "POST":
         status = Need.Status.OPEN if request.POST.get("publish") else Need.Status.DRAFT
         if form.is_valid():
@@ -39,8 +44,8 @@ def new_need(request):
                     done = _("“%(title)s” is saved as a draft.")
                 messages.success(request, done % {"title": need.title})
                 return redirect("web:my-needs")
-        return render(request, "web/needs/new.html", {"form": form}, status=400)
-    return render(request, "web/needs/new.html", {"form": form})
+        return render(request, "web/needs/new.html", context, status=400)
+    return render(request, "web/needs/new.html", context)
 
 
 def _own_need(request, need_id: int) -> Need:
@@ -89,16 +94,14 @@ def cancel_need(request, need_id: int):
 @login_required
 def edit_need(request, need_id: int):
     """Change a need of one's government (the need service decides what may change: items
-    partners already cover stay); publish a draft on saving."""
+    partners already cover stay); publish a draft on saving. Any number of items, groups and
+    consultations: "add another" buttons post the page back with one more row."""
     need = _own_need(request, need_id)
-    if need.items.count() > ITEM_ROWS:
-        messages.error(
-            request,
-            _("This need has more resources than the page shows; change it through the API."),
-        )
-        return redirect("web:my-needs")
     form = NeedForm(request.POST or None, user=request.user, initial=initial_of(need), editing=True)
-    context = {"form": form, "need": need}
+    context = {"form": form, "need": need, "dimension_suggestions": DIMENSION_SUGGESTIONS}
+    if form.adding_row():
+        form.keep_typing()
+        return render(request, "web/needs/new.html", context)
     if request.method == "GET":
         return render(request, "web/needs/new.html", context)
     status = Need.Status.OPEN if request.POST.get("publish") else need.status
@@ -107,6 +110,8 @@ def edit_need(request, need_id: int):
             need_services.update_need(actor=request.user, need=need, data=form.service_data(status))
         except ValidationError as error:
             form.add_service_errors(error)
+        except ProtectedError:  # an item removed that proposals refer to: nothing was written
+            form.refuse_removal()
         except Conflict as error:
             form.add_error(None, error.detail)
         else:
