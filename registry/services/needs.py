@@ -155,6 +155,20 @@ def _write_items(need: Need, items: list[dict[str, Any]]) -> None:
                     ]
                 }
             )
+        if item.proposal_lines.exists():
+            # Proposals keep their lines, decided or not, so the item they name stays.
+            raise ValidationError(
+                {
+                    "items": ValidationError(
+                        _(
+                            "The %(category)s item is part of proposals; keep it and change its "
+                            "quantity instead."
+                        ),
+                        code="item_in_proposals",
+                        params={"category": item.category_id},
+                    )
+                }
+            )
         item.delete()
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from matching.models import Proposal
 from registry.models import Consultation, Endorsement, Need, NeedItem
 from tests.api.checks import field_errors, problem, row_counts
 from tests.conftest import client_for
-from tests.factories import NeedFactory, NeedItemFactory
+from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, proposal_of
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +151,29 @@ def test_an_item_partners_already_cover_can_neither_go_nor_shrink_below_its_cove
     assert "items" in field_errors(removed)
     assert "items.0.quantity" in field_errors(shrunk)
     assert list(need.items.values_list("category_id", "quantity")) == [("laptops", 40)]
+
+
+def test_an_item_a_proposal_names_stays_even_once_the_proposal_is_rejected(gov_editor, government):
+    """A proposal keeps its lines after it is decided, so the item it names cannot be dropped:
+    the answer is a 400 on `items`, never a 500, and nothing changes."""
+    need = NeedFactory(organization=government)
+    laptops = NeedItemFactory(need=need, category_id="laptops", quantity=40)
+    NeedItemFactory(need=need, category_id="tablets", quantity=10)
+    proposal = proposal_of(
+        [(OfferFactory(category_id="laptops", quantity=40), laptops, Decimal("10"))], need=need
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.REJECTED)
+    url = f"/api/v1/needs/{need.pk}/"
+
+    response = client_for(gov_editor).patch(
+        url, {"items": [{"category": "tablets", "quantity": "12"}]}, format="json"
+    )
+
+    assert "items" in field_errors(response)
+    assert sorted(need.items.values_list("category_id", "quantity")) == [
+        ("laptops", 40),
+        ("tablets", 10),
+    ]
 
 
 def test_coverage_statuses_are_not_set_by_hand(gov_editor, government):

@@ -88,3 +88,22 @@ def test_a_government_removes_an_item_and_changes_the_baseline_by_group(page, sc
         "sex": {"female": "6", "male": "9"},
     }
     assert sorted(need.items.values_list("category_id", flat=True)) == ["laptops", "trainer-days"]
+
+
+def test_enter_in_a_text_field_saves_a_draft_rather_than_adding_a_row(page, scenario):
+    # The first button of a form is the one Enter presses; the "add another" buttons come first
+    # on the page, so the form starts with a hidden copy of "Save as draft".
+    sign_in(page, "gov.officer", PASSWORD)
+    page.goto("/console/needs/new/")
+    page.get_by_label("Title").fill("Braille displays for the county library")
+    page.get_by_label("Title").press("Enter")
+    page.wait_for_load_state()
+    saved = Need.objects.filter(title="Braille displays for the county library").first()
+    if saved is None:  # refused as a draft: the save was tried, and its errors are shown
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+    else:
+        assert saved.status == Need.Status.DRAFT
+    assert page.get_by_label("Dimension of group 2").count() == 0
+    assert page.get_by_label("Title").count() == 0 or page.get_by_label(
+        "Title"
+    ).input_value().startswith("Braille")

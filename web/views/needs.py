@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -109,12 +108,19 @@ def edit_need(request, need_id: int):
         try:
             need_services.update_need(actor=request.user, need=need, data=form.service_data(status))
         except ValidationError as error:
-            form.add_service_errors(error)
-        except ProtectedError:  # an item removed that proposals refer to: nothing was written
-            form.refuse_removal()
+            if _names_proposals(error):  # an item removed that proposals refer to
+                form.refuse_removal()
+            else:
+                form.add_service_errors(error)
         except Conflict as error:
             form.add_error(None, error.detail)
         else:
             messages.success(request, _("“%(title)s” is saved.") % {"title": need.title})
             return redirect("web:my-needs")
     return render(request, "web/needs/new.html", context, status=400)
+
+
+def _names_proposals(error: ValidationError) -> bool:
+    """Whether the service kept an item because proposals name it."""
+    refusals = getattr(error, "error_dict", {}).get("items", [])
+    return any(refusal.code == "item_in_proposals" for refusal in refusals)
