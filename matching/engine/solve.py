@@ -21,25 +21,29 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .allocation import BlockOutcome, allocate_block
-from .candidates import Candidates, rank_candidates
+from .candidates import Candidates, rank_candidates, with_pairs
 from .catalogue import Catalogue, build_catalogue
 from .components import Block, split_blocks
 from .memory import TreePeak
 from .metrics import fully_served, run_metrics, violations
 from .model import Parameters, Problem, Result
+from .pricing import PricingBudget, price_candidates
 from .processes import solver_pool
 from .proposals import build_proposals
 from .quantities import round_lines
+from .scoring import text_vectors
+from .shares import partner_cap
 from .tolerances import SLACK
 
 Progress = Callable[[str, int], None]
 # Components smaller than this are solved in the main process even when workers > 1.
 _PARALLEL_MIN_EDGES = 5000
+_SMALLEST_BUDGET = 1.0
 
 
 def solve(
@@ -48,12 +52,15 @@ def solve(
     """Propose allocations for every need of the problem at once.
 
     The metrics also say how much memory the run's process tree held at most (tree_pss_mb: this
-    process and its solver processes, memory.py) and whether allocation overran the time limit
-    (overran, overrun_seconds: the solve stage's seconds beyond parameters.time_limit)."""
+    process and its solver processes, memory.py) and whether the wall clock had a say (overran:
+    pricing and allocation took longer than parameters.time_limit, overrun_seconds by how much,
+    or pricing or a component reached the point where a time limit, a safety net behind the
+    budgets of work, may have stopped it: then the answer may depend on the machine's load)."""
     parameters = parameters or Parameters()
     with TreePeak() as memory:
         result = _solve(problem, parameters, progress)
-    solving = float(result.metrics["seconds"]["solve"])
+    spent = result.metrics["seconds"]
+    solving = float(spent["pricing"]) + float(spent["solve"])
     overrun = max(0.0, solving - parameters.time_limit)
     return Result(
         proposals=result.proposals,
@@ -61,7 +68,9 @@ def solve(
             **result.metrics,
             "tree_pss_mb": memory.peak_mb,
             "time_limit": parameters.time_limit,
-            "overran": overrun > 0,
+            "overran": overrun > 0
+            or bool(result.metrics["pricing"]["timed_out"])
+            or result.metrics["clock_limited_components"] > 0,
             "overrun_seconds": round(overrun, 3),
         },
     )
@@ -81,8 +90,27 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
 
     report("candidates", 0)
     catalogue = build_catalogue(problem, parameters)
-    candidates = rank_candidates(problem, catalogue, parameters)
+    text = text_vectors(problem)
+    candidates = rank_candidates(problem, catalogue, parameters, text)
     lap("candidates")
+
+    # Pricing: the LP over every eligible pair's model, from the top k, within a budget of work;
+    # the pairs it adds that carry a share join the candidates, and its duals bound the run.
+    report("pricing", 10)
+    ranked = len(candidates)
+    priced = price_candidates(
+        problem,
+        catalogue,
+        candidates.item,
+        candidates.offer,
+        partner_cap(parameters),
+        PricingBudget(),
+        parameters.time_limit,
+    )
+    candidates = with_pairs(
+        problem, catalogue, parameters, candidates, priced.item, priced.offer, text
+    )
+    lap("pricing")
 
     report("scoring", 15)
     terms, score = candidates.terms, candidates.score
@@ -90,7 +118,10 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
 
     report("allocation", 30)
     blocks = component_blocks(problem, catalogue, candidates)
-    outcomes = _allocate(blocks, parameters, report)
+    # The allocation gets what pricing left of the time limit (a safety net: the budgets that
+    # bind are in units of work).
+    left = max(0.1 * parameters.time_limit, parameters.time_limit - seconds["pricing"])
+    outcomes = _allocate(blocks, replace(parameters, time_limit=left), report)
     share = np.zeros(len(candidates))
     greedy = np.zeros(len(candidates))
     for block, outcome in zip(blocks, outcomes, strict=True):
@@ -129,13 +160,27 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
         outcomes,
         blocks,
         served,
-        counts={"candidates": len(candidates), "candidate_pairs_found": candidates.found},
+        counts={
+            "candidates": len(candidates),
+            "candidates_ranked": ranked,
+            "candidates_priced_in": len(candidates) - ranked,
+            "candidate_pairs_found": candidates.found,
+        },
         check=violations(catalogue, line_offer, line_item, offer_quantity, item_quantity),
         quality=float((score[lines] * share[lines])[full_lines].sum()),
         greedy_weight=greedy_weight,
         parameters=parameters,
         seconds=seconds,
+        all_pairs_bound=priced.bound,
     )
+    metrics["pricing"] = {
+        "eligible_pairs": priced.pairs,
+        "columns": priced.columns,
+        "passes": priced.passes,
+        "simplex_iterations": priced.iterations,
+        "converged": priced.converged,
+        "timed_out": priced.timed_out,
+    }
     report("done", 100)
     return Result(proposals=tuple(proposals), metrics=metrics)
 
@@ -200,7 +245,11 @@ def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> 
     """Solve every block within the run's time limit, using up to `workers` processes: several
     large blocks each in its own process, or the regions of a single large block in parallel."""
     total = sum(block.size for block in blocks) or 1
-    budget = [parameters.time_limit * block.size / total for block in blocks]
+    # Shares of the time limit by size, a safety net: a small block gets at least
+    # _SMALLEST_BUDGET of it, so that its solvers finish by their budgets of work on a loaded
+    # machine too.
+    floor = min(_SMALLEST_BUDGET, parameters.time_limit)
+    budget = [max(floor, parameters.time_limit * block.size / total) for block in blocks]
     workers = max(1, min(parameters.workers, os.cpu_count() or 1))
     large = [i for i, block in enumerate(blocks) if block.size >= _PARALLEL_MIN_EDGES]
     outcomes: list[BlockOutcome | None] = [None] * len(blocks)
