@@ -44,6 +44,9 @@ Progress = Callable[[str, int], None]
 # Components smaller than this are solved in the main process even when workers > 1.
 _PARALLEL_MIN_EDGES = 5000
 _SMALLEST_BUDGET = 1.0
+# Pricing's safety net: this share of the time limit (its budget of work binds first on a quiet
+# machine: 10 CPU-s at M); the allocation gets what pricing leaves.
+_PRICING_SHARE = 0.3
 
 
 def solve(
@@ -105,7 +108,7 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
         candidates.offer,
         partner_cap(parameters),
         PricingBudget(),
-        parameters.time_limit,
+        _PRICING_SHARE * parameters.time_limit,
     )
     candidates = with_pairs(
         problem, catalogue, parameters, candidates, priced.item, priced.offer, text
@@ -120,7 +123,8 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
     blocks = component_blocks(problem, catalogue, candidates)
     # The allocation gets what pricing left of the time limit (a safety net: the budgets that
     # bind are in units of work).
-    left = max(0.1 * parameters.time_limit, parameters.time_limit - seconds["pricing"])
+    left = max(1 - _PRICING_SHARE, 1 - seconds["pricing"] / parameters.time_limit)
+    left *= parameters.time_limit
     outcomes = _allocate(blocks, replace(parameters, time_limit=left), report)
     share = np.zeros(len(candidates))
     greedy = np.zeros(len(candidates))
