@@ -6,10 +6,16 @@ Coverage, the headline metric, is the priority-weighted share of needs served in
 
 where full(n) = 1 when every item of n receives its remaining quantity (after rounding) and the
 sum runs over every need of the problem, including those without any candidate. lp_bound is an
-upper bound of the same quantity over the same candidate set, summed over components: for a
-component of at most exact_edge_limit pairs, the optimum of the LP relaxation of its whole-needs
-model (milp.py); for a larger one, a weak-duality bound D that is at least that LP
-optimum (decomposition.py proves it). So ratio_to_bound = coverage / lp_bound ≤ 1.
+upper bound of the same quantity over every pair that passes the hard rules, not only the
+candidates: the least bound pricing found (pricing.py; the LP optimum over every pair when its
+column generation converged within its budget). So ratio_to_bound = coverage / lp_bound ≤ 1.
+lp_bound_candidates is the bound over the candidates, summed over components: for a component
+of at most exact_edge_limit pairs, the optimum of the LP relaxation of its whole-needs model
+(milp.py); for a larger one, a weak-duality bound D that is at least that LP optimum
+(decomposition.py proves it).
+
+The candidates are each item's top k, and the pairs pricing found worth it: those that carry a
+share in its last restricted LP.
 greedy_coverage is the priority-greedy baseline's, rounded the same way; a component keeps
 greedy's allocation when it serves more, so coverage ≥ greedy_coverage. The fractional
 counterpart, partial_coverage = Σ_n w(n)·cov(n) / Σ_n w(n) with cov(n) the mean over items of
