@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -105,3 +106,26 @@ def wait_for(
         time.sleep(0.05)
     detail = process.output()[-4000:] if process is not None else ""
     raise AssertionError(f"Timed out after {timeout}s waiting for {what}.\n{detail}")
+
+
+class CpuBurner(Subprocess):
+    """Processes that keep `cores` CPU cores busy (a machine under load) until stopped."""
+
+    def __init__(self, *, log: Path, cores: int = 2) -> None:
+        super().__init__(log=log)
+        self.cores = cores
+
+    def command(self) -> list[str]:
+        program = (
+            "import os\n"
+            f"for _ in range({self.cores} - 1):\n"
+            "    if os.fork() == 0:\n"
+            "        break\n"
+            "print('burning', flush=True)\n"
+            "while True:\n"
+            "    pass\n"
+        )
+        return [sys.executable, "-c", program]
+
+    def ready(self) -> bool:
+        return self.output().count("burning") >= self.cores

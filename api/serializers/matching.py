@@ -57,8 +57,10 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "progress": {"help_text": "Percent done."},
             "stage": {"help_text": "The stage the run is in."},
             "metrics": {
-                "help_text": "Needs, offers and candidate pairs considered, coverage, LP bound, "
-                "gap, greedy baseline, seconds per stage."
+                "help_text": "Needs, offers and candidate pairs considered, coverage, LP bound "
+                "(lp_bound: an upper bound of the priority-weighted coverage over every pair "
+                "that passes the hard rules, not only the candidates), gap to it, greedy "
+                "baseline, seconds per stage, and whether the time limit had a say (overran)."
             },
             "error": {"help_text": "Why the run failed."},
             "attempts": {"help_text": "How many times a worker claimed the run."},

@@ -24,6 +24,11 @@ from .model import Parameters
 from .shares import WholeNeeds, cap_partners, offer_usage
 from .tolerances import CRUMB, SLACK, ZERO_SHARE
 
+# The earliest wall-clock safety net of a block acts at this share of its time limit (the
+# extension's and the repair's, decomposition._REPAIR_UNTIL); a block that finishes before it
+# was decided by its budgets of work alone.
+_CLOCK_SHARE = 0.8
+
 
 @dataclass(frozen=True)
 class BlockOutcome:
@@ -39,6 +44,9 @@ class BlockOutcome:
     status: str
     mip_gap: float
     seconds: float
+    # The block reached _CLOCK_SHARE of its time: a wall-clock safety net may have acted (the
+    # budgets of work no longer alone decide the answer).
+    clock: bool
 
 
 def allocate_block(
@@ -77,6 +85,7 @@ def allocate_block(
         status=whole.status,
         mip_gap=whole.mip_gap,
         seconds=time.perf_counter() - started,
+        clock=time.perf_counter() - started >= _CLOCK_SHARE * time_limit,
     )
 
 

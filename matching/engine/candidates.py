@@ -273,10 +273,12 @@ def _check_group(
     return int(np.count_nonzero(score >= 0))
 
 
-def rank_candidates(problem: Problem, catalogue: Catalogue, parameters: Parameters) -> Candidates:
+def rank_candidates(
+    problem: Problem, catalogue: Catalogue, parameters: Parameters, text: Texts | None = None
+) -> Candidates:
     """The k best pairs of every need item (substantial offers first, then score, then offer
-    id), with their terms."""
-    text = text_vectors(problem)
+    id), with their terms (text: the run's text vectors, if already computed)."""
+    text = text_vectors(problem) if text is None else text
     survivors = _survivors(problem, catalogue, parameters, text)
     kept, rejected = survivors.kept, survivors.rejected
     area_matches, found = survivors.area_matches, survivors.found
@@ -322,4 +324,70 @@ def rank_candidates(problem: Problem, catalogue: Catalogue, parameters: Paramete
             for reason, (items, offers) in rejected.items()
         },
         found=found,
+    )
+
+
+def with_pairs(
+    problem: Problem,
+    catalogue: Catalogue,
+    parameters: Parameters,
+    candidates: Candidates,
+    item: np.ndarray,
+    offer: np.ndarray,
+    text: Texts,
+) -> Candidates:
+    """The candidates and these other eligible pairs (item, offer positions), scored like them.
+    Each item keeps its ranked candidates first, in their order, then the added pairs by score
+    descending and offer id."""
+    if item.size == 0:
+        return candidates
+    index = _offer_index(problem, catalogue)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, (one_item, need) in enumerate(
+        zip(item.tolist(), catalogue.item_need[item].tolist(), strict=True)
+    ):
+        groups[(catalogue.item_category[one_item], problem.needs[need].area)].append(position)
+    parts: dict[str, list[np.ndarray]] = defaultdict(list)
+    for (category, area), members in sorted(groups.items()):
+        pairs = np.array(members, dtype=np.int64)
+        reaching, levels = _reaching(index, category, area)
+        items, row = np.unique(item[pairs], return_inverse=True)
+        offers, column = np.unique(offer[pairs], return_inverse=True)
+        level = levels[np.searchsorted(reaching, offers)]
+        rules = group_rules(catalogue, items, offers)
+        score = group_scores(catalogue, parameters, text, offers, level, catalogue.item_need[items])
+        row, column = row.ravel(), column.ravel()
+        parts["pair"].append(pairs)
+        parts["level"].append(level[column])
+        parts["rate"].append(rules.rate[row, column])
+        parts["min_share"].append(np.clip(rules.min_share[row, column], 0.0, 1.0))
+        parts["score"].append(score[row, column])
+    pair = np.concatenate(parts["pair"])
+    added_item, added_offer = item[pair], offer[pair]
+    level = np.concatenate(parts["level"])
+    score = np.concatenate(parts["score"])
+    size = len(candidates)
+    # Ranked candidates keep their place; the added pairs follow them within their item.
+    place = np.concatenate(
+        [
+            np.arange(size),
+            size + np.lexsort((catalogue.offer_id[added_offer], -score)).argsort(),
+        ]
+    )
+    all_item = np.concatenate([candidates.item, added_item])
+    order = np.lexsort((place, all_item))
+    terms = pair_terms(
+        catalogue, parameters, text, added_offer, level, catalogue.item_need[added_item]
+    )
+    return Candidates(
+        offer=np.concatenate([candidates.offer, added_offer])[order],
+        item=all_item[order],
+        level=np.concatenate([candidates.level, level])[order],
+        rate=np.concatenate([candidates.rate, np.concatenate(parts["rate"])])[order],
+        min_share=np.concatenate([candidates.min_share, np.concatenate(parts["min_share"])])[order],
+        terms=np.concatenate([candidates.terms, terms])[order],
+        score=np.concatenate([candidates.score, score])[order],
+        area_matches=candidates.area_matches,
+        rejected=candidates.rejected,
+        found=candidates.found,
     )

@@ -7,6 +7,10 @@ from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
+# Branch-and-bound nodes a MILP may explore: its budget of work. The components solved exactly
+# (at most exact_edge_limit pairs) and the repair's neighbourhoods close their gap in far fewer.
+NODE_LIMIT = 5000
+
 
 class LinearModel:
     """Columns and sparse rows of a linear model, added block by block."""
@@ -49,9 +53,17 @@ class LinearModel:
         self.height += count
 
     def solve(
-        self, time_limit: float, gap: float, relax: bool = False, cost: np.ndarray | None = None
+        self,
+        time_limit: float,
+        gap: float,
+        relax: bool = False,
+        cost: np.ndarray | None = None,
+        node_limit: int = NODE_LIMIT,
     ) -> OptimizeResult:
-        """Maximize with HiGHS; the scipy result (x is None when nothing was found)."""
+        """Maximize with HiGHS; the scipy result (x is None when nothing was found).
+
+        node_limit: branch-and-bound nodes at most, a budget of work (the same answer on a
+        loaded machine); time_limit is a safety net."""
         rows = np.concatenate([r for r, _, _ in self.rows]) if self.rows else np.zeros(0, int)
         cols = np.concatenate([c for _, c, _ in self.rows]) if self.rows else np.zeros(0, int)
         vals = np.concatenate([v for _, _, v in self.rows]) if self.rows else np.zeros(0)
@@ -70,5 +82,10 @@ class LinearModel:
             integrality=integrality,
             bounds=Bounds(np.concatenate(self.lower), np.concatenate(self.upper)),
             constraints=constraints,
-            options={"time_limit": max(0.05, time_limit), "mip_rel_gap": gap, "disp": False},
+            options={
+                "time_limit": max(0.05, time_limit),
+                "mip_rel_gap": gap,
+                "node_limit": node_limit,
+                "disp": False,
+            },
         )

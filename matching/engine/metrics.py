@@ -68,8 +68,15 @@ def run_metrics(
     greedy_weight: float,
     parameters: Parameters,
     seconds: dict[str, float],
+    all_pairs_bound: float,
 ) -> dict[str, Any]:
-    """The metrics stored on the run row (JSON-serialisable)."""
+    """The metrics stored on the run row (JSON-serialisable).
+
+    lp_bound (and ratio_to_bound, gap) is over every eligible pair, not only the candidates:
+    all_pairs_bound (pricing.py, in priority weight), or the weight served if that is more (the
+    LP's capacities keep back a cent per converting pair, rounding counts an item served to one
+    unit). lp_bound_candidates is the bound over the candidates alone, as the allocation
+    certified it."""
     weight = catalogue.need_weight
     total = catalogue.total_weight or 1.0
     full = fully_served(catalogue, served)
@@ -77,7 +84,10 @@ def run_metrics(
     for block in blocks:
         in_block[block.need_position] = True
     trivially_full = full & ~in_block  # needs with nothing left to cover
-    bound = sum(outcome.bound for outcome in outcomes) + float(weight[trivially_full].sum())
+    candidate_bound = sum(outcome.bound for outcome in outcomes) + float(
+        weight[trivially_full].sum()
+    )
+    bound = max(all_pairs_bound, float(weight[full].sum()))
     # The greedy baseline's needs served in full, measured like the engine's: after rounding.
     greedy = greedy_weight + float(weight[trivially_full].sum())
     coverage = float(weight[full].sum()) / total
@@ -96,8 +106,10 @@ def run_metrics(
             float((weight * served_share(catalogue, served)).sum()) / total, 6
         ),
         "lp_bound": round(lp_bound, 6),
+        "lp_bound_candidates": round(candidate_bound / total, 6),
         "ratio_to_bound": round(coverage / lp_bound, 6) if lp_bound > 0 else 1.0,
         "gap": round(max(0.0, 1.0 - coverage / lp_bound), 6) if lp_bound > 0 else 0.0,
+        "clock_limited_components": sum(1 for outcome in outcomes if outcome.clock),
         "mip_gap": round(max((outcome.mip_gap for outcome in outcomes), default=0.0), 6),
         "objective": round(float(weight[full].sum()) + parameters.epsilon * quality, 6),
         "greedy_coverage": round(greedy / total, 6),

@@ -8,6 +8,7 @@ import numpy as np
 
 from .coalition_model import whole_needs_model
 from .components import Block
+from .linear_model import NODE_LIMIT
 from .model import Parameters
 from .shares import WholeNeeds, cap_partners, covered_needs, organizations_per_item
 from .tolerances import ZERO_SHARE
@@ -17,12 +18,17 @@ _CAP_ROUNDS = 3
 
 
 def whole_needs_milp(
-    block: Block, parameters: Parameters, time_limit: float, exact: bool
+    block: Block,
+    parameters: Parameters,
+    time_limit: float,
+    exact: bool,
+    node_limit: int = NODE_LIMIT,
 ) -> WholeNeeds | None:
-    """Phase 1 as a MILP (None when the solver returns nothing); only whole needs keep shares."""
+    """Phase 1 as a MILP (None when the solver returns nothing); only whole needs keep shares.
+    node_limit: the budget of branch-and-bound nodes of each solve."""
     started = time.perf_counter()
     model, y0 = whole_needs_model(block, parameters, exact)
-    result = model.solve(time_limit, parameters.mip_gap)
+    result = model.solve(time_limit, parameters.mip_gap, node_limit=node_limit)
     # Compact model: enforce the partner cap, in the model, on the items that broke it; repeat.
     capped = np.zeros(0, dtype=np.int64)
     for _ in range(0 if exact else _CAP_ROUNDS):
@@ -30,12 +36,13 @@ def whole_needs_milp(
             break
         partners = organizations_per_item(block, result.x[: block.size] > ZERO_SHARE)
         crowded = np.flatnonzero(partners > parameters.max_partners)
+        # The rounds are a budget of work; the time limit only a safety net.
         remaining = time_limit - (time.perf_counter() - started)
-        if crowded.size == 0 or remaining < 0.1 * time_limit:
+        if crowded.size == 0 or remaining <= 0:
             break
         capped = np.union1d(capped, crowded)
         model, y0 = whole_needs_model(block, parameters, exact, capped)
-        retry = model.solve(remaining, parameters.mip_gap)
+        retry = model.solve(remaining, parameters.mip_gap, node_limit=node_limit)
         if retry.x is None:
             break
         result = retry

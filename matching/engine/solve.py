@@ -6,10 +6,16 @@ Coverage, the headline metric, is the priority-weighted share of needs served in
 
 where full(n) = 1 when every item of n receives its remaining quantity (after rounding) and the
 sum runs over every need of the problem, including those without any candidate. lp_bound is an
-upper bound of the same quantity over the same candidate set, summed over components: for a
-component of at most exact_edge_limit pairs, the optimum of the LP relaxation of its whole-needs
-model (milp.py); for a larger one, a weak-duality bound D that is at least that LP
-optimum (decomposition.py proves it). So ratio_to_bound = coverage / lp_bound ≤ 1.
+upper bound of the same quantity over every pair that passes the hard rules, not only the
+candidates: the least bound pricing found (pricing.py; the LP optimum over every pair when its
+column generation converged within its budget). So ratio_to_bound = coverage / lp_bound ≤ 1.
+lp_bound_candidates is the bound over the candidates, summed over components: for a component
+of at most exact_edge_limit pairs, the optimum of the LP relaxation of its whole-needs model
+(milp.py); for a larger one, a weak-duality bound D that is at least that LP optimum
+(decomposition.py proves it).
+
+The candidates are each item's top k, and the pairs pricing found worth it: those that carry a
+share in its last restricted LP.
 greedy_coverage is the priority-greedy baseline's, rounded the same way; a component keeps
 greedy's allocation when it serves more, so coverage ≥ greedy_coverage. The fractional
 counterpart, partial_coverage = Σ_n w(n)·cov(n) / Σ_n w(n) with cov(n) the mean over items of
@@ -21,25 +27,32 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .allocation import BlockOutcome, allocate_block
-from .candidates import Candidates, rank_candidates
+from .candidates import Candidates, rank_candidates, with_pairs
 from .catalogue import Catalogue, build_catalogue
 from .components import Block, split_blocks
 from .memory import TreePeak
 from .metrics import fully_served, run_metrics, violations
 from .model import Parameters, Problem, Result
+from .pricing import PricingBudget, price_candidates
 from .processes import solver_pool
 from .proposals import build_proposals
 from .quantities import round_lines
+from .scoring import text_vectors
+from .shares import partner_cap
 from .tolerances import SLACK
 
 Progress = Callable[[str, int], None]
 # Components smaller than this are solved in the main process even when workers > 1.
 _PARALLEL_MIN_EDGES = 5000
+_SMALLEST_BUDGET = 1.0
+# Pricing's safety net: this share of the time limit (its budget of work binds first on a quiet
+# machine: 10 CPU-s at M); the allocation gets what pricing leaves.
+_PRICING_SHARE = 0.3
 
 
 def solve(
@@ -48,12 +61,15 @@ def solve(
     """Propose allocations for every need of the problem at once.
 
     The metrics also say how much memory the run's process tree held at most (tree_pss_mb: this
-    process and its solver processes, memory.py) and whether allocation overran the time limit
-    (overran, overrun_seconds: the solve stage's seconds beyond parameters.time_limit)."""
+    process and its solver processes, memory.py) and whether the wall clock had a say (overran:
+    pricing and allocation took longer than parameters.time_limit, overrun_seconds by how much,
+    or pricing or a component reached the point where a time limit, a safety net behind the
+    budgets of work, may have stopped it: then the answer may depend on the machine's load)."""
     parameters = parameters or Parameters()
     with TreePeak() as memory:
         result = _solve(problem, parameters, progress)
-    solving = float(result.metrics["seconds"]["solve"])
+    spent = result.metrics["seconds"]
+    solving = float(spent["pricing"]) + float(spent["solve"])
     overrun = max(0.0, solving - parameters.time_limit)
     return Result(
         proposals=result.proposals,
@@ -61,7 +77,9 @@ def solve(
             **result.metrics,
             "tree_pss_mb": memory.peak_mb,
             "time_limit": parameters.time_limit,
-            "overran": overrun > 0,
+            "overran": overrun > 0
+            or bool(result.metrics["pricing"]["timed_out"])
+            or result.metrics["clock_limited_components"] > 0,
             "overrun_seconds": round(overrun, 3),
         },
     )
@@ -81,8 +99,27 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
 
     report("candidates", 0)
     catalogue = build_catalogue(problem, parameters)
-    candidates = rank_candidates(problem, catalogue, parameters)
+    text = text_vectors(problem)
+    candidates = rank_candidates(problem, catalogue, parameters, text)
     lap("candidates")
+
+    # Pricing: the LP over every eligible pair's model, from the top k, within a budget of work;
+    # the pairs it adds that carry a share join the candidates, and its duals bound the run.
+    report("pricing", 10)
+    ranked = len(candidates)
+    priced = price_candidates(
+        problem,
+        catalogue,
+        candidates.item,
+        candidates.offer,
+        partner_cap(parameters),
+        PricingBudget(),
+        _PRICING_SHARE * parameters.time_limit,
+    )
+    candidates = with_pairs(
+        problem, catalogue, parameters, candidates, priced.item, priced.offer, text
+    )
+    lap("pricing")
 
     report("scoring", 15)
     terms, score = candidates.terms, candidates.score
@@ -90,7 +127,11 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
 
     report("allocation", 30)
     blocks = component_blocks(problem, catalogue, candidates)
-    outcomes = _allocate(blocks, parameters, report)
+    # The allocation gets what pricing left of the time limit (a safety net: the budgets that
+    # bind are in units of work).
+    left = max(1 - _PRICING_SHARE, 1 - seconds["pricing"] / parameters.time_limit)
+    left *= parameters.time_limit
+    outcomes = _allocate(blocks, replace(parameters, time_limit=left), report)
     share = np.zeros(len(candidates))
     greedy = np.zeros(len(candidates))
     for block, outcome in zip(blocks, outcomes, strict=True):
@@ -129,13 +170,27 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
         outcomes,
         blocks,
         served,
-        counts={"candidates": len(candidates), "candidate_pairs_found": candidates.found},
+        counts={
+            "candidates": len(candidates),
+            "candidates_ranked": ranked,
+            "candidates_priced_in": len(candidates) - ranked,
+            "candidate_pairs_found": candidates.found,
+        },
         check=violations(catalogue, line_offer, line_item, offer_quantity, item_quantity),
         quality=float((score[lines] * share[lines])[full_lines].sum()),
         greedy_weight=greedy_weight,
         parameters=parameters,
         seconds=seconds,
+        all_pairs_bound=priced.bound,
     )
+    metrics["pricing"] = {
+        "eligible_pairs": priced.pairs,
+        "columns": priced.columns,
+        "passes": priced.passes,
+        "simplex_iterations": priced.iterations,
+        "converged": priced.converged,
+        "timed_out": priced.timed_out,
+    }
     report("done", 100)
     return Result(proposals=tuple(proposals), metrics=metrics)
 
@@ -200,7 +255,11 @@ def _allocate(blocks: list[Block], parameters: Parameters, report: Progress) -> 
     """Solve every block within the run's time limit, using up to `workers` processes: several
     large blocks each in its own process, or the regions of a single large block in parallel."""
     total = sum(block.size for block in blocks) or 1
-    budget = [parameters.time_limit * block.size / total for block in blocks]
+    # Shares of the time limit by size, a safety net: a small block gets at least
+    # _SMALLEST_BUDGET of it, so that its solvers finish by their budgets of work on a loaded
+    # machine too.
+    floor = min(_SMALLEST_BUDGET, parameters.time_limit)
+    budget = [max(floor, parameters.time_limit * block.size / total) for block in blocks]
     workers = max(1, min(parameters.workers, os.cpu_count() or 1))
     large = [i for i, block in enumerate(blocks) if block.size >= _PARALLEL_MIN_EDGES]
     outcomes: list[BlockOutcome | None] = [None] * len(blocks)

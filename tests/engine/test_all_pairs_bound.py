@@ -8,12 +8,13 @@ import pytest
 
 from bench.generator import generate
 from matching.engine import Parameters
-from matching.engine.candidates import eligible_chunks, rank_candidates
+from matching.engine.candidates import eligible_chunks, rank_candidates, with_pairs
 from matching.engine.catalogue import build_catalogue
 from matching.engine.flows import coverable_within_cap
-from matching.engine.pricing import all_pairs_bound
+from matching.engine.pricing import PricingBudget, all_pairs_bound, price_candidates
 from matching.engine.relaxation import whole_needs_lp
-from matching.engine.solve import component_blocks
+from matching.engine.scoring import text_vectors
+from matching.engine.solve import component_blocks, solve
 
 EVERY_PAIR = Parameters(top_k=10**9)
 
@@ -84,3 +85,99 @@ def test_a_bound_stopped_by_its_time_limit_is_still_an_upper_bound():
     assert not found.converged
     assert found.passes <= 1
     assert found.value >= direct - 1e-6
+
+
+@pytest.mark.parametrize(
+    ("seed", "supply", "cap"), [(7, 0.8, 6), (11, 0.5, 6), (23, 1.2, 6), (31, 0.8, 3)]
+)
+def test_the_bound_a_run_stores_holds_for_every_eligible_pair(seed, supply, cap):
+    problem = generate("S", supply, seed, scale=0.3)
+    parameters = Parameters(max_partners=cap, top_k=5, time_limit=120.0)
+    result = solve(problem, parameters)
+    catalogue = build_catalogue(problem, parameters)
+    direct, _ = direct_lp(problem, catalogue, cap)
+    total = catalogue.total_weight
+    stored = result.metrics["lp_bound"] * total
+    # Rounded to six decimals of a share of the total weight.
+    assert stored >= direct - 1e-6 - 1e-6 * total
+    assert result.metrics["lp_bound"] >= result.metrics["coverage"]
+    assert result.metrics["ratio_to_bound"] <= 1.0
+    # Pricing added pairs beyond the top 5, and the engine proposed some of them.
+    assert result.metrics["candidates_priced_in"] > 0
+    assert result.metrics["candidates"] == (
+        result.metrics["candidates_ranked"] + result.metrics["candidates_priced_in"]
+    )
+
+
+def test_pricing_adds_eligible_pairs_beyond_the_top_k_and_reaches_the_direct_lp():
+    problem = generate("S", 0.8, 13, scale=0.3)
+    top_5 = Parameters(top_k=5)
+    catalogue = build_catalogue(problem, top_5)
+    candidates = rank_candidates(problem, catalogue, top_5)
+    direct, _ = direct_lp(problem, catalogue, 6)
+    unlimited = PricingBudget(passes=0, added_per_item=50, iterations_per_row=1e9)
+    priced = price_candidates(
+        problem, catalogue, candidates.item, candidates.offer, 6, unlimited, 600.0
+    )
+    assert priced.converged
+    assert priced.bound == pytest.approx(direct, rel=1e-6, abs=1e-6)
+    # What it adds: pairs that pass the hard rules and are not among the top 5.
+    assert priced.item.size > 0
+    everything = rank_candidates(problem, catalogue, EVERY_PAIR)
+    eligible = set(zip(everything.item.tolist(), everything.offer.tolist(), strict=True))
+    ranked = set(zip(candidates.item.tolist(), candidates.offer.tolist(), strict=True))
+    added = set(zip(priced.item.tolist(), priced.offer.tolist(), strict=True))
+    assert added <= eligible
+    assert not added & ranked
+    # One pass: no pair added, a bound that still holds.
+    once = price_candidates(
+        problem, catalogue, candidates.item, candidates.offer, 6, PricingBudget(passes=1), 600.0
+    )
+    assert once.item.size == 0
+    assert once.passes == 1
+    assert once.bound >= direct - 1e-6
+
+
+def test_pairs_added_to_the_candidates_are_scored_as_the_candidate_step_scores_them():
+    problem = generate("S", 0.8, 5, scale=0.2)
+    catalogue = build_catalogue(problem, EVERY_PAIR)
+    everything = rank_candidates(problem, catalogue, EVERY_PAIR)
+    top_3 = Parameters(top_k=3)
+    ranked = rank_candidates(problem, catalogue, top_3)
+    ranked_keys = set(zip(ranked.item.tolist(), ranked.offer.tolist(), strict=True))
+    others = np.array(
+        [
+            position
+            for position, key in enumerate(
+                zip(everything.item.tolist(), everything.offer.tolist(), strict=True)
+            )
+            if key not in ranked_keys
+        ]
+    )[::7]
+    widened = with_pairs(
+        problem,
+        catalogue,
+        top_3,
+        ranked,
+        everything.item[others],
+        everything.offer[others],
+        text_vectors(problem),
+    )
+    assert len(widened) == len(ranked) + others.size
+    assert np.all(np.diff(widened.item) >= 0)
+    reference = {
+        (i, o): position
+        for position, (i, o) in enumerate(
+            zip(everything.item.tolist(), everything.offer.tolist(), strict=True)
+        )
+    }
+    where = np.array(
+        [reference[key] for key in zip(widened.item.tolist(), widened.offer.tolist(), strict=True)]
+    )
+    for name in ("score", "rate", "min_share", "level", "terms"):
+        assert np.allclose(getattr(widened, name), getattr(everything, name)[where]), name
+    # Each item's ranked candidates come first, in their order.
+    for item in np.unique(ranked.item)[:50]:
+        assert widened.offer[widened.item == item][: (ranked.item == item).sum()].tolist() == (
+            ranked.offer[ranked.item == item].tolist()
+        )

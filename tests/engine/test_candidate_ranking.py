@@ -45,17 +45,18 @@ def test_small_offers_fill_the_slots_the_substantial_ones_leave():
 
 def test_an_item_larger_than_the_cap_times_its_best_scored_offers_is_served():
     """By score alone, the ten slots hold ten offers of a tenth of the item each: more partners than
-    the cap of six allows, so the need goes unserved although two large offers could serve it."""
+    the cap of six allows. Pricing then finds the two large offers worth it (the LP over every
+    eligible pair uses them) and adds them; with substantial offers first they are ranked."""
     generated, _, larges = small_and_large(small=10, large=2)
     by_score = solve(generated, Parameters(top_k=10, max_partners=6, substantial_share=0))
-    assert by_score.metrics["needs_fully_covered"] == 0
-
-    result = solve(generated, Parameters(top_k=10, max_partners=6))
-    assert result.metrics["needs_fully_covered"] == 1
-    (proposal,) = result.proposals
-    assert proposal.coverage == pytest.approx(1.0)
-    assert {line.offer_id for line in proposal.lines} & {o.id for o in larges}
-    assert len({line.offer_id for line in proposal.lines}) <= 6
+    assert by_score.metrics["candidates_ranked"] == 10
+    assert by_score.metrics["candidates_priced_in"] >= 1
+    for result in (by_score, solve(generated, Parameters(top_k=10, max_partners=6))):
+        assert result.metrics["needs_fully_covered"] == 1
+        (proposal,) = result.proposals
+        assert proposal.coverage == pytest.approx(1.0)
+        assert {line.offer_id for line in proposal.lines} & {o.id for o in larges}
+        assert len({line.offer_id for line in proposal.lines}) <= 6
 
 
 @pytest.mark.parametrize(
