@@ -68,3 +68,20 @@ class SdgTargetSerializer(serializers.ModelSerializer):
         if titles is None:
             titles = SdgGoal.titles()
         return str(titles.get(target.goal, ""))
+
+
+class SdgGoalSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="title_i18n",
+        read_only=True,
+        help_text="Official title in the request's language (the UN's texts in all six).",
+    )
+    targets = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Codes of the goal's targets, in the official order (e.g. 9.1 … 9.c).",
+    )
+
+    class Meta:
+        model = SdgGoal
+        fields = ["goal", "title", "targets"]

@@ -79,6 +79,28 @@ def test_sdg_targets_carry_their_goals_official_title_in_the_request_language(ap
     }
 
 
+def test_sdg_goals_in_two_languages_have_the_same_codes_and_targets_and_different_titles(api):
+    english = api.get("/api/v1/taxonomy/sdg-goals/").json()["results"]
+    french = api.get("/api/v1/taxonomy/sdg-goals/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["Content-Language"] == "fr"
+    french_rows = french.json()["results"]
+    assert [row["goal"] for row in english] == [row["goal"] for row in french_rows]
+    assert [row["goal"] for row in english] == list(range(1, 18))
+    assert [row["targets"] for row in english] == [row["targets"] for row in french_rows]
+    assert all(e["title"] != f["title"] for e, f in zip(english, french_rows, strict=True))
+    goal = {row["goal"]: row for row in french_rows}[9]
+    # The UN's French text, and the targets in the official order.
+    assert goal["title"].startswith("Bâtir une infrastructure résiliente")
+    assert goal["targets"] == ["9.1", "9.2", "9.3", "9.4", "9.5", "9.a", "9.b", "9.c"]
+    assert sum(len(row["targets"]) for row in english) == 169
+    spanish = api.get("/api/v1/taxonomy/sdg-goals/17/?lang=es").json()
+    assert spanish["title"] == (
+        "Fortalecer los medios de implementación y revitalizar la Alianza Mundial para el "
+        "Desarrollo Sostenible"
+    )
+    assert api.get("/api/v1/taxonomy/sdg-goals/18/").status_code == 404
+
+
 def test_descriptions_follow_the_language_too(api):
     french = api.get(GROUPS + "persons-with-disabilities/?lang=fr").json()
     english = api.get(GROUPS + "persons-with-disabilities/").json()
