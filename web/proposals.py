@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from matching.models import Proposal, ProposalLine, StateChange
 from registry.area_codes import GLOBAL
 from registry.areas import localized_area_name
+from registry.models import SdgTarget
 
 TERM_LABELS = {
     "focus": _("Focus areas shared"),
@@ -167,6 +168,7 @@ def need_context(proposal: Proposal) -> dict[str, object]:
         "items": list(need.items.select_related("category").order_by("pk")),
         "endorsements": list(need.endorsements.select_related("organization").order_by("pk")),
         "consultations": list(need.consultations.order_by("held_on")),
+        "sdg_targets": SdgTarget.with_goal_titles(need.sdg_targets.all()),
     }
 
 

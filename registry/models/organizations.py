@@ -37,6 +37,28 @@ class OrganizationKind(models.TextChoices):
     COMMUNITY = "community", _("Community organization")
 
 
+# What each kind covers, as the reference page explains it.
+KIND_DESCRIPTIONS = {
+    OrganizationKind.GOVERNMENT: _(
+        "A national government or one of its ministries and agencies; it posts needs."
+    ),
+    OrganizationKind.LOCAL_GOVERNMENT: _(
+        "A county, province, district or city administration; it posts needs for its area."
+    ),
+    OrganizationKind.NGO: _("A non-governmental, non-profit organization."),
+    OrganizationKind.COMPANY: _("A private company, including its foundation or social programme."),
+    OrganizationKind.DONOR: _("A bilateral donor agency, a foundation or a fund that gives money."),
+    OrganizationKind.MULTILATERAL: _(
+        "An intergovernmental organization, such as a UN agency or a development bank."
+    ),
+    OrganizationKind.ACADEMIA: _("A university, a research institute or a school."),
+    OrganizationKind.COMMUNITY: _(
+        "An organization of the people a need affects; it endorses the needs that answer their "
+        "priorities."
+    ),
+}
+
+
 @audited()
 class Organization(models.Model):
     """A government, NGO, company, donor, multilateral, academic or community organization."""

@@ -167,3 +167,46 @@ def test_pages_name_categories_and_groups_in_the_readers_language():
     # Form choices too (the need form's checkboxes, the queue's selects): str() is the name.
     with translation.override("fr"):
         assert str(laptops) == laptops.i18n["name_fr"]
+
+
+def test_the_reference_page_shows_goals_targets_and_terms_in_the_readers_language():
+    goal = SdgGoal.objects.get(goal=9)
+    target = SdgTarget.objects.get(code="9.c")
+    group = VulnerableGroup.objects.get(slug="persons-with-disabilities")
+    english = Client().get("/reference/")
+    french = Client().get("/reference/?lang=fr")
+    assert english.status_code == french.status_code == 200
+    assert french["Content-Language"] == "fr"
+    english_page, french_page = english.content.decode(), french.content.decode()
+    for code, text in (("fr", french_page), ("en", english_page)):
+        with translation.override(code):
+            assert str(goal.title_i18n) in text  # type: ignore[attr-defined]
+            assert str(target.title_i18n) in text  # type: ignore[attr-defined]
+            assert str(group.name_i18n) in text  # type: ignore[attr-defined]
+            assert str(group.description_i18n) in text  # type: ignore[attr-defined]
+        # The identifiers stay as they are, left to right.
+        assert '<bdi dir="ltr">9.c</bdi>' in text
+        assert '<bdi dir="ltr">persons-with-disabilities</bdi>' in text
+        assert text.count('<bdi dir="ltr">') >= 169
+    assert goal.i18n["title_fr"] in french_page and goal.i18n["title_fr"] not in english_page
+    assert target.i18n["title_fr"] in french_page
+    # Every page links to it.
+    assert 'href="/reference/"' in Client().get("/needs/?lang=ar").content.decode()
+
+
+def test_the_need_and_proposal_pages_name_their_sdg_targets_in_the_readers_language():
+    from tests.web.scenario import build_scenario
+
+    scenario = build_scenario()
+    scenario.need.sdg_targets.set(["9.c", "4.4"])
+    target = SdgTarget.objects.get(code="9.c")
+    goal = SdgGoal.objects.get(goal=9)
+    client = Client()
+    client.force_login(scenario.coordinator)
+    for path in (f"/needs/{scenario.need.id}/", f"/console/proposals/{scenario.proposal.id}/"):
+        spanish = client.get(path, {"lang": "es"}).content.decode()
+        assert target.i18n["title_es"] in spanish, path
+        assert goal.i18n["title_es"] in spanish, path
+        assert spanish.index('<bdi dir="ltr">4.4</bdi>') < spanish.index('<bdi dir="ltr">9.c</bdi>')
+        english = client.get(path).content.decode()
+        assert target.title in english and target.i18n["title_es"] not in english, path

@@ -154,6 +154,7 @@ def test_no_console_page_shows_a_word_outside_the_catalogues(pseudo_language):
             "/offers/",
             "/partnerships/",
             "/dashboard/",
+            "/reference/",
             "/accounts/login/",
             "/accounts/register/",
             "/no-such-page/",

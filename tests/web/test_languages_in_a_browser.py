@@ -17,7 +17,8 @@ def test_the_main_pages_have_no_accessibility_violation_in_any_of_the_six_langua
     page.set_default_navigation_timeout(30_000)
     found = {}
     for language in LANGUAGES:
-        for path in ["/", "/needs/", f"/needs/{scenario.need.id}/", "/accounts/login/"]:
+        pages = ["/", "/needs/", f"/needs/{scenario.need.id}/", "/reference/", "/accounts/login/"]
+        for path in pages:
             response = page.goto(f"{path}?lang={language}")
             assert response.status == 200, path
             assert response.headers["content-language"] == language
