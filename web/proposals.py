@@ -16,6 +16,7 @@ from matching.models import Proposal, ProposalLine, StateChange
 from registry.area_codes import GLOBAL
 from registry.areas import localized_area_name
 from registry.models import SdgTarget
+from registry.user_content import Shown, shown
 
 TERM_LABELS = {
     "focus": _("Focus areas shared"),
@@ -55,7 +56,13 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Pro
         proposals = proposals.filter(need__search=query)
     partners = (
         ProposalLine.objects.select_related("organization")
-        .only("proposal_id", "organization__name", "organization__verified_at")
+        .only(
+            "proposal_id",
+            "organization__name",
+            "organization__language",
+            "organization__i18n",
+            "organization__verified_at",
+        )
         .order_by("pk")
     )
     return (
@@ -69,7 +76,7 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet[Pro
 
 @dataclass(frozen=True)
 class Partner:
-    name: str
+    name: Shown
     verified: bool
 
 
@@ -79,7 +86,8 @@ def partners_of(proposal: Proposal) -> list[Partner]:
     for line in proposal.lines.all():
         organization = line.organization
         seen.setdefault(
-            organization.pk, Partner(organization.name, organization.verified_at is not None)
+            organization.pk,
+            Partner(shown(organization, "name"), organization.verified_at is not None),
         )
     return list(seen.values())
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from registry.models import Need, Organization
 from tests.api.checks import field_errors, row_counts
@@ -161,3 +163,50 @@ def test_the_need_page_shows_the_original_and_says_its_language_otherwise(govern
     arabic = Client().get(f"/needs/{need.pk}/?lang=ar").content.decode()
     assert 'lang="ar" dir="rtl">حواسيب محمولة</h1>' in _heading(arabic)
     assert 'id="title-language"' not in arabic
+
+
+def _span(language: str, text: str) -> str:
+    direction = "rtl" if language == "ar" else "ltr"
+    return f'<span lang="{language}" dir="{direction}">{text}</span>'
+
+
+def test_the_needs_list_shows_the_readers_language_or_the_original_marked_with_its_own():
+    ministry = NeedFactory(i18n={"title_fr": FRENCH_TITLE}).organization
+    ministry.i18n = {"name_fr": "Ministère du numérique"}
+    ministry.save(update_fields=["i18n"])
+    arabic = NeedFactory(organization=ministry, title="حواسيب محمولة", language="ar", i18n={})
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = Client().get("/needs/?lang=fr").content.decode()
+        return body, len(queries)
+
+    french, few = page()
+    assert _span("fr", FRENCH_TITLE) in french
+    assert _span("fr", "Ministère du numérique") in french
+    # No French for this one: the Arabic original, marked Arabic and right to left.
+    assert _span("ar", arabic.title) in french
+    english = Client().get("/needs/?lang=en").content.decode()
+    assert FRENCH_TITLE not in english and _span("ar", arabic.title) in english
+    # The translations are read with the rows: more needs, no more queries.
+    for _ in range(4):
+        NeedFactory(organization=ministry, i18n={"title_fr": "Encore"})
+    assert page()[1] == few
+
+
+def test_the_review_queue_shows_the_readers_language():
+    from tests.web.scenario import build_scenario
+
+    scenario = build_scenario()
+    need, government = scenario.need, scenario.need.organization
+    Need.objects.filter(pk=need.pk).update(i18n={"title_es": "Portátiles para escuelas"})
+    Organization.objects.filter(pk=government.pk).update(i18n={"name_es": "Ministerio TIC"})
+    partner = scenario.laptops.organization
+    Organization.objects.filter(pk=partner.pk).update(i18n={"name_es": "Socio en español"})
+    client = Client()
+    client.force_login(scenario.coordinator)
+    queue = client.get("/console/review/?lang=es").content.decode()
+    for text in ("Portátiles para escuelas", "Ministerio TIC", "Socio en español"):
+        assert _span("es", text) in queue, text
+    english = client.get("/console/review/?lang=en").content.decode()
+    assert _span("en", need.title) in english and "Ministerio TIC" not in english
