@@ -27,6 +27,7 @@ def _area(value: str) -> str:
 
 def _full_text(queryset, name, value):
     """Full-text search over title and description (the `search` column, GIN-indexed)."""
+    # For needs the column holds their translations' words too (registry.models.search).
     return queryset.filter(search=SearchQuery(value, search_type="websearch", config="english"))
 
 
@@ -214,12 +215,17 @@ class OrganizationFilterSet(filters.FilterSet):
         help_text="Verified by a coordinator: true or false.",
     )
     q = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, help_text="Name contains."
+        method="filter_name",
+        max_length=200,
+        help_text="Name, or one of its translations, contains.",
     )
 
     class Meta:
         model = Organization
         fields = ["kind", "country", "verified", "q"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named_like(value)
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=value == "false")

@@ -210,3 +210,51 @@ def test_the_review_queue_shows_the_readers_language():
         assert _span("es", text) in queue, text
     english = client.get("/console/review/?lang=en").content.decode()
     assert _span("en", need.title) in english and "Ministerio TIC" not in english
+
+
+def _ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_searching_a_french_word_finds_the_need_whose_french_translation_holds_it(api):
+    need = NeedFactory(
+        i18n={"title_fr": FRENCH_TITLE, "description_fr": "Les bibliothèques manquent de liseuses."}
+    )
+    NeedFactory(i18n={"title_es": "Ordenadores para escuelas"})
+    # (The factory's English titles say "rural" too: a French-only word is searched.)
+    assert _ids(api.get("/api/v1/needs/?q=ordinateurs")) == {need.pk}
+    assert _ids(api.get("/api/v1/needs/?q=bibliothèques liseuses")) == {need.pk}
+    assert _ids(api.get("/api/v1/needs/?q=ordinateurs -écoles")) == set()
+    # A change of translation changes what is found (the column is computed from the row).
+    Need.objects.filter(pk=need.pk).update(i18n={"title_fr": "Tablettes"})
+    assert _ids(api.get("/api/v1/needs/?q=ordinateurs")) == set()
+    assert _ids(api.get("/api/v1/needs/?q=tablettes")) == {need.pk}
+    # The original still finds it; a need without translations (NULL i18n) is still found.
+    bare = NeedFactory(title="Solar chargers for clinics")
+    Need.objects.filter(pk=bare.pk).update(i18n=None)
+    assert _ids(api.get("/api/v1/needs/?q=solar")) == {bare.pk}
+
+
+def test_the_review_queue_search_finds_a_need_by_its_translation():
+    from tests.web.scenario import build_scenario
+
+    scenario = build_scenario()
+    Need.objects.filter(pk=scenario.need.pk).update(i18n={"title_fr": "Tablettes numériques"})
+    client = Client()
+    client.force_login(scenario.coordinator)
+    found = client.get("/console/review/", {"q": "tablettes", "lang": "fr"}).content.decode()
+    assert f"/console/proposals/{scenario.proposal.id}/" in found
+    missed = client.get("/console/review/", {"q": "submarines"}).content.decode()
+    assert f"/console/proposals/{scenario.proposal.id}/" not in missed
+
+
+def test_searching_organizations_finds_a_translated_name(api):
+    ministry = NeedFactory().organization
+    Organization.objects.filter(pk=ministry.pk).update(
+        name="Ministry of ICT", i18n={"name_fr": "Ministère du numérique", "name_ru": "Минцифры"}
+    )
+    assert _ids(api.get("/api/v1/organizations/?q=numérique")) == {ministry.pk}
+    assert _ids(api.get("/api/v1/organizations/?q=минцифры")) == {ministry.pk}
+    assert _ids(api.get("/api/v1/organizations/?q=ministry of ict")) == {ministry.pk}
+    assert _ids(api.get("/api/v1/organizations/?q=name_fr")) == set()
