@@ -258,3 +258,82 @@ def test_searching_organizations_finds_a_translated_name(api):
     assert _ids(api.get("/api/v1/organizations/?q=минцифры")) == {ministry.pk}
     assert _ids(api.get("/api/v1/organizations/?q=ministry of ict")) == {ministry.pk}
     assert _ids(api.get("/api/v1/organizations/?q=name_fr")) == set()
+
+
+def _console_need(government, **changes) -> dict:
+    data = {
+        "organization": government.pk,
+        "title": "Laptops for rural schools",
+        "area": "KE-30",
+        "priority": "3",
+        "item_1_category": "laptops",
+        "item_1_quantity": "50",
+        "draft": "1",
+        "translations-language": "en",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_console_posts_and_edits_a_need_with_translations(gov_editor, government):
+    client = Client()
+    client.force_login(gov_editor)
+    form = client.get("/console/needs/new/?lang=fr").content.decode()
+    assert 'name="translations-title_ar"' in form and 'lang="ar" dir="rtl"' in form
+    response = client.post(
+        "/console/needs/new/",
+        _console_need(government, **{"translations-title_fr": FRENCH_TITLE}),
+    )
+    assert response.status_code == 302, response.content.decode()
+    need = Need.objects.get(organization=government)
+    assert (need.language, need.i18n) == ("en", {"title_fr": FRENCH_TITLE})
+    # The edit page shows the translation; what is sent replaces the translations.
+    edit = f"/console/needs/{need.pk}/edit/"
+    assert FRENCH_TITLE in client.get(edit).content.decode()
+    sent = _console_need(government, **{"translations-title_es": "Portátiles", "save": "1"})
+    del sent["organization"], sent["draft"]
+    assert client.post(edit, sent).status_code == 302
+    need.refresh_from_db()
+    assert need.i18n == {"title_es": "Portátiles"}
+
+
+def test_a_refused_console_translation_is_shown_on_its_field_and_writes_nothing(
+    gov_editor, government
+):
+    client = Client()
+    client.force_login(gov_editor)
+    before = row_counts()
+    # A translation in the original's language, and one too long.
+    response = client.post(
+        "/console/needs/new/?lang=fr",
+        _console_need(
+            government,
+            **{"translations-title_en": "Laptops", "translations-title_ru": "Н" * 201},
+        ),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_translations-title_en-error"' in page
+    assert 'id="id_translations-title_ru-error"' in page
+    assert "200" in page.split('id="id_translations-title_ru-error"')[1].split("</p>")[0]
+    assert 'href="#id_translations-title_en"' in page  # the error summary links to the field
+    assert row_counts() == before
+
+
+def test_an_organization_is_registered_in_the_console_with_its_name_in_arabic(ngo_editor):
+    client = Client()
+    client.force_login(ngo_editor)
+    response = client.post(
+        "/console/organizations/new/",
+        {
+            "name": "Connect the Villages",
+            "kind": "ngo",
+            "country": "KE",
+            "contact_email": "info@example.org",
+            "translations-language": "en",
+            "translations-name_ar": "ربط القرى",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    organization = Organization.objects.get(name="Connect the Villages")
+    assert organization.i18n == {"name_ar": "ربط القرى"}
