@@ -45,13 +45,13 @@ def _check_poster(organization: Organization) -> None:
         raise ValidationError(
             {
                 "organization": [
-                    f"Only government organizations post needs; {organization.name} is "
-                    f"of kind '{organization.kind}'."
+                    _("Only government organizations post needs; %(name)s is of kind '%(kind)s'.")
+                    % {"name": organization.name, "kind": organization.kind}
                 ]
             }
         )
     if not organization.is_active:
-        raise ValidationError({"organization": ["This organization is not active."]})
+        raise ValidationError({"organization": [_("This organization is not active.")]})
 
 
 def _check_publishable(need: Need, *, was_open: bool, deadline_changed: bool) -> None:
@@ -79,14 +79,23 @@ def _check_need(need: Need) -> None:
         raise ValidationError(
             {
                 "area": [
-                    f"{need.area} is outside {need.organization.country}, the country of "
-                    f"{need.organization.name}."
+                    _("%(area)s is outside %(country)s, the country of %(name)s.")
+                    % {
+                        "area": need.area,
+                        "country": need.organization.country,
+                        "name": need.organization.name,
+                    }
                 ]
             }
         )
     if need.status not in SETTABLE_STATUSES and not need.pk:
         raise ValidationError(
-            {"status": [f"A new need's status is one of {', '.join(SETTABLE_STATUSES)}."]}
+            {
+                "status": [
+                    _("A new need's status is one of %(statuses)s.")
+                    % {"statuses": ", ".join(SETTABLE_STATUSES)}
+                ]
+            }
         )
 
 
@@ -96,10 +105,15 @@ def _write_items(need: Need, items: list[dict[str, Any]]) -> None:
     duplicates = sorted({slug for slug in categories if categories.count(slug) > 1})
     if duplicates:
         raise ValidationError(
-            {"items": [f"One item per category: {', '.join(duplicates)} repeats."]}
+            {
+                "items": [
+                    _("One item per category: %(categories)s repeats.")
+                    % {"categories": ", ".join(duplicates)}
+                ]
+            }
         )
     if not items:
-        raise ValidationError({"items": ["A need asks for at least one resource."]})
+        raise ValidationError({"items": [_("A need asks for at least one resource.")]})
     existing = {item.category_id: item for item in need.items.select_for_update()}
     for index, values in enumerate(items):
         category = values["category"]
@@ -122,7 +136,8 @@ def _write_items(need: Need, items: list[dict[str, Any]]) -> None:
             raise ValidationError(
                 {
                     f"items.{index}.quantity": [
-                        f"{item.reserved + item.committed} is already covered."
+                        _("%(covered)s is already covered.")
+                        % {"covered": item.reserved + item.committed}
                     ]
                 }
             )
@@ -131,7 +146,12 @@ def _write_items(need: Need, items: list[dict[str, Any]]) -> None:
     for item in existing.values():
         if item.reserved or item.committed:
             raise ValidationError(
-                {"items": [f"The {item.category_id} item is already covered by partners; keep it."]}
+                {
+                    "items": [
+                        _("The %(category)s item is already covered by partners; keep it.")
+                        % {"category": item.category_id}
+                    ]
+                }
             )
         item.delete()
 
@@ -180,14 +200,14 @@ def update_need(*, actor, need: Need, data: dict[str, Any]) -> Need:
     ensure_writer(actor, need.organization)
     need = Need.objects.select_for_update().select_related("organization").get(pk=need.pk)
     if need.status == Need.Status.CANCELLED:
-        raise Conflict("This need was cancelled; post a new one.", code="cancelled")
+        raise Conflict(_("This need was cancelled; post a new one."), code="cancelled")
     status = data.get("status")
     if status is not None and status not in SETTABLE_STATUSES and status != need.status:
         raise ValidationError(
             {
                 "status": [
-                    f"Set status to one of {', '.join(SETTABLE_STATUSES)}; "
-                    "coverage sets partially_met and met."
+                    _("Set status to one of %(statuses)s; coverage sets partially_met and met.")
+                    % {"statuses": ", ".join(SETTABLE_STATUSES)}
                 ]
             }
         )
@@ -240,7 +260,7 @@ def endorse_need(
     """A community organization endorses a need that affects the group it represents."""
     ensure_writer(actor, organization)
     if organization.kind != Organization.Kind.COMMUNITY:
-        raise ValidationError({"organization": ["Only community organizations endorse needs."]})
+        raise ValidationError({"organization": [_("Only community organizations endorse needs.")]})
     represented = set(organization.represented_groups.values_list("slug", flat=True))
     targeted = set(need.vulnerable_groups.values_list("slug", flat=True))
     if not represented & targeted:
@@ -260,10 +280,13 @@ def endorse_need(
             }
         )
     if need.status not in Need.PUBLIC_STATUSES:
-        raise Conflict("Only published needs can be endorsed.", code="not_published")
+        raise Conflict(_("Only published needs can be endorsed."), code="not_published")
     endorsement, created = Endorsement.objects.get_or_create(
         need=need, organization=organization, defaults={"endorsed_by": actor, "comment": comment}
     )
     if not created:
-        raise Conflict(f"{organization.name} already endorsed this need.", code="already_endorsed")
+        raise Conflict(
+            _("%(name)s already endorsed this need.") % {"name": organization.name},
+            code="already_endorsed",
+        )
     return endorsement

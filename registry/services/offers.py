@@ -36,24 +36,36 @@ def _check_offer(offer: Offer) -> None:
     offer.kind = offer.category.kind
     offer.currency = check_currency(offer.category, offer.currency)
     if offer.min_allocation is not None and not 0 < offer.min_allocation <= offer.quantity:
-        raise ValidationError({"min_allocation": ["Must be above zero and at most the quantity."]})
+        raise ValidationError(
+            {"min_allocation": [_("Must be above zero and at most the quantity.")]}
+        )
     if (
         offer.available_from
         and offer.available_until
         and offer.available_until < offer.available_from
     ):
-        raise ValidationError({"available_until": ["Must not be before available_from."]})
+        raise ValidationError({"available_until": [_("Must not be before available_from.")]})
     if offer.quantity < offer.committed:
         raise ValidationError(
-            {"quantity": [f"{offer.committed} is already committed to partnerships."]}
+            {
+                "quantity": [
+                    _("%(committed)s is already committed to partnerships.")
+                    % {"committed": offer.committed}
+                ]
+            }
         )
     if offer.status not in SETTABLE_STATUSES and offer.status != Offer.Status.WITHDRAWN:
         raise ValidationError(
-            {"status": [f"Status must be one of {', '.join(SETTABLE_STATUSES)}."]}
+            {
+                "status": [
+                    _("Status must be one of %(statuses)s.")
+                    % {"statuses": ", ".join(SETTABLE_STATUSES)}
+                ]
+            }
         )
     areas = list(dict.fromkeys(offer.areas or []))
     if not areas:
-        raise ValidationError({"areas": ["Name at least one area (or 'global')."]})
+        raise ValidationError({"areas": [_("Name at least one area (or 'global').")]})
     offer.areas = areas
 
 
@@ -90,9 +102,9 @@ def create_offer(*, actor, organization: Organization, data: dict[str, Any]) -> 
     """Register an offer of the actor's organization (draft unless a status is given)."""
     ensure_writer(actor, organization)
     if not organization.is_active:
-        raise ValidationError({"organization": ["This organization is not active."]})
+        raise ValidationError({"organization": [_("This organization is not active.")]})
     if data.get("status") == Offer.Status.WITHDRAWN:
-        raise ValidationError({"status": ["A new offer cannot be withdrawn."]})
+        raise ValidationError({"status": [_("A new offer cannot be withdrawn.")]})
     offer = Offer(organization=organization, **{f: data[f] for f in OFFER_FIELDS if f in data})
     _check_offer(offer)
     _check_publishable(offer, was_published=False, availability_changed=True)
@@ -111,9 +123,9 @@ def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
     ensure_writer(actor, offer.organization)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status == Offer.Status.WITHDRAWN:
-        raise Conflict("This offer was withdrawn; register a new one.", code="withdrawn")
+        raise Conflict(_("This offer was withdrawn; register a new one."), code="withdrawn")
     if data.get("status") == Offer.Status.WITHDRAWN:
-        raise ValidationError({"status": ["Withdraw an offer with DELETE."]})
+        raise ValidationError({"status": [_("Withdraw an offer with DELETE.")]})
     changed = [field for field in OFFER_FIELDS if field in data]
     was_published = offer.status == Offer.Status.PUBLISHED
     previous_quantity = offer.quantity
@@ -134,7 +146,13 @@ def update_offer(*, actor, offer: Offer, data: dict[str, Any]) -> Offer:
         )
     held = Offer.objects.filter(pk=offer.pk).values_list("reserved", "committed").get()
     if offer.quantity < sum(held):
-        raise ValidationError({"quantity": [f"{sum(held)} is already promised to partnerships."]})
+        raise ValidationError(
+            {
+                "quantity": [
+                    _("%(promised)s is already promised to partnerships.") % {"promised": sum(held)}
+                ]
+            }
+        )
     offer.save(update_fields=[*changed, "kind", "currency", "areas", "updated_at"])
     for relation in OFFER_RELATIONS:
         if relation in data:

@@ -43,7 +43,12 @@ def _ensure_identifier_free(identifier: str | None, exclude_id: int | None = Non
     taken = Organization.objects.filter(identifier=identifier).exclude(pk=exclude_id).exists()
     if taken:
         raise ValidationError(
-            {"identifier": [f"An organization with identifier {identifier} exists."]}
+            {
+                "identifier": [
+                    _("An organization with identifier %(identifier)s exists.")
+                    % {"identifier": identifier}
+                ]
+            }
         )
 
 
@@ -180,7 +185,14 @@ def remove_member(*, actor, organization: Organization, user_id: int) -> None:
         .first()
     )
     if membership is None:
-        raise ValidationError({"user": [f"User {user_id} is not a member of {organization.name}."]})
+        raise ValidationError(
+            {
+                "user": [
+                    _("User %(user)s is not a member of %(name)s.")
+                    % {"user": user_id, "name": organization.name}
+                ]
+            }
+        )
     _ensure_an_admin_remains(organization, leaving=membership)
     membership.delete()
 
@@ -192,4 +204,7 @@ def _ensure_an_admin_remains(organization: Organization, *, leaving: Membership)
         organization=organization, role=Membership.Role.ADMIN
     )
     if admins.exclude(pk=leaving.pk).count() == 0:
-        raise Conflict(f"{organization.name} must keep at least one admin.", code="last_admin")
+        raise Conflict(
+            _("%(name)s must keep at least one admin.") % {"name": organization.name},
+            code="last_admin",
+        )

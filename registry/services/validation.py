@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pycountry
+from django.utils.translation import gettext as _
 
 from registry.errors import ValidationError
 from registry.models import Category
@@ -17,16 +18,28 @@ def check_currency(category: Category, currency: str | None, *, field: str = "cu
     if category.kind == ResourceKind.FINANCIAL:
         if not currency:
             raise ValidationError(
-                {field: [f"A {category.slug} quantity needs an ISO 4217 currency."]}
+                {
+                    field: [
+                        _("A %(category)s quantity needs an ISO 4217 currency.")
+                        % {"category": category.slug}
+                    ]
+                }
             )
         if pycountry.currencies.get(alpha_3=currency) is None or currency != currency.upper():
-            raise ValidationError({field: [f"{currency} is not an ISO 4217 currency code."]})
+            raise ValidationError(
+                {
+                    field: [
+                        _("%(currency)s is not an ISO 4217 currency code.") % {"currency": currency}
+                    ]
+                }
+            )
         return currency
     if currency:
         raise ValidationError(
             {
                 field: [
-                    f"{category.slug} is counted in {category.unit}, not money: leave currency empty."
+                    _("%(category)s is counted in %(unit)s, not money: leave currency empty.")
+                    % {"category": category.slug, "unit": category.unit}
                 ]
             }
         )
@@ -35,4 +48,4 @@ def check_currency(category: Category, currency: str | None, *, field: str = "cu
 
 def check_quantity(quantity: Decimal, *, field: str = "quantity") -> None:
     if quantity is None or quantity <= 0:
-        raise ValidationError({field: ["Must be greater than zero."]})
+        raise ValidationError({field: [_("Must be greater than zero.")]})
