@@ -1,6 +1,7 @@
-"""The services' refusals go through gettext: the API's error details come in the request's
-language. The test brings its own French catalogue for the messages it reads, so that it checks
-the marking and the language chosen, not the state of the translators' work."""
+"""The services' refusals and the schema's field descriptions go through gettext: the API's
+error details and its schema come in the request's language. The tests bring their own French
+catalogue for the texts they read, so that they check the marking and the language chosen, not
+the state of the translators' work."""
 
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ AREA_FR = (
 )
 QUANTITY = "Must be greater than zero."
 QUANTITY_FR = "Doit être supérieur à zéro."
+GOAL_TITLE = "Official title in the request's language (the UN's texts in all six)."
+GOAL_TITLE_FR = "Titre officiel dans la langue de la requête (les textes de l’ONU dans les six)."
 
 
 @pytest.fixture
 def french_catalogue(tmp_path):
     catalogue = polib.POFile()
     catalogue.metadata = {"Content-Type": "text/plain; charset=utf-8", "Language": "fr"}
-    for msgid, msgstr in ((AREA, AREA_FR), (QUANTITY, QUANTITY_FR)):
+    for msgid, msgstr in ((AREA, AREA_FR), (QUANTITY, QUANTITY_FR), (GOAL_TITLE, GOAL_TITLE_FR)):
         catalogue.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
     folder = tmp_path / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
@@ -65,3 +68,12 @@ def test_a_service_refusal_comes_in_the_requests_language(french_catalogue, gov_
     assert QUANTITY_FR in _details(french).values(), _details(french)
     english = client.post("/api/v1/needs/", need, format="json")
     assert QUANTITY in _details(english).values()
+
+
+def test_the_schema_describes_fields_in_the_language_asked_for(french_catalogue, api):
+    def goal_title(query: str) -> str:
+        schema = api.get(f"/api/schema/?format=json{query}").json()
+        return schema["components"]["schemas"]["SdgGoal"]["properties"]["title"]["description"]
+
+    assert goal_title("&lang=fr") == GOAL_TITLE_FR
+    assert goal_title("") == GOAL_TITLE
