@@ -4,6 +4,7 @@ api/query_parameters.py, as everywhere)."""
 from __future__ import annotations
 
 import django_filters as filters
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -48,7 +49,7 @@ def activity_filter(request: Request) -> ActivityFilter:
         data["area"] = _area(data["area"])
     start, end = data.get("period_start"), data.get("period_end")
     if start and end and start > end:
-        raise ValidationError({"period_end": ["The period ends before it starts."]})
+        raise ValidationError({"period_end": [_("The period ends before it starts.")]})
     return ActivityFilter(**data)
 
 

@@ -41,7 +41,7 @@ class RegisterSerializer(serializers.Serializer):
 
     def validate_username(self, value: str) -> str:
         if get_user_model().objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("This username is taken.", code="taken")
+            raise serializers.ValidationError(_("This username is taken."), code="taken")
         return value
 
     def validate(self, attrs: dict) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -38,7 +39,7 @@ class BoundedManyRelatedField(serializers.ManyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, list) and len(data) > self.max_items:
             raise serializers.ValidationError(
-                f"At most {self.max_items} entries.", code="max_items"
+                _("At most %(count)s entries.") % {"count": self.max_items}, code="max_items"
             )
         return super().to_internal_value(data)
 
@@ -73,7 +74,9 @@ class BoundedDictField(serializers.DictField):
             for key in data:
                 if len(key) > SLUG_LENGTH or "\x00" in key:
                     raise serializers.ValidationError(
-                        f"Keys are at most {SLUG_LENGTH} characters, without NUL.", code="key"
+                        _("Keys are at most %(count)s characters, without NUL.")
+                        % {"count": SLUG_LENGTH},
+                        code="key",
                     )
         return super().to_internal_value(data)
 

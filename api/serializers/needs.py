@@ -165,7 +165,7 @@ class IndicatorSerializer(serializers.Serializer):
 
     def validate_disaggregation(self, value: dict) -> dict:
         if len(value) > 10 or any(len(groups) > 20 for groups in value.values()):
-            raise serializers.ValidationError("At most 10 dimensions of 20 groups each.")
+            raise serializers.ValidationError(_("At most 10 dimensions of 20 groups each."))
         return value
 
 
@@ -304,12 +304,12 @@ class NeedSerializer(serializers.ModelSerializer):
 
     def validate_items(self, items: list) -> list:
         if len(items) > 20:
-            raise serializers.ValidationError("At most 20 items.")
+            raise serializers.ValidationError(_("At most 20 items."))
         return items
 
     def validate_consultations(self, consultations: list) -> list:
         if len(consultations) > 20:
-            raise serializers.ValidationError("At most 20 consultations.")
+            raise serializers.ValidationError(_("At most 20 consultations."))
         return consultations
 
 

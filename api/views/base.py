@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -39,7 +40,7 @@ def refuse_organization_change(data: dict[str, Any], instance) -> dict[str, Any]
     organization = data.pop("organization", None)
     if organization is not None and organization.pk != instance.organization_id:
         raise serializers.ValidationError(
-            {"organization": ["A record cannot move to another organization."]}
+            {"organization": [_("A record cannot move to another organization.")]}
         )
     return data
 

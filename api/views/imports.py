@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -140,7 +141,7 @@ def _read_upload(request: Request, upload: serializers.Serializer, kind: ImportK
     """The dry_run flag and the uploaded file's rows, or 400 with the reason."""
     dry_run = request.query_params.get("dry_run", "0")
     if dry_run not in ("0", "1"):
-        raise serializers.ValidationError({"dry_run": ["Use 1 for a dry run, 0 to import."]})
+        raise serializers.ValidationError({"dry_run": [_("Use 1 for a dry run, 0 to import.")]})
     upload.is_valid(raise_exception=True)
     file = upload.validated_data["file"]
     try:
