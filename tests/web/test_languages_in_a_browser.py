@@ -87,7 +87,7 @@ def test_russian_pages_fit_a_phone_without_overflowing_text(browser, live_server
     try:
         sign_in(page, "coordinator", PASSWORD)
         overflowing = {}
-        for path in ["/console/", "/console/review/", "/needs/", "/dashboard/"]:
+        for path in ["/console/", "/console/review/", "/needs/", "/dashboard/", "/reference/"]:
             page.goto(f"{path}?lang=ru")
             page.screenshot(path=str(SCREENSHOTS / f"ru-360{path.replace('/', '-')}.png"))
             found = page.evaluate(
