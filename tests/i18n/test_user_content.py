@@ -210,6 +210,9 @@ def test_the_review_queue_shows_the_readers_language():
         assert _span("es", text) in queue, text
     english = client.get("/console/review/?lang=en").content.decode()
     assert _span("en", need.title) in english and "Ministerio TIC" not in english
+    proposal = client.get(f"/console/proposals/{scenario.proposal.id}/?lang=es").content.decode()
+    assert f'<h1 class="govuk-heading-l">{_span("es", "Portátiles para escuelas")}</h1>' in proposal
+    assert _span("es", "Ministerio TIC") in proposal
 
 
 def _ids(response) -> set[int]:
