@@ -6,6 +6,7 @@ import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.forms import MultiWidget
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -27,6 +28,7 @@ def _area(value: str) -> str:
 
 def _full_text(queryset, name, value):
     """Full-text search over title and description (the `search` column, GIN-indexed)."""
+    # For needs the column holds their translations' words too (registry.models.search).
     return queryset.filter(search=SearchQuery(value, search_type="websearch", config="english"))
 
 
@@ -110,24 +112,24 @@ class UnfilteredWithoutParametersMixin:
 
 class CatalogueFilterSet(FilterSet):
     category = filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), help_text="Category slug."
+        queryset=Category.objects.all(), help_text=_("Category slug.")
     )
     kind = filters.ChoiceFilter(
-        choices=ResourceKind.choices, help_text="financial, human or technical."
+        choices=ResourceKind.choices, help_text=_("financial, human or technical.")
     )
     focus_area = filters.ModelChoiceFilter(
-        field_name="focus_areas", queryset=FocusArea.objects.all(), help_text="Focus-area slug."
+        field_name="focus_areas", queryset=FocusArea.objects.all(), help_text=_("Focus-area slug.")
     )
     vulnerable_group = filters.ModelChoiceFilter(
         field_name="vulnerable_groups",
         queryset=VulnerableGroup.objects.all(),
-        help_text="Vulnerable-group slug.",
+        help_text=_("Vulnerable-group slug."),
     )
     organization = filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), help_text="Organization id."
+        queryset=Organization.objects.all(), help_text=_("Organization id.")
     )
     q = filters.CharFilter(
-        method=_full_text, max_length=200, help_text="Full-text search of title and description."
+        method=_full_text, max_length=200, help_text=_("Full-text search of title and description.")
     )
 
 
@@ -135,11 +137,13 @@ class OfferFilterSet(CatalogueFilterSet):
     area = filters.CharFilter(
         method="filter_area",
         max_length=10,
-        help_text="Offers covering this area: KE-30 finds offers for KE-30, for KE, and global ones.",
+        help_text=_(
+            "Offers covering this area: KE-30 finds offers for KE-30, for KE, and global ones."
+        ),
     )
-    status = filters.ChoiceFilter(choices=Offer.Status.choices, help_text="Offer status.")
+    status = filters.ChoiceFilter(choices=Offer.Status.choices, help_text=_("Offer status."))
     available_on = filters.DateFilter(
-        method="filter_available_on", help_text="Offers available on this day."
+        method="filter_available_on", help_text=_("Offers available on this day.")
     )
 
     class Meta:
@@ -167,23 +171,23 @@ class NeedFilterSet(CatalogueFilterSet):
         field_name="items__category",
         queryset=Category.objects.all(),
         distinct=True,
-        help_text="Needs asking for this category.",
+        help_text=_("Needs asking for this category."),
     )
     kind = filters.ChoiceFilter(
         field_name="items__kind",
         choices=ResourceKind.choices,
         distinct=True,
-        help_text="Needs asking for this kind of resource.",
+        help_text=_("Needs asking for this kind of resource."),
     )
     area = filters.CharFilter(
         method="filter_area",
         max_length=10,
-        help_text="Needs located in this area (a country includes its subdivisions).",
+        help_text=_("Needs located in this area (a country includes its subdivisions)."),
     )
-    status = filters.ChoiceFilter(choices=Need.Status.choices, help_text="Need status.")
-    priority = filters.NumberFilter(help_text="Priority 1–5.")
+    status = filters.ChoiceFilter(choices=Need.Status.choices, help_text=_("Need status."))
+    priority = filters.NumberFilter(help_text=_("Priority 1–5."))
     min_priority = filters.NumberFilter(
-        field_name="priority", lookup_expr="gte", help_text="At least this priority."
+        field_name="priority", lookup_expr="gte", help_text=_("At least this priority.")
     )
 
     class Meta:
@@ -204,22 +208,29 @@ class NeedFilterSet(CatalogueFilterSet):
 
 
 class OrganizationFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Organization kind.")
+    kind = filters.ChoiceFilter(
+        choices=Organization.Kind.choices, help_text=_("Organization kind.")
+    )
     country = filters.CharFilter(
-        max_length=2, method="filter_country", help_text="ISO 3166-1 alpha-2."
+        max_length=2, method="filter_country", help_text=_("ISO 3166-1 alpha-2.")
     )
     verified = filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_verified",
-        help_text="Verified by a coordinator: true or false.",
+        help_text=_("Verified by a coordinator: true or false."),
     )
     q = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, help_text="Name contains."
+        method="filter_name",
+        max_length=200,
+        help_text=_("Name, or one of its translations, contains."),
     )
 
     class Meta:
         model = Organization
         fields = ["kind", "country", "verified", "q"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named_like(value)
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=value == "false")

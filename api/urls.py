@@ -37,6 +37,7 @@ from api.views.partnerships import CoverageView, PartnershipViewSet
 from api.views.taxonomy import (
     CategoryViewSet,
     FocusAreaViewSet,
+    SdgGoalViewSet,
     SdgTargetViewSet,
     VulnerableGroupViewSet,
 )
@@ -54,6 +55,7 @@ router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("taxonomy/categories", CategoryViewSet, basename="category")
 router.register("taxonomy/focus-areas", FocusAreaViewSet, basename="focus-area")
 router.register("taxonomy/vulnerable-groups", VulnerableGroupViewSet, basename="vulnerable-group")
+router.register("taxonomy/sdg-goals", SdgGoalViewSet, basename="sdg-goal")
 router.register("taxonomy/sdg-targets", SdgTargetViewSet, basename="sdg-target")
 
 urlpatterns = [

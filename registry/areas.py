@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pycountry
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from registry.area_codes import GLOBAL, is_subdivision
@@ -59,8 +59,10 @@ def validate_area_code(code: str) -> None:
     """Raise ValidationError unless code is `global` or a known ISO 3166-1/3166-2 code."""
     if not isinstance(code, str) or area_name(code) is None:
         raise ValidationError(
-            "%(code)s is not an area code: use 'global', an ISO 3166-1 alpha-2 country code "
-            "(KE) or an ISO 3166-2 subdivision code (KE-30).",
+            gettext_lazy(
+                "%(code)s is not an area code: use 'global', an ISO 3166-1 alpha-2 country code "
+                "(KE) or an ISO 3166-2 subdivision code (KE-30)."
+            ),
             code="unknown_area",
             params={"code": code},
         )
@@ -75,7 +77,7 @@ def validate_country_code(code: str) -> None:
         or area_name(code) is None
     ):
         raise ValidationError(
-            "%(code)s is not an ISO 3166-1 alpha-2 country code.",
+            gettext_lazy("%(code)s is not an ISO 3166-1 alpha-2 country code."),
             code="unknown_country",
             params={"code": code},
         )

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
@@ -23,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from matching.models import Proposal, ProposalLine, StateChange
 from registry.area_codes import GLOBAL
 from registry.areas import localized_area_name
-from registry.models import Consultation, Endorsement, Membership, VulnerableGroup
+from registry.models import Consultation, Endorsement, Membership, SdgTarget, VulnerableGroup
+from registry.user_content import Shown, shown
 
 TERM_LABELS = {
     "focus": _("Focus areas shared"),
@@ -43,8 +45,12 @@ QUEUE_FIELDS = (
     "coverage",
     "created_at",
     "need__title",
+    "need__language",
+    "need__i18n",
     "need__area",
     "need__organization__name",
+    "need__organization__language",
+    "need__organization__i18n",
 )
 
 
@@ -80,7 +86,7 @@ def filtered_queue(proposals: QuerySet[Proposal], filters: dict) -> QuerySet:
 
 @dataclass(frozen=True)
 class Partner:
-    name: str
+    name: Shown
     verified: bool
 
 
@@ -89,8 +95,8 @@ class QueueRow:
     """One proposal of the queue, every cell ready to print."""
 
     url: str
-    title: str
-    organization: str
+    title: SafeString  # in the reader's language, or the original marked with its own
+    organization: SafeString
     area: str
     status: str
     partners: SafeString  # each name with its verified tag, one a line
@@ -102,21 +108,42 @@ class QueueRow:
 def partners_by_proposal(proposal_ids: list[int]) -> dict[int, list[Partner]]:
     """Each proposal's organizations by name, once each, in line order: one query of values."""
     seen: dict[int, dict[int, Partner]] = defaultdict(dict)
-    for proposal_id, organization_id, name, verified_at in (
+    for proposal_id, organization_id, name, language, i18n, verified_at in (
         ProposalLine.objects.filter(proposal_id__in=proposal_ids)
         .order_by("pk")
         .values_list(
-            "proposal_id", "organization_id", "organization__name", "organization__verified_at"
+            "proposal_id",
+            "organization_id",
+            "organization__name",
+            "organization__language",
+            "organization__i18n",
+            "organization__verified_at",
         )
     ):
-        seen[proposal_id].setdefault(organization_id, Partner(name, verified_at is not None))
+        if organization_id not in seen[proposal_id]:
+            text = shown_value("name", name, language, i18n)
+            seen[proposal_id][organization_id] = Partner(text, verified_at is not None)
     return {proposal_id: list(partners.values()) for proposal_id, partners in seen.items()}
 
 
 def partners_cell(partners: list[Partner], tags: dict[bool, SafeString]) -> SafeString:
     """The partners' names, each followed by its verified tag, separated by line breaks."""
     return format_html_join(
-        mark_safe("<br>"), "{} {}", ((partner.name, tags[partner.verified]) for partner in partners)
+        mark_safe("<br>"),
+        "{} {}",
+        ((user_text_html(partner.name), tags[partner.verified]) for partner in partners),
+    )
+
+
+def shown_value(field: str, text: str, language: str, i18n: dict | None) -> Shown:
+    """`shown` for a text read as plain values with its record's `language` and `i18n`."""
+    return shown(SimpleNamespace(**{field: text, "language": language, "i18n": i18n}), field)
+
+
+def user_text_html(text: Shown) -> SafeString:
+    """What `{% user_text %}` prints, for cells formatted in Python."""
+    return format_html(
+        '<span lang="{}" dir="{}">{}</span>', text.language, text.direction, text.text
     )
 
 
@@ -142,8 +169,17 @@ def queue_rows(rows: list[dict]) -> list[QueueRow]:
     return [
         QueueRow(
             url=reverse("web:proposal", args=[row["pk"]]),
-            title=row["need__title"],
-            organization=row["need__organization__name"],
+            title=user_text_html(
+                shown_value("title", row["need__title"], row["need__language"], row["need__i18n"])
+            ),
+            organization=user_text_html(
+                shown_value(
+                    "name",
+                    row["need__organization__name"],
+                    row["need__organization__language"],
+                    row["need__organization__i18n"],
+                )
+            ),
             area=row["need__area"],
             status=statuses.get(row["status"], row["status"]),
             partners=partners_cell(partners.get(row["pk"], []), tags),
@@ -208,6 +244,8 @@ LINE_FIELDS = (
     "confirmation",
     "terms",
     "organization__name",
+    "organization__language",
+    "organization__i18n",
     "organization__verified_at",
     "offer__title",
     "need_item__currency",
@@ -220,7 +258,7 @@ class Rival:
     """A proposal competing for the same offers, as the page lists it."""
 
     url: str
-    title: str
+    title: SafeString  # in the reader's language, or the original marked with its own
     status: str
 
 
@@ -235,14 +273,20 @@ def competing(proposal: Proposal, lines: list[ProposalLine]) -> tuple[list[Rival
         )
         .exclude(pk=proposal.pk)
         .order_by("created_at", "id")
-        .values_list("pk", "need__title", "status", Window(Count("pk")))
+        .values_list(
+            "pk", "need__title", "need__language", "need__i18n", "status", Window(Count("pk"))
+        )
     )
     statuses = {value: str(label) for value, label in Proposal.Status.choices}
-    shown = list(rivals[:COMPETING_SHOWN])
+    listed = list(rivals[:COMPETING_SHOWN])
     return [
-        Rival(reverse("web:proposal", args=[pk]), title, statuses.get(status, status))
-        for pk, title, status, _total in shown
-    ], (shown[0][3] if shown else 0)
+        Rival(
+            reverse("web:proposal", args=[pk]),
+            user_text_html(shown_value("title", title, language, i18n)),
+            statuses.get(status, status),
+        )
+        for pk, title, language, i18n, status, _total in listed
+    ], (listed[0][5] if listed else 0)
 
 
 def history(proposal: Proposal, lines: list[ProposalLine]) -> QuerySet[StateChange]:
@@ -303,6 +347,7 @@ def need_context(proposal: Proposal) -> dict[str, object]:
             Consulted(datetime.date.fromisoformat(entry["held_on"]), entry["summary"])
             for entry in proposal.need_consultations  # type: ignore[attr-defined]
         ],
+        "sdg_targets": SdgTarget.with_goal_titles(need.sdg_targets.all()),
     }
 
 

@@ -15,6 +15,7 @@ from web.views import (
     preferences,
     public,
     records,
+    reference,
     review,
     runs,
     unsubscribe,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("offers/", public.offers, name="offers"),
     path("partnerships/", public.partnerships, name="partnerships"),
     path("dashboard/", public.dashboard, name="dashboard"),
+    path("reference/", reference.reference, name="reference"),
     path("partnerships/<int:partnership_id>/", partnerships.detail, name="partnership"),
     path(
         "partnerships/<int:partnership_id>/reports/",

@@ -4,37 +4,39 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150, help_text="Your username.")
+    username = serializers.CharField(max_length=150, help_text=_("Your username."))
     password = serializers.CharField(
         max_length=128,
         write_only=True,
         style={"input_type": "password"},
-        help_text="Your password.",
+        help_text=_("Your password."),
     )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-    expiry = serializers.DateTimeField(allow_null=True, help_text="When the token stops working.")
+    token = serializers.CharField(help_text=_("Send as `Authorization: Token <token>`."))
+    expiry = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the token stops working.")
+    )
 
 
 class RegisterSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True, help_text="The new user's id.")
+    id = serializers.IntegerField(read_only=True, help_text=_("The new user's id."))
     username = serializers.RegexField(
-        r"^[\w.@+-]+\Z", max_length=150, help_text="Letters, digits and @/./+/-/_ only."
+        r"^[\w.@+-]+\Z", max_length=150, help_text=_("Letters, digits and @/./+/-/_ only.")
     )
-    email = serializers.EmailField(max_length=254, help_text="Your e-mail address.")
+    email = serializers.EmailField(max_length=254, help_text=_("Your e-mail address."))
     password = serializers.CharField(
         min_length=8,
         max_length=128,
         write_only=True,
         style={"input_type": "password"},
-        help_text="At least 8 characters.",
+        help_text=_("At least 8 characters."),
     )
 
     def validate_username(self, value: str) -> str:
@@ -53,14 +55,14 @@ class RegisterSerializer(serializers.Serializer):
 
 class RegisteredSerializer(RegisterSerializer):
     token = serializers.CharField(
-        read_only=True, help_text="Your first API token: send as `Authorization: Token <token>`."
+        read_only=True, help_text=_("Your first API token: send as `Authorization: Token <token>`.")
     )
 
 
 class PasswordChangeSerializer(serializers.Serializer):
     current_password = serializers.CharField(
-        max_length=128, write_only=True, help_text="Your password now."
+        max_length=128, write_only=True, help_text=_("Your password now.")
     )
     new_password = serializers.CharField(
-        min_length=8, max_length=128, write_only=True, help_text="At least 8 characters."
+        min_length=8, max_length=128, write_only=True, help_text=_("At least 8 characters.")
     )

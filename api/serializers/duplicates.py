@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from interchange.models import OrganizationMerge
@@ -28,59 +29,63 @@ class DuplicateCandidateSerializer(serializers.Serializer):
     """An organization already registered that may be the one being registered."""
 
     organization = OrganizationSummarySerializer(
-        read_only=True, help_text="The organization already registered."
+        read_only=True, help_text=_("The organization already registered.")
     )
-    score = serializers.IntegerField(read_only=True, help_text="How alike, 0-100.")
+    score = serializers.IntegerField(read_only=True, help_text=_("How alike, 0-100."))
     evidence = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="Why it may be the same one."
+        child=serializers.CharField(), read_only=True, help_text=_("Why it may be the same one.")
     )
 
 
 class LikelyDuplicatesSerializer(serializers.Serializer):
     """The 409 problem of a registration that looks like an organization already registered."""
 
-    type = serializers.CharField(help_text="about:blank")
-    title = serializers.CharField(help_text="Conflict")
-    status = serializers.IntegerField(help_text="409")
-    detail = serializers.CharField(help_text="What to do, in words.")
-    code = serializers.CharField(help_text="likely_duplicates")
+    type = serializers.CharField(help_text=_("about:blank"))
+    title = serializers.CharField(help_text=_("Conflict"))
+    status = serializers.IntegerField(help_text=_("409"))
+    detail = serializers.CharField(help_text=_("What to do, in words."))
+    code = serializers.CharField(help_text=_("likely_duplicates"))
     duplicates = DuplicateCandidateSerializer(
-        many=True, help_text="The organizations it may be, the most alike first."
+        many=True, help_text=_("The organizations it may be, the most alike first.")
     )
 
 
 class DuplicatePairSerializer(serializers.Serializer):
     """Two organizations that may be one, with the evidence."""
 
-    first = OrganizationSummarySerializer(read_only=True, help_text="One organization.")
-    second = OrganizationSummarySerializer(read_only=True, help_text="The other, registered later.")
-    score = serializers.IntegerField(read_only=True, help_text="How alike, 0-100.")
+    first = OrganizationSummarySerializer(read_only=True, help_text=_("One organization."))
+    second = OrganizationSummarySerializer(
+        read_only=True, help_text=_("The other, registered later.")
+    )
+    score = serializers.IntegerField(read_only=True, help_text=_("How alike, 0-100."))
     evidence = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="Why they may be one."
+        child=serializers.CharField(), read_only=True, help_text=_("Why they may be one.")
     )
 
 
 class MergeRequestSerializer(serializers.Serializer):
     """Merge this organization into `into`."""
 
-    into = serializers.IntegerField(min_value=1, help_text="Id of the organization that survives.")
+    into = serializers.IntegerField(
+        min_value=1, help_text=_("Id of the organization that survives.")
+    )
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="Why they are one."
+        required=False, allow_blank=True, max_length=2000, help_text=_("Why they are one.")
     )
 
 
 class OrganizationMergeSerializer(serializers.ModelSerializer):
     """A merge: which record merged into which, by whom, why, and what moved."""
 
-    merged = OrganizationSummarySerializer(read_only=True, help_text="The record merged.")
-    into = OrganizationSummarySerializer(read_only=True, help_text="The record that survives.")
+    merged = OrganizationSummarySerializer(read_only=True, help_text=_("The record merged."))
+    into = OrganizationSummarySerializer(read_only=True, help_text=_("The record that survives."))
     merged_by = serializers.IntegerField(
-        source="merged_by_id", read_only=True, help_text="The coordinator's user id."
+        source="merged_by_id", read_only=True, help_text=_("The coordinator's user id.")
     )
     moved = serializers.DictField(
         child=serializers.IntegerField(),
         read_only=True,
-        help_text="How many records of each kind moved.",
+        help_text=_("How many records of each kind moved."),
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,8 +31,10 @@ class MatchRunSerializer(serializers.ModelSerializer):
 
     parameters = RunParametersField(
         required=False,
-        help_text="Engine weights and limits (see the engine's Parameters) and an optional "
-        "`scope` {need_ids, area, max_needs, max_offers, offers_per_category}.",
+        help_text=_(
+            "Engine weights and limits (see the engine's Parameters) and an optional "
+            "`scope` {need_ids, area, max_needs, max_offers, offers_per_category}."
+        ),
     )
 
     class Meta:
@@ -71,17 +74,17 @@ class ProposalLineSerializer(serializers.ModelSerializer):
     """One partner's part: an offer covering part of a need item."""
 
     quantity = serializers.DecimalField(
-        read_only=True, help_text="In the need item's unit.", **QUANTITY
+        read_only=True, help_text=_("In the need item's unit."), **QUANTITY
     )
     offer_quantity = serializers.DecimalField(
-        read_only=True, help_text="In the offer's unit.", **QUANTITY
+        read_only=True, help_text=_("In the offer's unit."), **QUANTITY
     )
     score = serializers.DecimalField(
         max_digits=6,
         decimal_places=4,
         read_only=True,
         coerce_to_string=True,
-        help_text="Combined score in [0, 1].",
+        help_text=_("Combined score in [0, 1]."),
     )
 
     class Meta:
@@ -114,20 +117,20 @@ class ProposalLineSerializer(serializers.ModelSerializer):
 class ProposalSerializer(serializers.ModelSerializer):
     """A proposed coalition for one need, with its lines and explanation."""
 
-    lines = ProposalLineSerializer(many=True, read_only=True, help_text="Who gives what.")
+    lines = ProposalLineSerializer(many=True, read_only=True, help_text=_("Who gives what."))
     score = serializers.DecimalField(
         max_digits=6,
         decimal_places=4,
         read_only=True,
         coerce_to_string=True,
-        help_text="Quality of the proposal in [0, 1].",
+        help_text=_("Quality of the proposal in [0, 1]."),
     )
     coverage = serializers.DecimalField(
         max_digits=5,
         decimal_places=4,
         read_only=True,
         coerce_to_string=True,
-        help_text="Share of the need's remaining items covered.",
+        help_text=_("Share of the need's remaining items covered."),
     )
 
     class Meta:
@@ -174,30 +177,30 @@ class DecisionSerializer(serializers.Serializer):
     """The proposal after a review call, and whether the call changed anything."""
 
     changed = serializers.BooleanField(
-        help_text="False when the call repeated an earlier decision."
+        help_text=_("False when the call repeated an earlier decision.")
     )
-    message = serializers.CharField(help_text="What happened, in words.")
-    proposal = ProposalSerializer(help_text="The proposal after the call.")
+    message = serializers.CharField(help_text=_("What happened, in words."))
+    proposal = ProposalSerializer(help_text=_("The proposal after the call."))
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why the proposal is rejected.")
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the proposal is rejected."))
 
 
 class CompleteSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, help_text="A closing note."
+        max_length=2000, required=False, allow_blank=True, help_text=_("A closing note.")
     )
 
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, help_text="Why the partnership is cancelled (what was not delivered)."
+        max_length=2000, help_text=_("Why the partnership is cancelled (what was not delivered).")
     )
 
 
 class RevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why the acceptance is revoked.")
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the acceptance is revoked."))
 
 
 class AcceptSerializer(serializers.Serializer):
@@ -205,12 +208,14 @@ class AcceptSerializer(serializers.Serializer):
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text="Required when partners are not verified: why the coordinating body accepts "
-        "them anyway (recorded in the history).",
+        help_text=_(
+            "Required when partners are not verified: why the coordinating body accepts "
+            "them anyway (recorded in the history)."
+        ),
     )
     respond_by = serializers.DateTimeField(
         required=False,
-        help_text="When answers are due (default: PROPOSAL_RESPONSE_DAYS days from now).",
+        help_text=_("When answers are due (default: PROPOSAL_RESPONSE_DAYS days from now)."),
     )
 
 
@@ -219,7 +224,7 @@ class DeclineSerializer(serializers.Serializer):
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text="Why your organization declines.",
+        help_text=_("Why your organization declines."),
     )
 
 
@@ -231,7 +236,7 @@ class StateChangeSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         default=None,
-        help_text="Who made the change (empty for the system).",
+        help_text=_("Who made the change (empty for the system)."),
     )
 
     class Meta:
@@ -252,7 +257,7 @@ class PartnerSerializer(serializers.ModelSerializer):
     """An organization and its IATI role in a partnership."""
 
     role_name = serializers.CharField(
-        source="get_role_display", read_only=True, help_text="Funding, ..."
+        source="get_role_display", read_only=True, help_text=_("Funding, ...")
     )
 
     class Meta:
@@ -271,7 +276,9 @@ class PartnerSerializer(serializers.ModelSerializer):
 class PartnershipSerializer(serializers.ModelSerializer):
     """Organizations working together on a need."""
 
-    partners = PartnerSerializer(many=True, read_only=True, help_text="Partners and their roles.")
+    partners = PartnerSerializer(
+        many=True, read_only=True, help_text=_("Partners and their roles.")
+    )
 
     class Meta:
         model = Partnership
@@ -311,16 +318,18 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         max_digits=16,
         decimal_places=4,
         coerce_to_string=True,
-        help_text="The indicator's value at period_end.",
+        help_text=_("The indicator's value at period_end."),
     )
     disaggregation = bounded_dict(
         10,
         required=False,
         child=bounded_dict(20, child=serializers.CharField(max_length=40)),
-        help_text="The value by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
+        help_text=_(
+            "The value by sex, age band, disability, urban/rural: {dimension: {group: value}}."
+        ),
     )
     submit = serializers.BooleanField(
-        write_only=True, default=False, help_text="Submit for review now (otherwise a draft)."
+        write_only=True, default=False, help_text=_("Submit for review now (otherwise a draft).")
     )
 
     class Meta:
@@ -361,77 +370,84 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    approve = serializers.BooleanField(help_text="Approve (true) or return (false) the report.")
+    approve = serializers.BooleanField(help_text=_("Approve (true) or return (false) the report."))
     comment = serializers.CharField(
         max_length=2000,
         required=False,
         allow_blank=True,
         default="",
-        help_text="Required when returning.",
+        help_text=_("Required when returning."),
     )
 
 
 class CoverageFigureSerializer(serializers.Serializer):
-    category = serializers.CharField(help_text="The category's slug.")
-    category_name = serializers.CharField(help_text="The category's name.")
+    category = serializers.CharField(help_text=_("The category's slug."))
+    category_name = serializers.CharField(help_text=_("The category's name."))
     unit = serializers.CharField(
-        help_text="The category's unit; `USD` for money converted at the dated rates, or a "
-        "currency code for an amount in a currency without a rate (never added to USD)."
+        help_text=_(
+            "The category's unit; `USD` for money converted at the dated rates, or a "
+            "currency code for an amount in a currency without a rate (never added to USD)."
+        )
     )
-    needed = serializers.DecimalField(help_text="Quantity the public needs ask for.", **QUANTITY)
+    needed = serializers.DecimalField(help_text=_("Quantity the public needs ask for."), **QUANTITY)
     reserved = serializers.DecimalField(
-        help_text="Reserved by accepted proposals, awaiting the partners' confirmation.", **QUANTITY
+        help_text=_("Reserved by accepted proposals, awaiting the partners' confirmation."),
+        **QUANTITY,
     )
     committed = serializers.DecimalField(
-        help_text="Confirmed by partners, not yet delivered.", **QUANTITY
+        help_text=_("Confirmed by partners, not yet delivered."), **QUANTITY
     )
     delivered = serializers.DecimalField(
-        help_text="Delivered by partnerships completed on an approved final report.", **QUANTITY
+        help_text=_("Delivered by partnerships completed on an approved final report."), **QUANTITY
     )
 
 
 class CoverageSharesSerializer(serializers.Serializer):
-    reserved = serializers.FloatField(help_text="Mean share of the quantity needed reserved.")
-    committed = serializers.FloatField(help_text="Mean share of the quantity needed committed.")
-    delivered = serializers.FloatField(help_text="Mean share of the quantity needed delivered.")
+    reserved = serializers.FloatField(help_text=_("Mean share of the quantity needed reserved."))
+    committed = serializers.FloatField(help_text=_("Mean share of the quantity needed committed."))
+    delivered = serializers.FloatField(help_text=_("Mean share of the quantity needed delivered."))
 
 
 class CoverageRowSerializer(serializers.Serializer):
     key = serializers.CharField(
-        help_text="The area code, category, vulnerable group, focus area or SDG target."
+        help_text=_("The area code, category, vulnerable group, focus area or SDG target.")
     )
-    name = serializers.CharField(help_text="The row's name in English.")
+    name = serializers.CharField(help_text=_("The row's name in English."))
     level = serializers.CharField(
-        help_text="Areas: `global`, `country` (its subdivisions included) or `subdivision`."
+        help_text=_("Areas: `global`, `country` (its subdivisions included) or `subdivision`.")
     )
-    parent = serializers.CharField(allow_null=True, help_text="A subdivision's country.")
-    needs = serializers.IntegerField(help_text="Public needs counted in this row.")
+    parent = serializers.CharField(allow_null=True, help_text=_("A subdivision's country."))
+    needs = serializers.IntegerField(help_text=_("Public needs counted in this row."))
     measured_needs = serializers.IntegerField(
-        help_text="Of those, needs whose indicator has a baseline and a target."
+        help_text=_("Of those, needs whose indicator has a baseline and a target.")
     )
     gap_closed = serializers.FloatField(
         allow_null=True,
-        help_text="Mean share of the indicator gap closed, from approved progress reports "
-        "(null when no need measures one).",
+        help_text=_(
+            "Mean share of the indicator gap closed, from approved progress reports "
+            "(null when no need measures one)."
+        ),
     )
     shares = CoverageSharesSerializer(
-        help_text="Reserved, committed and delivered: the mean over the row's categories of "
-        "each one's share of the quantity needed (taken within one unit, then averaged)."
+        help_text=_(
+            "Reserved, committed and delivered: the mean over the row's categories of "
+            "each one's share of the quantity needed (taken within one unit, then averaged)."
+        )
     )
     figures = CoverageFigureSerializer(
         many=True,
         source="figure_list",
-        help_text="One figure per category and unit; figures are never added to each other.",
+        help_text=_("One figure per category and unit; figures are never added to each other."),
     )
 
 
 class CoverageSerializer(serializers.Serializer):
-    by = serializers.CharField(help_text="What the rows are grouped by.")
-    currency = serializers.CharField(help_text="The currency money is converted to.")
-    rates_as_of = serializers.DateField(help_text="Date of the exchange rates used.")
-    rates_source = serializers.CharField(help_text="Where the exchange rates come from.")
+    by = serializers.CharField(help_text=_("What the rows are grouped by."))
+    currency = serializers.CharField(help_text=_("The currency money is converted to."))
+    rates_as_of = serializers.DateField(help_text=_("Date of the exchange rates used."))
+    rates_source = serializers.CharField(help_text=_("Where the exchange rates come from."))
     rows = CoverageRowSerializer(
-        many=True, help_text="Areas: `global` first, then each country before its subdivisions."
+        many=True, help_text=_("Areas: `global` first, then each country before its subdivisions.")
     )
 
 
@@ -439,14 +455,16 @@ class CommentSerializer(serializers.ModelSerializer):
     """A comment on a proposal or a progress report."""
 
     author = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, help_text="Who wrote it."
+        slug_field="username", read_only=True, help_text=_("Who wrote it.")
     )
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         required=False,
         allow_null=True,
-        help_text="The organization the author speaks for (defaults to your first; none for a "
-        "coordinator who is not a member of one).",
+        help_text=_(
+            "The organization the author speaks for (defaults to your first; none for a "
+            "coordinator who is not a member of one)."
+        ),
     )
 
     class Meta:

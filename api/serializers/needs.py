@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers.fields import (
@@ -39,25 +39,25 @@ class NeedItemSerializer(serializers.ModelSerializer):
     """One resource the need asks for: `committed` by partners who confirmed, `reserved` by
     accepted proposals still awaiting answers, `covered` the two together."""
 
-    category = taxonomy_field(Category.objects.all(), "category", help_text="A category slug.")
-    quantity = serializers.DecimalField(min_value=0, help_text="How much is needed.", **QUANTITY)
+    category = taxonomy_field(Category.objects.all(), "category", help_text=_("A category slug."))
+    quantity = serializers.DecimalField(min_value=0, help_text=_("How much is needed."), **QUANTITY)
     currency = serializers.CharField(
         max_length=3,
         required=False,
         allow_blank=True,
         allow_null=True,
-        help_text="ISO 4217 code; financial items only.",
+        help_text=_("ISO 4217 code; financial items only."),
     )
     reserved = serializers.DecimalField(
         read_only=True,
-        help_text="Held by accepted proposals whose partners have not all answered.",
+        help_text=_("Held by accepted proposals whose partners have not all answered."),
         **QUANTITY,
     )
     committed = serializers.DecimalField(
-        read_only=True, help_text="Committed by partners in formed partnerships.", **QUANTITY
+        read_only=True, help_text=_("Committed by partners in formed partnerships."), **QUANTITY
     )
     covered = serializers.DecimalField(
-        read_only=True, help_text="Reserved plus committed by partners.", **QUANTITY
+        read_only=True, help_text=_("Reserved plus committed by partners."), **QUANTITY
     )
 
     class Meta:
@@ -88,14 +88,14 @@ class IndicatorSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         allow_blank=True,
-        help_text="What is measured.",
+        help_text=_("What is measured."),
     )
     unit = serializers.CharField(
         source="indicator_unit",
         max_length=40,
         required=False,
         allow_blank=True,
-        help_text="Unit of the measure (%, people, schools ...).",
+        help_text=_("Unit of the measure (%, people, schools ...)."),
     )
     baseline = serializers.DecimalField(
         source="indicator_baseline",
@@ -103,7 +103,7 @@ class IndicatorSerializer(serializers.Serializer):
         decimal_places=4,
         required=False,
         allow_null=True,
-        help_text="Value today.",
+        help_text=_("Value today."),
     )
     target = serializers.DecimalField(
         source="indicator_target",
@@ -111,20 +111,20 @@ class IndicatorSerializer(serializers.Serializer):
         decimal_places=4,
         required=False,
         allow_null=True,
-        help_text="Value to reach.",
+        help_text=_("Value to reach."),
     )
     source = serializers.CharField(
         source="indicator_source",
         max_length=300,
         required=False,
         allow_blank=True,
-        help_text="Where the baseline comes from.",
+        help_text=_("Where the baseline comes from."),
     )
     date = serializers.DateField(
         source="indicator_date",
         required=False,
         allow_null=True,
-        help_text="Date of the baseline measurement.",
+        help_text=_("Date of the baseline measurement."),
     )
     current = serializers.DecimalField(
         source="indicator_current",
@@ -132,29 +132,31 @@ class IndicatorSerializer(serializers.Serializer):
         decimal_places=4,
         read_only=True,
         allow_null=True,
-        help_text="Value in the latest approved progress report (null before one).",
+        help_text=_("Value in the latest approved progress report (null before one)."),
     )
     current_date = serializers.DateField(
         source="indicator_current_date",
         read_only=True,
         allow_null=True,
-        help_text="End of the period of the latest approved progress report.",
+        help_text=_("End of the period of the latest approved progress report."),
     )
     current_disaggregation = serializers.DictField(
         source="indicator_current_disaggregation",
         read_only=True,
         child=serializers.DictField(child=serializers.CharField(allow_null=True), allow_null=True),
-        help_text="The latest approved values by dimension and group.",
+        help_text=_("The latest approved values by dimension and group."),
     )
     gap_closed = serializers.SerializerMethodField(
-        help_text="Share of the gap from baseline to target closed so far (0–1), or null."
+        help_text=_("Share of the gap from baseline to target closed so far (0–1), or null.")
     )
     disaggregation = bounded_dict(
         10,
         source="indicator_disaggregation",
         required=False,
         child=bounded_dict(20, child=serializers.CharField(max_length=40)),
-        help_text="Baseline by sex, age band, disability, urban/rural: {dimension: {group: value}}.",
+        help_text=_(
+            "Baseline by sex, age band, disability, urban/rural: {dimension: {group: value}}."
+        ),
     )
 
     def get_gap_closed(self, need: Need) -> str | None:
@@ -175,13 +177,13 @@ class ConsultationSerializer(serializers.ModelSerializer):
         "vulnerable group",
         many=True,
         required=False,
-        help_text="Slugs of the groups consulted.",
+        help_text=_("Slugs of the groups consulted."),
     )
     organizations = BoundedManyRelatedField(
         child_relation=serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all()),
         max_items=20,
         required=False,
-        help_text="Ids of the organizations that represented them.",
+        help_text=_("Ids of the organizations that represented them."),
     )
 
     class Meta:
@@ -199,53 +201,60 @@ class NeedSerializer(serializers.ModelSerializer):
 
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
-        help_text="The posting government organization (you must be its admin or editor).",
+        help_text=_("The posting government organization (you must be its admin or editor)."),
     )
-    area = AreaCodeField(help_text="Where the gap is: a country (KE) or subdivision (KE-30).")
+    area = AreaCodeField(help_text=_("Where the gap is: a country (KE) or subdivision (KE-30)."))
     focus_areas = taxonomy_field(
         FocusArea.objects.all(),
         "focus area",
         many=True,
         required=False,
-        help_text="Focus-area slugs.",
+        help_text=_("Focus-area slugs."),
     )
     vulnerable_groups = taxonomy_field(
         VulnerableGroup.objects.all(),
         "vulnerable group",
         many=True,
         required=False,
-        help_text="Slugs of the groups affected.",
+        help_text=_("Slugs of the groups affected."),
     )
     sdg_targets = taxonomy_field(
         SdgTarget.objects.all(),
         "SDG target",
         many=True,
         required=False,
-        help_text="SDG target codes, e.g. 9.c.",
+        help_text=_("SDG target codes, e.g. 9.c."),
     )
-    indicator = IndicatorSerializer(source="*", required=False, help_text="The measured gap.")
+    indicator = IndicatorSerializer(source="*", required=False, help_text=_("The measured gap."))
     items = NeedItemSerializer(
-        many=True, max_length=20, help_text="The resources needed; one per category."
+        many=True, max_length=20, help_text=_("The resources needed; one per category.")
     )
     consultations = ConsultationSerializer(
-        many=True, max_length=20, required=False, help_text="Consultations of the groups affected."
+        many=True,
+        max_length=20,
+        required=False,
+        help_text=_("Consultations of the groups affected."),
     )
     endorsements = serializers.IntegerField(
         source="endorsement_count",
         read_only=True,
-        help_text="Endorsements by verified community organizations.",
+        help_text=_("Endorsements by verified community organizations."),
     )
     in_progress = serializers.SerializerMethodField(
-        help_text="Partners hold capacity for it that they have not yet confirmed (reserved)."
+        help_text=_("Partners hold capacity for it that they have not yet confirmed (reserved).")
     )
     matching_blocked = serializers.SerializerMethodField(
-        help_text="Why an open need is left out of matching (organization_not_verified), or null."
+        help_text=_(
+            "Why an open need is left out of matching (organization_not_verified), or null."
+        )
     )
 
     translations = translations_field(
         NEED_TEXTS,
-        help_text="The texts in other languages than `language`, e.g. "
-        '{"fr": {"title": …}}; written whole (a language left out is removed).',
+        help_text=_(
+            "The texts in other languages than `language`, e.g. "
+            '{"fr": {"title": …}}; written whole (a language left out is removed).'
+        ),
     )
 
     class Meta:
@@ -309,7 +318,7 @@ class EndorsementSerializer(serializers.ModelSerializer):
 
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
-        help_text="The endorsing community organization (you must be its admin or editor).",
+        help_text=_("The endorsing community organization (you must be its admin or editor)."),
     )
 
     class Meta:

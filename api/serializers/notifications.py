@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,19 +15,19 @@ class NotificationSerializer(serializers.ModelSerializer):
         source="event.kind",
         choices=Kind.choices,
         read_only=True,
-        help_text="What happened (acceptance_to_confirm, coalition_to_consent, ...).",
+        help_text=_("What happened (acceptance_to_confirm, coalition_to_consent, ...)."),
     )
-    title = serializers.SerializerMethodField(help_text="The kind in the request's language.")
-    read = serializers.BooleanField(read_only=True, help_text="Whether the user marked it read.")
+    title = serializers.SerializerMethodField(help_text=_("The kind in the request's language."))
+    read = serializers.BooleanField(read_only=True, help_text=_("Whether the user marked it read."))
     subject_type = serializers.CharField(
         source="event.subject_type",
         read_only=True,
-        help_text="The kind of object it is about: proposal, partnership, progressreport, ...",
+        help_text=_("The kind of object it is about: proposal, partnership, progressreport, ..."),
     )
     subject_id = serializers.IntegerField(
-        source="event.subject_id", read_only=True, help_text="The id of that object."
+        source="event.subject_id", read_only=True, help_text=_("The id of that object.")
     )
-    link = serializers.SerializerMethodField(help_text="The object's URL in the API.")
+    link = serializers.SerializerMethodField(help_text=_("The object's URL in the API."))
 
     class Meta:
         model = Notification
@@ -66,8 +67,10 @@ class PreferenceSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=Preference.Email.choices),
         required=False,
         help_text=(
-            "Choices per kind of event that override `email`: {kind: off|immediately|daily}. "
-            "PATCH replaces the whole mapping ({} clears it); a kind not named follows `email`."
+            _(
+                "Choices per kind of event that override `email`: {kind: off|immediately|daily}. "
+                "PATCH replaces the whole mapping ({} clears it); a kind not named follows `email`."
+            )
         ),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers.fields import QUANTITY, AreaCodeField, taxonomy_field
@@ -13,12 +14,14 @@ class OfferSerializer(serializers.ModelSerializer):
 
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
-        help_text="The offering organization (set on creation; you must be its admin or editor).",
+        help_text=_(
+            "The offering organization (set on creation; you must be its admin or editor)."
+        ),
     )
-    category = taxonomy_field(Category.objects.all(), "category", help_text="A category slug.")
+    category = taxonomy_field(Category.objects.all(), "category", help_text=_("A category slug."))
     quantity = serializers.DecimalField(
         min_value=0,
-        help_text="How much is offered, in the category's unit or the currency.",
+        help_text=_("How much is offered, in the category's unit or the currency."),
         **QUANTITY,
     )
     currency = serializers.CharField(
@@ -26,43 +29,43 @@ class OfferSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         allow_null=True,
-        help_text="ISO 4217 code; financial offers only.",
+        help_text=_("ISO 4217 code; financial offers only."),
     )
     areas = serializers.ListField(
         child=AreaCodeField(),
         min_length=1,
         max_length=50,
-        help_text="Where the offer applies: 'global', countries (KE) or subdivisions (KE-30).",
+        help_text=_("Where the offer applies: 'global', countries (KE) or subdivisions (KE-30)."),
     )
     focus_areas = taxonomy_field(
         FocusArea.objects.all(),
         "focus area",
         many=True,
         required=False,
-        help_text="Focus-area slugs.",
+        help_text=_("Focus-area slugs."),
     )
     vulnerable_groups = taxonomy_field(
         VulnerableGroup.objects.all(),
         "vulnerable group",
         many=True,
         required=False,
-        help_text="Slugs of the groups the offer reaches first.",
+        help_text=_("Slugs of the groups the offer reaches first."),
     )
     min_allocation = serializers.DecimalField(
         required=False,
         allow_null=True,
         min_value=0,
-        help_text="The smallest useful piece of this offer, if any.",
+        help_text=_("The smallest useful piece of this offer, if any."),
         **QUANTITY,
     )
     reserved = serializers.DecimalField(
-        read_only=True, help_text="Reserved by accepted proposals.", **QUANTITY
+        read_only=True, help_text=_("Reserved by accepted proposals."), **QUANTITY
     )
     committed = serializers.DecimalField(
-        read_only=True, help_text="Committed to formed partnerships.", **QUANTITY
+        read_only=True, help_text=_("Committed to formed partnerships."), **QUANTITY
     )
     remaining = serializers.DecimalField(
-        read_only=True, help_text="quantity − reserved − committed.", **QUANTITY
+        read_only=True, help_text=_("quantity − reserved − committed."), **QUANTITY
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,45 +13,55 @@ from registry.services.organizations import ORGANIZATION_TEXTS
 
 
 class ContactSerializer(serializers.Serializer):
-    email = serializers.EmailField(allow_blank=True, help_text="Contact e-mail address.")
-    phone = serializers.CharField(allow_blank=True, help_text="Contact telephone number.")
+    email = serializers.EmailField(allow_blank=True, help_text=_("Contact e-mail address."))
+    phone = serializers.CharField(allow_blank=True, help_text=_("Contact telephone number."))
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
     """An organization; contact details are shown only to its members and to coordinators."""
 
-    verified = serializers.SerializerMethodField(help_text="Verified by a coordinator.")
+    verified = serializers.SerializerMethodField(help_text=_("Verified by a coordinator."))
     contact = serializers.SerializerMethodField(
-        help_text="Contact details: null unless you are a member of this organization or a coordinator."
+        help_text=_(
+            "Contact details: null unless you are a member of this organization or a coordinator."
+        )
     )
     identifier = serializers.CharField(
         max_length=64,
         required=False,
         allow_null=True,
         allow_blank=True,
-        help_text="org-id.guide identifier, PREFIX-localid with PREFIX a list of the register "
-        "that covers the organization's country (or an international list such as XI-IATI), e.g. "
-        "GB-COH-09506232; unique when given.",
+        help_text=_(
+            "org-id.guide identifier, PREFIX-localid with PREFIX a list of the register "
+            "that covers the organization's country (or an international list such as XI-IATI), e.g. "
+            "GB-COH-09506232; unique when given."
+        ),
     )
     confirm_distinct = serializers.BooleanField(
         write_only=True,
         default=False,
-        help_text="On registration: true registers the organization even though likely "
-        "duplicates exist (a 409 lists them otherwise). Ignored on edits.",
+        help_text=_(
+            "On registration: true registers the organization even though likely "
+            "duplicates exist (a 409 lists them otherwise). Ignored on edits."
+        ),
     )
     represented_groups = taxonomy_field(
         VulnerableGroup.objects.all(),
         "vulnerable group",
         many=True,
         required=False,
-        help_text="Community organizations: slugs of the vulnerable groups they represent "
-        "(checked when the organization is verified); they endorse only needs for these groups.",
+        help_text=_(
+            "Community organizations: slugs of the vulnerable groups they represent "
+            "(checked when the organization is verified); they endorse only needs for these groups."
+        ),
     )
 
     translations = translations_field(
         ORGANIZATION_TEXTS,
-        help_text="The texts in other languages than `language`, e.g. "
-        '{"fr": {"name": …}}; written whole (a language left out is removed).',
+        help_text=_(
+            "The texts in other languages than `language`, e.g. "
+            '{"fr": {"name": …}}; written whole (a language left out is removed).'
+        ),
     )
 
     class Meta:
@@ -110,13 +121,13 @@ class MembershipSerializer(serializers.ModelSerializer):
     """A user's role in an organization."""
 
     user = serializers.IntegerField(
-        source="user_id", read_only=True, help_text="The member's user id."
+        source="user_id", read_only=True, help_text=_("The member's user id.")
     )
     username = serializers.CharField(
-        source="user.username", max_length=150, help_text="The member's username."
+        source="user.username", max_length=150, help_text=_("The member's username.")
     )
     role = serializers.ChoiceField(
-        choices=Membership.Role.choices, help_text="admin, editor or viewer."
+        choices=Membership.Role.choices, help_text=_("admin, editor or viewer.")
     )
 
     class Meta:

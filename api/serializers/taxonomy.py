@@ -1,13 +1,14 @@
 """Read-only serializers for the taxonomies: labels in the request's language, slugs unchanged."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.models import Category, FocusArea, SdgGoal, SdgTarget, VulnerableGroup
 
-NAME_HELP = "Name in the request's language (English where no translation exists)."
-DESCRIPTION_HELP = "What it covers, in the request's language (English where not translated)."
+NAME_HELP = _("Name in the request's language (English where no translation exists).")
+DESCRIPTION_HELP = _("What it covers, in the request's language (English where not translated).")
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -47,13 +48,15 @@ class SdgTargetSerializer(serializers.ModelSerializer):
     title = serializers.CharField(
         source="title_i18n",
         read_only=True,
-        help_text="Official title in the request's language (the UN's texts in all six).",
+        help_text=_("Official title in the request's language (the UN's texts in all six)."),
     )
-    title_fr = serializers.CharField(read_only=True, help_text="Official French title.")
+    title_fr = serializers.CharField(read_only=True, help_text=_("Official French title."))
     goal_title = serializers.SerializerMethodField(
         help_text=(
-            "Official title of the target's goal in the request's language (the UN's texts in "
-            "all six)."
+            _(
+                "Official title of the target's goal in the request's language (the UN's texts in "
+                "all six)."
+            )
         )
     )
 
@@ -68,3 +71,20 @@ class SdgTargetSerializer(serializers.ModelSerializer):
         if titles is None:
             titles = SdgGoal.titles()
         return str(titles.get(target.goal, ""))
+
+
+class SdgGoalSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="title_i18n",
+        read_only=True,
+        help_text=_("Official title in the request's language (the UN's texts in all six)."),
+    )
+    targets = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Codes of the goal's targets, in the official order (e.g. 9.1 … 9.c)."),
+    )
+
+    class Meta:
+        model = SdgGoal
+        fields = ["goal", "title", "targets"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from notifications.models import Kind, Webhook, WebhookAttempt, WebhookDelivery
@@ -12,7 +13,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=Kind.choices),
         required=False,
         max_length=len(Kind.choices),
-        help_text="The kinds of events to send; empty or absent: every kind.",
+        help_text=_("The kinds of events to send; empty or absent: every kind."),
     )
     organization = serializers.IntegerField(
         source="organization_id",
@@ -20,8 +21,10 @@ class WebhookSerializer(serializers.ModelSerializer):
         allow_null=True,
         min_value=1,
         help_text=(
-            "The organization whose events it hears (an admin's; may be left out by the admin of "
-            "one organization). A coordinator leaves it out for every event."
+            _(
+                "The organization whose events it hears (an admin's; may be left out by the admin of "
+                "one organization). A coordinator leaves it out for every event."
+            )
         ),
     )
 
@@ -40,7 +43,7 @@ class WebhookSerializer(serializers.ModelSerializer):
 class WebhookCreatedSerializer(WebhookSerializer):
     secret = serializers.CharField(
         read_only=True,
-        help_text="The signing secret (whsec_…), shown only in this answer.",
+        help_text=_("The signing secret (whsec_…), shown only in this answer."),
     )
 
     class Meta(WebhookSerializer.Meta):
@@ -62,11 +65,11 @@ class WebhookAttemptSerializer(serializers.ModelSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
-    message_id = serializers.CharField(read_only=True, help_text="The webhook-id header.")
+    message_id = serializers.CharField(read_only=True, help_text=_("The webhook-id header."))
     kind = serializers.ChoiceField(
-        source="event.kind", choices=Kind.choices, read_only=True, help_text="The event's kind."
+        source="event.kind", choices=Kind.choices, read_only=True, help_text=_("The event's kind.")
     )
-    log = WebhookAttemptSerializer(many=True, read_only=True, help_text="Each attempt.")
+    log = WebhookAttemptSerializer(many=True, read_only=True, help_text=_("Each attempt."))
 
     class Meta:
         model = WebhookDelivery

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -10,6 +12,7 @@ from api.ordering import TranslatedOrderingFilter
 from api.serializers.taxonomy import (
     CategorySerializer,
     FocusAreaSerializer,
+    SdgGoalSerializer,
     SdgTargetSerializer,
     VulnerableGroupSerializer,
 )
@@ -65,3 +68,20 @@ class SdgTargetViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no database
             return context
         return {**context, "goal_titles": SdgGoal.titles()}
+
+
+class SdgGoalViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 17 Sustainable Development Goals, each with the codes of its targets."""
+
+    # The targets' codes come in the same query, as an array per goal.
+    queryset = SdgGoal.objects.annotate(
+        targets=ArraySubquery(
+            SdgTarget.objects.filter(goal=OuterRef("goal")).order_by("position").values("code")
+        )
+    )
+    serializer_class = SdgGoalSerializer
+    permission_classes = [AllowAny]
+    lookup_value_regex = r"\d{1,2}"
+    filterset_fields: list[str] = []
+    filter_backends = [DjangoFilterBackend, TranslatedOrderingFilter]
+    ordering_fields = ["goal", "title"]

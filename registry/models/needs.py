@@ -15,6 +15,7 @@ from modeltrans.fields import TranslationField
 from registry.area_codes import GLOBAL
 from registry.models.offers import QUANTITY
 from registry.models.organizations import Organization
+from registry.models.search import TranslationsSearchVector
 from registry.models.taxonomy import Category, FocusArea, ResourceKind, SdgTarget, VulnerableGroup
 from registry.models.visibility import public_or_own
 
@@ -96,7 +97,9 @@ class Need(models.Model):
     priority = models.PositiveSmallIntegerField(default=3, help_text="1 low … 5 critical.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     search = models.GeneratedField(
-        expression=SearchVector("title", "description", config="english"),
+        # The original and its translations: a search in any of the six languages finds it.
+        expression=SearchVector("title", "description", config="english")
+        + TranslationsSearchVector("i18n"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

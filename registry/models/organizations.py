@@ -5,16 +5,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.lookups import IContains
 from django.utils.translation import gettext_lazy as _
 from modeltrans.fields import TranslationField
 
 from registry.areas import validate_country_code
 from registry.models.audit import audited
+from registry.user_content import content_languages, i18n_key
 
 
 class OrganizationQuerySet(models.QuerySet):
     def active(self) -> OrganizationQuerySet:
         return self.filter(is_active=True)
+
+    def named_like(self, text: str) -> OrganizationQuerySet:
+        """Organizations whose name, or one of its translations, contains `text` (any case)."""
+        # The i18n keys are read as they are stored (modeltrans' own `name_en` is the column).
+        matches = Q(name__icontains=text)
+        for language in content_languages():
+            matches |= Q(IContains(KeyTextTransform(i18n_key("name", language), "i18n"), text))
+        return self.filter(matches)
 
     def of_member(self, user, roles: tuple[str, ...] | None = None) -> OrganizationQuerySet:
         """Organizations the user belongs to (with one of `roles`, when given)."""
@@ -35,6 +46,28 @@ class OrganizationKind(models.TextChoices):
     MULTILATERAL = "multilateral", _("Multilateral")
     ACADEMIA = "academia", _("Academia")
     COMMUNITY = "community", _("Community organization")
+
+
+# What each kind covers, as the reference page explains it.
+KIND_DESCRIPTIONS = {
+    OrganizationKind.GOVERNMENT: _(
+        "A national government or one of its ministries and agencies; it posts needs."
+    ),
+    OrganizationKind.LOCAL_GOVERNMENT: _(
+        "A county, province, district or city administration; it posts needs for its area."
+    ),
+    OrganizationKind.NGO: _("A non-governmental, non-profit organization."),
+    OrganizationKind.COMPANY: _("A private company, including its foundation or social programme."),
+    OrganizationKind.DONOR: _("A bilateral donor agency, a foundation or a fund that gives money."),
+    OrganizationKind.MULTILATERAL: _(
+        "An intergovernmental organization, such as a UN agency or a development bank."
+    ),
+    OrganizationKind.ACADEMIA: _("A university, a research institute or a school."),
+    OrganizationKind.COMMUNITY: _(
+        "An organization of the people a need affects; it endorses the needs that answer their "
+        "priorities."
+    ),
+}
 
 
 @audited()

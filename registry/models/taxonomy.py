@@ -1,5 +1,7 @@
 """Reference lists loaded from fixtures/taxonomy by a data migration; read-only over the API."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +126,12 @@ class SdgTarget(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @classmethod
+    def with_goal_titles(cls, targets: models.QuerySet[SdgTarget]) -> list[tuple[SdgTarget, str]]:
+        """Each target, in the official order, with its goal's title in the active language."""
+        titles = SdgGoal.titles()
+        return [(target, titles.get(target.goal, "")) for target in targets.order_by("position")]
 
 
 class CurrencyRate(models.Model):

@@ -103,7 +103,16 @@ def test_the_organization_list_costs_the_same_for_2_and_20_organizations(
     assert few == many
 
 
-@pytest.mark.parametrize("path", ["categories", "focus-areas", "vulnerable-groups", "sdg-targets"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "categories",
+        "focus-areas",
+        "vulnerable-groups",
+        "sdg-goals",
+        "sdg-targets",
+    ],
+)
 def test_taxonomy_lists_cost_the_same_for_2_and_9_rows(path):
     url = f"/api/v1/taxonomy/{path}/?page_size="
     assert queries_for(APIClient, f"{url}2", rows=2) == queries_for(APIClient, f"{url}9", rows=9)

@@ -79,6 +79,28 @@ def test_sdg_targets_carry_their_goals_official_title_in_the_request_language(ap
     }
 
 
+def test_sdg_goals_in_two_languages_have_the_same_codes_and_targets_and_different_titles(api):
+    english = api.get("/api/v1/taxonomy/sdg-goals/").json()["results"]
+    french = api.get("/api/v1/taxonomy/sdg-goals/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["Content-Language"] == "fr"
+    french_rows = french.json()["results"]
+    assert [row["goal"] for row in english] == [row["goal"] for row in french_rows]
+    assert [row["goal"] for row in english] == list(range(1, 18))
+    assert [row["targets"] for row in english] == [row["targets"] for row in french_rows]
+    assert all(e["title"] != f["title"] for e, f in zip(english, french_rows, strict=True))
+    goal = {row["goal"]: row for row in french_rows}[9]
+    # The UN's French text, and the targets in the official order.
+    assert goal["title"].startswith("Bâtir une infrastructure résiliente")
+    assert goal["targets"] == ["9.1", "9.2", "9.3", "9.4", "9.5", "9.a", "9.b", "9.c"]
+    assert sum(len(row["targets"]) for row in english) == 169
+    spanish = api.get("/api/v1/taxonomy/sdg-goals/17/?lang=es").json()
+    assert spanish["title"] == (
+        "Fortalecer los medios de implementación y revitalizar la Alianza Mundial para el "
+        "Desarrollo Sostenible"
+    )
+    assert api.get("/api/v1/taxonomy/sdg-goals/18/").status_code == 404
+
+
 def test_descriptions_follow_the_language_too(api):
     french = api.get(GROUPS + "persons-with-disabilities/?lang=fr").json()
     english = api.get(GROUPS + "persons-with-disabilities/").json()
@@ -145,3 +167,46 @@ def test_pages_name_categories_and_groups_in_the_readers_language():
     # Form choices too (the need form's checkboxes, the queue's selects): str() is the name.
     with translation.override("fr"):
         assert str(laptops) == laptops.i18n["name_fr"]
+
+
+def test_the_reference_page_shows_goals_targets_and_terms_in_the_readers_language():
+    goal = SdgGoal.objects.get(goal=9)
+    target = SdgTarget.objects.get(code="9.c")
+    group = VulnerableGroup.objects.get(slug="persons-with-disabilities")
+    english = Client().get("/reference/")
+    french = Client().get("/reference/?lang=fr")
+    assert english.status_code == french.status_code == 200
+    assert french["Content-Language"] == "fr"
+    english_page, french_page = english.content.decode(), french.content.decode()
+    for code, text in (("fr", french_page), ("en", english_page)):
+        with translation.override(code):
+            assert str(goal.title_i18n) in text  # type: ignore[attr-defined]
+            assert str(target.title_i18n) in text  # type: ignore[attr-defined]
+            assert str(group.name_i18n) in text  # type: ignore[attr-defined]
+            assert str(group.description_i18n) in text  # type: ignore[attr-defined]
+        # The identifiers stay as they are, left to right.
+        assert '<bdi dir="ltr">9.c</bdi>' in text
+        assert '<bdi dir="ltr">persons-with-disabilities</bdi>' in text
+        assert text.count('<bdi dir="ltr">') >= 169
+    assert goal.i18n["title_fr"] in french_page and goal.i18n["title_fr"] not in english_page
+    assert target.i18n["title_fr"] in french_page
+    # Every page links to it.
+    assert 'href="/reference/"' in Client().get("/needs/?lang=ar").content.decode()
+
+
+def test_the_need_and_proposal_pages_name_their_sdg_targets_in_the_readers_language():
+    from tests.web.scenario import build_scenario
+
+    scenario = build_scenario()
+    scenario.need.sdg_targets.set(["9.c", "4.4"])
+    target = SdgTarget.objects.get(code="9.c")
+    goal = SdgGoal.objects.get(goal=9)
+    client = Client()
+    client.force_login(scenario.coordinator)
+    for path in (f"/needs/{scenario.need.id}/", f"/console/proposals/{scenario.proposal.id}/"):
+        spanish = client.get(path, {"lang": "es"}).content.decode()
+        assert target.i18n["title_es"] in spanish, path
+        assert goal.i18n["title_es"] in spanish, path
+        assert spanish.index('<bdi dir="ltr">4.4</bdi>') < spanish.index('<bdi dir="ltr">9.c</bdi>')
+        english = client.get(path).content.decode()
+        assert target.title in english and target.i18n["title_es"] not in english, path

@@ -79,12 +79,7 @@ FIELD_MESSAGES = frozenset({"error_messages", "default_error_messages"})
 CLASS_MESSAGES = frozenset({"default_detail", "message", "default_error_messages"})
 
 # Plain messages let through: (module, start of the source line) and the reason.
-ALLOWED: dict[tuple[str, str], str] = {
-    # The area code messages are left to the rewording of the area rules; once they are marked,
-    # test_every_allowed_message_still_exists asks for these two entries to go.
-    ("registry/areas.py", '"%(code)s is not an area code'): "reworded with the area rules",
-    ("registry/areas.py", '"%(code)s is not an ISO 3166-1'): "reworded with the area rules",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from registry.models import Need, Organization
 from tests.api.checks import field_errors, row_counts
@@ -161,3 +163,180 @@ def test_the_need_page_shows_the_original_and_says_its_language_otherwise(govern
     arabic = Client().get(f"/needs/{need.pk}/?lang=ar").content.decode()
     assert 'lang="ar" dir="rtl">حواسيب محمولة</h1>' in _heading(arabic)
     assert 'id="title-language"' not in arabic
+
+
+def _span(language: str, text: str) -> str:
+    direction = "rtl" if language == "ar" else "ltr"
+    return f'<span lang="{language}" dir="{direction}">{text}</span>'
+
+
+def test_the_needs_list_shows_the_readers_language_or_the_original_marked_with_its_own():
+    ministry = NeedFactory(i18n={"title_fr": FRENCH_TITLE}).organization
+    ministry.i18n = {"name_fr": "Ministère du numérique"}
+    ministry.save(update_fields=["i18n"])
+    arabic = NeedFactory(organization=ministry, title="حواسيب محمولة", language="ar", i18n={})
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = Client().get("/needs/?lang=fr").content.decode()
+        return body, len(queries)
+
+    french, few = page()
+    assert _span("fr", FRENCH_TITLE) in french
+    assert _span("fr", "Ministère du numérique") in french
+    # No French for this one: the Arabic original, marked Arabic and right to left.
+    assert _span("ar", arabic.title) in french
+    english = Client().get("/needs/?lang=en").content.decode()
+    assert FRENCH_TITLE not in english and _span("ar", arabic.title) in english
+    # The translations are read with the rows: more needs, no more queries.
+    for _ in range(4):
+        NeedFactory(organization=ministry, i18n={"title_fr": "Encore"})
+    assert page()[1] == few
+
+
+def test_the_review_queue_shows_the_readers_language():
+    from tests.web.scenario import build_scenario
+
+    scenario = build_scenario()
+    need, government = scenario.need, scenario.need.organization
+    Need.objects.filter(pk=need.pk).update(i18n={"title_es": "Portátiles para escuelas"})
+    Organization.objects.filter(pk=government.pk).update(i18n={"name_es": "Ministerio TIC"})
+    partner = scenario.laptops.organization
+    Organization.objects.filter(pk=partner.pk).update(i18n={"name_es": "Socio en español"})
+    client = Client()
+    client.force_login(scenario.coordinator)
+    queue = client.get("/console/review/?lang=es").content.decode()
+    for text in ("Portátiles para escuelas", "Ministerio TIC", "Socio en español"):
+        assert _span("es", text) in queue, text
+    english = client.get("/console/review/?lang=en").content.decode()
+    assert _span("en", need.title) in english and "Ministerio TIC" not in english
+    proposal = client.get(f"/console/proposals/{scenario.proposal.id}/?lang=es").content.decode()
+    assert f'<h1 class="govuk-heading-l">{_span("es", "Portátiles para escuelas")}</h1>' in proposal
+    assert _span("es", "Ministerio TIC") in proposal
+
+
+def _ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_searching_a_french_word_finds_the_need_whose_french_translation_holds_it(api):
+    need = NeedFactory(
+        i18n={"title_fr": FRENCH_TITLE, "description_fr": "Les bibliothèques manquent de liseuses."}
+    )
+    NeedFactory(i18n={"title_es": "Ordenadores para escuelas"})
+    # (The factory's English titles say "rural" too: a French-only word is searched.)
+    assert _ids(api.get("/api/v1/needs/?q=ordinateurs")) == {need.pk}
+    assert _ids(api.get("/api/v1/needs/?q=bibliothèques liseuses")) == {need.pk}
+    assert _ids(api.get("/api/v1/needs/?q=ordinateurs -écoles")) == set()
+    # A change of translation changes what is found (the column is computed from the row).
+    Need.objects.filter(pk=need.pk).update(i18n={"title_fr": "Tablettes"})
+    assert _ids(api.get("/api/v1/needs/?q=ordinateurs")) == set()
+    assert _ids(api.get("/api/v1/needs/?q=tablettes")) == {need.pk}
+    # The original still finds it; a need without translations (NULL i18n) is still found.
+    bare = NeedFactory(title="Solar chargers for clinics")
+    Need.objects.filter(pk=bare.pk).update(i18n=None)
+    assert _ids(api.get("/api/v1/needs/?q=solar")) == {bare.pk}
+
+
+def test_the_review_queue_search_finds_a_need_by_its_translation():
+    from tests.web.scenario import build_scenario
+
+    scenario = build_scenario()
+    Need.objects.filter(pk=scenario.need.pk).update(i18n={"title_fr": "Tablettes numériques"})
+    client = Client()
+    client.force_login(scenario.coordinator)
+    found = client.get("/console/review/", {"q": "tablettes", "lang": "fr"}).content.decode()
+    assert f"/console/proposals/{scenario.proposal.id}/" in found
+    missed = client.get("/console/review/", {"q": "submarines"}).content.decode()
+    assert f"/console/proposals/{scenario.proposal.id}/" not in missed
+
+
+def test_searching_organizations_finds_a_translated_name(api):
+    ministry = NeedFactory().organization
+    Organization.objects.filter(pk=ministry.pk).update(
+        name="Ministry of ICT", i18n={"name_fr": "Ministère du numérique", "name_ru": "Минцифры"}
+    )
+    assert _ids(api.get("/api/v1/organizations/?q=numérique")) == {ministry.pk}
+    assert _ids(api.get("/api/v1/organizations/?q=минцифры")) == {ministry.pk}
+    assert _ids(api.get("/api/v1/organizations/?q=ministry of ict")) == {ministry.pk}
+    assert _ids(api.get("/api/v1/organizations/?q=name_fr")) == set()
+
+
+def _console_need(government, **changes) -> dict:
+    data = {
+        "organization": government.pk,
+        "title": "Laptops for rural schools",
+        "area": "KE-30",
+        "priority": "3",
+        "item_1_category": "laptops",
+        "item_1_quantity": "50",
+        "draft": "1",
+        "translations-language": "en",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_console_posts_and_edits_a_need_with_translations(gov_editor, government):
+    client = Client()
+    client.force_login(gov_editor)
+    form = client.get("/console/needs/new/?lang=fr").content.decode()
+    assert 'name="translations-title_ar"' in form and 'lang="ar" dir="rtl"' in form
+    response = client.post(
+        "/console/needs/new/",
+        _console_need(government, **{"translations-title_fr": FRENCH_TITLE}),
+    )
+    assert response.status_code == 302, response.content.decode()
+    need = Need.objects.get(organization=government)
+    assert (need.language, need.i18n) == ("en", {"title_fr": FRENCH_TITLE})
+    # The edit page shows the translation; what is sent replaces the translations.
+    edit = f"/console/needs/{need.pk}/edit/"
+    assert FRENCH_TITLE in client.get(edit).content.decode()
+    sent = _console_need(government, **{"translations-title_es": "Portátiles", "save": "1"})
+    del sent["organization"], sent["draft"]
+    assert client.post(edit, sent).status_code == 302
+    need.refresh_from_db()
+    assert need.i18n == {"title_es": "Portátiles"}
+
+
+def test_a_refused_console_translation_is_shown_on_its_field_and_writes_nothing(
+    gov_editor, government
+):
+    client = Client()
+    client.force_login(gov_editor)
+    before = row_counts()
+    # A translation in the original's language, and one too long.
+    response = client.post(
+        "/console/needs/new/?lang=fr",
+        _console_need(
+            government,
+            **{"translations-title_en": "Laptops", "translations-title_ru": "Н" * 201},
+        ),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_translations-title_en-error"' in page
+    assert 'id="id_translations-title_ru-error"' in page
+    assert "200" in page.split('id="id_translations-title_ru-error"')[1].split("</p>")[0]
+    assert 'href="#id_translations-title_en"' in page  # the error summary links to the field
+    assert row_counts() == before
+
+
+def test_an_organization_is_registered_in_the_console_with_its_name_in_arabic(ngo_editor):
+    client = Client()
+    client.force_login(ngo_editor)
+    response = client.post(
+        "/console/organizations/new/",
+        {
+            "name": "Connect the Villages",
+            "kind": "ngo",
+            "country": "KE",
+            "contact_email": "info@example.org",
+            "translations-language": "en",
+            "translations-name_ar": "ربط القرى",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    organization = Organization.objects.get(name="Connect the Villages")
+    assert organization.i18n == {"name_ar": "ربط القرى"}

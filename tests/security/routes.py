@@ -234,6 +234,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/v1/taxonomy/categories/{slug}/", "get"): Operation(targets={"public": "laptops"}),
     ("/api/v1/taxonomy/focus-areas/", "get"): Operation(),
     ("/api/v1/taxonomy/focus-areas/{slug}/", "get"): Operation(targets={"public": "devices"}),
+    ("/api/v1/taxonomy/sdg-goals/", "get"): Operation(),
+    ("/api/v1/taxonomy/sdg-goals/{goal}/", "get"): Operation(targets={"public": "9"}),
     ("/api/v1/taxonomy/sdg-targets/", "get"): Operation(),
     ("/api/v1/taxonomy/sdg-targets/{code}/", "get"): Operation(targets={"public": "9.c"}),
     ("/api/v1/taxonomy/vulnerable-groups/", "get"): Operation(),
@@ -280,7 +282,7 @@ def url_of(world: World, path: str, method: str, target: str) -> str:
         )
     if "{user_id}" in path:
         return path.replace("{id}", str(record.pk)).replace("{user_id}", str(world["leaver"].pk))
-    for placeholder in ("{id}", "{slug}", "{code}", "{name}"):
+    for placeholder in ("{id}", "{slug}", "{code}", "{goal}", "{name}"):
         path = path.replace(placeholder, str(record.pk) if record is not None else name)
     return path
 

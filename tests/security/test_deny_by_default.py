@@ -38,6 +38,8 @@ PUBLIC: dict[str, set[str]] = {
     "api/v1/taxonomy/focus-areas/<pk>/": {"GET"},
     "api/v1/taxonomy/vulnerable-groups/": {"GET"},
     "api/v1/taxonomy/vulnerable-groups/<pk>/": {"GET"},
+    "api/v1/taxonomy/sdg-goals/": {"GET"},
+    "api/v1/taxonomy/sdg-goals/<pk>/": {"GET"},
     "api/v1/taxonomy/sdg-targets/": {"GET"},
     "api/v1/taxonomy/sdg-targets/<pk>/": {"GET"},
     # exports in open standards and spreadsheets: each shows what the caller may see

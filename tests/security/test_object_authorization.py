@@ -140,6 +140,8 @@ MATRIX = [
     ("/api/v1/taxonomy/categories/{slug}/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/taxonomy/focus-areas/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/taxonomy/focus-areas/{slug}/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),
+    ("/api/v1/taxonomy/sdg-goals/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
+    ("/api/v1/taxonomy/sdg-goals/{goal}/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/taxonomy/sdg-targets/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/taxonomy/sdg-targets/{code}/", "get", "public", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/taxonomy/vulnerable-groups/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),

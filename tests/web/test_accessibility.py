@@ -135,6 +135,14 @@ def test_the_partners_and_governments_pages_have_no_accessibility_violation(page
     page.get_by_role("button", name="Publish need").click()
     assert page.locator(".govuk-error-summary a[href='#id_title']").is_visible()
     assert axe_violations(page) == []
+    # A translation refused (in the original's language): on its field, linked, accessible.
+    page.goto("/console/needs/new/")
+    page.get_by_text("Translations into other languages").click()
+    page.locator("#id_translations-title_en").fill("Laptops")
+    page.get_by_role("button", name="Publish need").click()
+    assert page.locator(".govuk-error-summary a[href='#id_translations-title_en']").is_visible()
+    assert page.locator("#id_translations-title_en-error").is_visible()
+    assert axe_violations(page) == []
 
 
 def test_the_checker_reports_a_violation_when_a_page_has_one(page, scenario):

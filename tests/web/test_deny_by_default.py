@@ -23,6 +23,7 @@ PUBLIC_PAGES = {
     "partnerships/",
     "partnerships/<partnership_id>/",
     "dashboard/",
+    "reference/",
     "accounts/login/",
     "accounts/logout/",
     "accounts/register/",

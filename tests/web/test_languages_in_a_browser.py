@@ -17,7 +17,8 @@ def test_the_main_pages_have_no_accessibility_violation_in_any_of_the_six_langua
     page.set_default_navigation_timeout(30_000)
     found = {}
     for language in LANGUAGES:
-        for path in ["/", "/needs/", f"/needs/{scenario.need.id}/", "/accounts/login/"]:
+        pages = ["/", "/needs/", f"/needs/{scenario.need.id}/", "/reference/", "/accounts/login/"]
+        for path in pages:
             response = page.goto(f"{path}?lang={language}")
             assert response.status == 200, path
             assert response.headers["content-language"] == language
@@ -86,7 +87,7 @@ def test_russian_pages_fit_a_phone_without_overflowing_text(browser, live_server
     try:
         sign_in(page, "coordinator", PASSWORD)
         overflowing = {}
-        for path in ["/console/", "/console/review/", "/needs/", "/dashboard/"]:
+        for path in ["/console/", "/console/review/", "/needs/", "/dashboard/", "/reference/"]:
             page.goto(f"{path}?lang=ru")
             page.screenshot(path=str(SCREENSHOTS / f"ru-360{path.replace('/', '-')}.png"))
             found = page.evaluate(

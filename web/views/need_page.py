@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from registry.areas import localized_area_name
 from registry.errors import Conflict
-from registry.models import Need
+from registry.models import Need, SdgTarget
 from registry.services.needs import endorse_need
 from registry.user_content import shown
 from web.forms import EndorseForm
@@ -33,6 +33,7 @@ def _render(request, need: Need, form: EndorseForm | None = None, status: int = 
         "area_name": localized_area_name(need.area) or need.area,
         "items": need.items.select_related("category").order_by("pk"),
         "groups": need.vulnerable_groups.order_by("name_i18n"),
+        "sdg_targets": SdgTarget.with_goal_titles(need.sdg_targets.all()),
         "endorsements": need.endorsements.select_related("organization").order_by("pk"),
         "form": form,
         "can_endorse": request.user.is_authenticated

@@ -14,6 +14,18 @@ from registry.models import Need
 from registry.models.visibility import member_organization_ids
 from registry.services import needs as need_services
 from web.need_forms import DIMENSION_SUGGESTIONS, NeedForm, initial_of
+from web.translation_forms import NEED_TEXTS, TranslationsForm, without_translation_errors
+
+
+def _save_errors(error: ValidationError, form: NeedForm, translations: TranslationsForm) -> None:
+    """The service's refusal, on the form that holds each field it names."""
+    if _names_proposals(error):  # an item removed that proposals refer to
+        form.refuse_removal()
+        return
+    translations.add_service_errors(error)
+    rest = without_translation_errors(error)
+    if rest is not None:
+        form.add_service_errors(rest)
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,21 +33,26 @@ from web.need_forms import DIMENSION_SUGGESTIONS, NeedForm, initial_of
 def new_need(request):
     """Post a need: saved as a draft, or published at once (the button says which)."""
     form = NeedForm(request.POST or None, user=request.user)
-    context = {"form": form, "dimension_suggestions": DIMENSION_SUGGESTIONS}
+    translations = TranslationsForm(request.POST or None, texts=NEED_TEXTS)
+    context = {
+        "form": form,
+        "translations": translations,
+        "dimension_suggestions": DIMENSION_SUGGESTIONS,
+    }
     if form.adding_row():  # "add another …": the same page with one more row, nothing saved
         form.keep_typing()
         return render(request, "web/needs/new.html", context)
     if request.method == "POST":
         status = Need.Status.OPEN if request.POST.get("publish") else Need.Status.DRAFT
-        if form.is_valid():
+        if form.is_valid() & translations.is_valid():  # both, so that both show their errors
             try:
                 need = need_services.create_need(
                     actor=request.user,
                     organization=form.cleaned_data["organization"],
-                    data=form.service_data(status),
+                    data={**form.service_data(status), **translations.service_data()},
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                _save_errors(error, form, translations)
             else:
                 if need.is_open:
                     done = _("“%(title)s” is published.")
@@ -97,21 +114,25 @@ def edit_need(request, need_id: int):
     consultations: "add another" buttons post the page back with one more row."""
     need = _own_need(request, need_id)
     form = NeedForm(request.POST or None, user=request.user, initial=initial_of(need), editing=True)
-    context = {"form": form, "need": need, "dimension_suggestions": DIMENSION_SUGGESTIONS}
+    translations = TranslationsForm(request.POST or None, texts=NEED_TEXTS, record=need)
+    context = {
+        "form": form,
+        "need": need,
+        "translations": translations,
+        "dimension_suggestions": DIMENSION_SUGGESTIONS,
+    }
     if form.adding_row():
         form.keep_typing()
         return render(request, "web/needs/new.html", context)
     if request.method == "GET":
         return render(request, "web/needs/new.html", context)
     status = Need.Status.OPEN if request.POST.get("publish") else need.status
-    if form.is_valid():
+    if form.is_valid() & translations.is_valid():  # both, so that both show their errors
+        data = {**form.service_data(status), **translations.service_data()}
         try:
-            need_services.update_need(actor=request.user, need=need, data=form.service_data(status))
+            need_services.update_need(actor=request.user, need=need, data=data)
         except ValidationError as error:
-            if _names_proposals(error):  # an item removed that proposals refer to
-                form.refuse_removal()
-            else:
-                form.add_service_errors(error)
+            _save_errors(error, form, translations)
         except Conflict as error:
             form.add_error(None, error.detail)
         else:

@@ -14,6 +14,7 @@ from registry.errors import Conflict
 from registry.models import Membership, Offer
 from registry.services.offers import create_offer, update_offer
 from web.offer_forms import OfferForm, OrganizationForm, service_errors
+from web.translation_forms import ORGANIZATION_TEXTS, TranslationsForm, without_translation_errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,20 +95,25 @@ def new_organization(request):
     one of them.
     """
     form = OrganizationForm(request.POST or None)
+    translations = TranslationsForm(request.POST or None, texts=ORGANIZATION_TEXTS)
+    context = {"form": form, "translations": translations}
     if request.method == "GET":
-        return render(request, "web/records/organization.html", {"form": form})
-    if form.is_valid():
+        return render(request, "web/records/organization.html", context)
+    if form.is_valid() & translations.is_valid():  # both, so that both show their errors
         try:
             organization = register_organization(
                 actor=request.user,
-                data=form.cleaned_data,
+                data={**form.cleaned_data, **translations.service_data()},
                 confirm_distinct=form.cleaned_data["confirm_distinct"],
             )
         except LikelyDuplicates as refusal:
-            context = {"form": form, "duplicates": refusal.candidates}
+            context["duplicates"] = refusal.candidates
             return render(request, "web/records/organization.html", context, status=409)
         except ValidationError as error:
-            service_errors(form, error)
+            translations.add_service_errors(error)
+            rest = without_translation_errors(error)
+            if rest is not None:
+                service_errors(form, rest)
         else:
             messages.success(
                 request,
@@ -115,4 +121,4 @@ def new_organization(request):
                 % {"name": organization.name},
             )
             return redirect("web:console")
-    return render(request, "web/records/organization.html", {"form": form}, status=400)
+    return render(request, "web/records/organization.html", context, status=400)
