@@ -32,6 +32,7 @@ from rest_framework.serializers import ModelSerializer
 from api.serializers.matching import ProposalSerializer
 from api.serializers.needs import matching_blocked
 from api.serializers.offers import OfferSerializer
+from matching.explanations import Labels, localize_representation
 from matching.models import ProposalLine
 from registry.services.needs import NEED_TEXTS
 from registry.user_content import translations_from
@@ -127,23 +128,27 @@ def represent_proposals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "confirmed_at": moment(confirmed_at, zone),
             }
         )
+    labels = Labels()  # the taxonomy's names read once for the whole page
     return [
-        {
-            "id": row["id"],
-            "run": row["run_id"],
-            "need": row["need_id"],
-            "status": row["status"],
-            "score": decimal(row["score"]),
-            "coverage": decimal(row["coverage"]),
-            "explanation": row["explanation"],
-            "lines": lines[row["id"]],
-            "created_at": moment(row["created_at"], zone),
-            "decided_at": moment(row["decided_at"], zone),
-            "reason": row["reason"],
-            "respond_by": moment(row["respond_by"], zone),
-            "owner_consent": row["owner_consent"],
-            "override_reason": row["override_reason"],
-        }
+        localize_representation(
+            {
+                "id": row["id"],
+                "run": row["run_id"],
+                "need": row["need_id"],
+                "status": row["status"],
+                "score": decimal(row["score"]),
+                "coverage": decimal(row["coverage"]),
+                "explanation": row["explanation"],
+                "lines": lines[row["id"]],
+                "created_at": moment(row["created_at"], zone),
+                "decided_at": moment(row["decided_at"], zone),
+                "reason": row["reason"],
+                "respond_by": moment(row["respond_by"], zone),
+                "owner_consent": row["owner_consent"],
+                "override_reason": row["override_reason"],
+            },
+            labels,
+        )
         for row in rows
     ]
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from api.serializers.fields import QUANTITY, bounded_dict
 from matching.engine import Parameters
+from matching.explanations import localize_representation
 from matching.models import (
     Comment,
     MatchRun,
@@ -192,6 +193,10 @@ class ProposalSerializer(serializers.ModelSerializer):
             "decided_at": {"help_text": "When a coordinator decided."},
             "reason": {"help_text": "Why it was rejected or revoked."},
         }
+
+    def to_representation(self, instance):
+        # The sentences in the request's language, from the facts stored beside them.
+        return localize_representation(super().to_representation(instance))
 
 
 class DecisionSerializer(serializers.Serializer):
