@@ -4,14 +4,20 @@ sentences; in another language the same facts in that language."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import formats, translation
+from django.utils.html import escape
 
 from matching.engine import Parameters, solve
 from matching.explanations import line_text, localized, reason_text, summary_text
+from matching.models import Proposal
+from matching.services import runs
 from registry.areas import localized_area_name
-from registry.models import Category
+from registry.models import Category, Organization
+from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, OrganizationFactory
 from tests.factories.catalogue import synthetic_problem
 from tests.factories.engine import item, need, offer, problem
 
@@ -31,12 +37,11 @@ def _every_text(result) -> list[tuple[str, str]]:
 
 def test_in_english_the_facts_give_the_engines_sentences_for_a_generated_run():
     result = solve(synthetic_problem(300, 900), Parameters())
-    pairs = _every_text(result)
+    with translation.override("en"):
+        pairs = _every_text(result)
     assert sum(1 for proposal in result.proposals if proposal.explanation["uncovered"]) > 0
     assert len(pairs) > 300
-    with translation.override("en"):
-        mismatched = [(stored, built) for stored, built in pairs if stored != built]
-    assert mismatched == []
+    assert [(stored, built) for stored, built in pairs if stored != built] == []
 
 
 def test_in_english_the_hand_made_reasons_read_as_the_engine_wrote_them():
@@ -55,9 +60,33 @@ def test_in_english_the_hand_made_reasons_read_as_the_engine_wrote_them():
     )
     elsewhere = need(item("trainer-days", 3), area="UG")
     result = solve(problem([laptops, trainers, grant, late], [urgent, later, elsewhere]))
-    pairs = _every_text(result)
+    pounds = offer("grant", 500, currency="GBP")
+    own = offer("tablets", 20, organization_id=77)
+    spare = offer("laptops", 5, areas=("KE-30",))
+    mixed = need(
+        item("laptops", 2),
+        item("grant", 300, currency="USD"),
+        item("tablets", 4),
+        organization_id=77,
+    )
+    second = solve(problem([pounds, own, spare], [mixed]))
     with translation.override("en"):
-        assert [(s, b) for s, b in pairs if s != b] == []
+        pairs = _every_text(result) + _every_text(second)
+    codes = {
+        reason["code"]
+        for run in (result, second)
+        for proposal in run.proposals
+        for entry in proposal.explanation["uncovered"]
+        for reason in entry["reasons"]
+    }
+    assert codes >= {
+        "contested",
+        "below_smallest_minimum",
+        "available_too_late",
+        "only_own_offers",
+        "no_exchange_rate",
+    }
+    assert [(stored, built) for stored, built in pairs if stored != built] == []
 
 
 def test_rows_without_facts_keep_their_stored_english():
@@ -107,3 +136,30 @@ def test_french_and_arabic_readers_get_the_sentences_in_their_language():
     assert kenya != "Kenya"
     assert f"all of {kenya};" in arabic["lines"][0]["text"]
     assert "Kenya ICT Trust" in arabic["lines"][0]["text"]
+
+
+@pytest.mark.django_db
+def test_the_proposal_page_shows_the_explanations_in_the_readers_language(settings, coordinator):
+    settings.MATCH_ON_CATALOGUE_CHANGE = False
+    government = OrganizationFactory(kind=Organization.Kind.GOVERNMENT, country="KE")
+    gap = NeedFactory(organization=government)
+    NeedItemFactory(need=gap, quantity=Decimal(50))
+    NeedItemFactory(need=gap, quantity=Decimal(40), category_id="tablets")
+    OfferFactory(quantity=Decimal(60), areas=["KE"])
+    runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    proposal = Proposal.objects.get()
+    line = proposal.lines.get()
+    assert proposal.explanation["uncovered"]
+    client = Client()
+    client.force_login(coordinator)
+    url = f"/console/proposals/{proposal.pk}/"
+    english = client.get(url, {"lang": "en"}).content.decode()
+    french = client.get(url, {"lang": "fr"}).content.decode()
+    assert escape(line.explanation) in english
+    assert escape(proposal.explanation["summary"]) in english
+    with translation.override("fr"):
+        shown = localized(proposal.explanation)
+    assert escape(line.explanation) not in french
+    assert escape(shown["lines"][0]["text"]) in french
+    assert escape(shown["summary"]) in french
+    assert escape(shown["uncovered"][0]["reason"]) in french
