@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from api.serializers.fields import QUANTITY, bounded_dict
 from matching.engine import Parameters
-from matching.explanations import localize_representation
+from matching.explanations import Labels, localize_representation
 from matching.models import (
     Comment,
     MatchRun,
@@ -195,8 +195,10 @@ class ProposalSerializer(serializers.ModelSerializer):
         }
 
     def to_representation(self, instance):
-        # The sentences in the request's language, from the facts stored beside them.
-        return localize_representation(super().to_representation(instance))
+        # The sentences in the request's language, from the facts stored beside them; the
+        # taxonomy's names are read once for a whole list (the context is the list's).
+        labels = self.context.setdefault("explanation_labels", Labels())
+        return localize_representation(super().to_representation(instance), labels)
 
 
 class DecisionSerializer(serializers.Serializer):
