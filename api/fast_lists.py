@@ -46,6 +46,7 @@ from api.serializers.needs import (
     matching_blocked,
 )
 from api.serializers.offers import OfferSerializer
+from matching.explanations import Labels, localize_representation
 from matching.models import ProposalLine
 from registry.models import Consultation, Endorsement, Need, NeedItem, Offer
 from registry.models.needs import share_of_gap_closed
@@ -248,7 +249,11 @@ def represent_proposals(rows: list[Row]) -> list[dict[str, Any]]:
     """ProposalSerializer's output for proposal_values() rows: one more query for all lines."""
     zone = timezone.get_current_timezone()
     lines = lines_of([row["id"] for row in rows], zone)
-    return [PROPOSAL.write({**row, "lines": lines[row["id"]]}, zone) for row in rows]
+    labels = Labels()  # the taxonomy's names read once for the whole page
+    return [
+        localize_representation(PROPOSAL.write({**row, "lines": lines[row["id"]]}, zone), labels)
+        for row in rows
+    ]
 
 
 # Offers.

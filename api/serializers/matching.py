@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.fields import QUANTITY, bounded_dict
+from matching.explanations import Labels, localize_representation
 from matching.models import (
     Comment,
     MatchRun,
@@ -171,6 +172,12 @@ class ProposalSerializer(serializers.ModelSerializer):
             "decided_at": {"help_text": "When a coordinator decided."},
             "reason": {"help_text": "Why it was rejected or revoked."},
         }
+
+    def to_representation(self, instance):
+        # The sentences in the request's language, from the facts stored beside them; the
+        # taxonomy's names are read once for a whole list (the context is the list's).
+        labels = self.context.setdefault("explanation_labels", Labels())
+        return localize_representation(super().to_representation(instance), labels)
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -18,7 +18,12 @@ _LEVEL_WORDS = {
 
 def amount(problem: Problem, category: str, quantity: float, currency: str | None) -> str:
     """A quantity in words: "120 laptops", "USD 50,000.00 grant"."""
-    if problem.is_financial(category):
+    return amount_words(problem.is_financial(category), category, quantity, currency)
+
+
+def amount_words(financial: bool, category: str, quantity: float, currency: str | None) -> str:
+    """A quantity in words, the category's kind known."""
+    if financial:
         return f"{currency or ''} {quantity:,.2f} {category}".strip()
     return f"{quantity:g} {category}"
 
@@ -50,6 +55,69 @@ def _covering_code(need: NeedInput, level: int) -> str:
     if level == LEVEL_COUNTRY:
         return country_of(need.area) or need.area
     return need.area
+
+
+def amount_facts(
+    problem: Problem, category: str, quantity: float, currency: str | None
+) -> dict[str, Any]:
+    """The facts behind `amount`: enough to say the same quantity in another language."""
+    return {
+        "quantity": quantity,
+        "category": category,
+        "currency": currency,
+        "financial": problem.is_financial(category),
+    }
+
+
+def _overlap_facts(wanted: frozenset[str], offered: frozenset[str]) -> dict[str, Any]:
+    return {"wanted": len(wanted), "shared": sorted(wanted & offered)}
+
+
+def line_facts(
+    problem: Problem,
+    offer: OfferInput,
+    need: NeedInput,
+    item: NeedItemInput,
+    level: int,
+    quantity: float,
+    terms: Mapping[str, float],
+) -> dict[str, Any]:
+    """The facts `line_sentence` puts in words, as plain JSON-ready values."""
+    covering = _covering_code(need, level)
+    return {
+        "organization": offer.organization_name,
+        "organization_id": offer.organization_id,
+        "offered": amount_facts(problem, offer.category, offer.remaining, offer.currency),
+        "given": amount_facts(problem, item.category, quantity, item.currency),
+        "needed": amount_facts(problem, item.category, item.remaining, item.currency),
+        "level": level,
+        "offer_area": {"code": covering, "name": area_name(covering, problem.area_names)},
+        "need_area": {"code": need.area, "name": need_area(problem, need)},
+        "focus_areas": _overlap_facts(need.focus_areas, offer.focus_areas),
+        "groups": _overlap_facts(need.vulnerable_groups, offer.vulnerable_groups),
+        "verified": offer.verified,
+        "track_record": offer.track_record,
+        "text_similarity": terms["text"],
+    }
+
+
+def summary_facts(
+    need: NeedInput,
+    covered_items: int,
+    coverage: float,
+    partners: int,
+    kinds: list[str],
+    unverified: list[str],
+) -> dict[str, Any]:
+    """The facts `summary` puts in words (the uncovered entries carry their own)."""
+    return {
+        "items_total": len(need.items),
+        "items_covered": covered_items,
+        "coverage": coverage,
+        "partners": partners,
+        "kinds": list(kinds),
+        "unverified": list(unverified),
+    }
 
 
 def _overlap(wanted: frozenset[str], offered: frozenset[str], noun: str, verb: str) -> str:

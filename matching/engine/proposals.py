@@ -3,14 +3,16 @@ item not covered in full given a reason."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .candidates import Candidates
 from .catalogue import Catalogue
-from .explain import amount, line_sentence, summary
+from .explain import amount, amount_facts, line_facts, line_sentence, summary, summary_facts
 from .model import Line, NeedInput, NeedProposal, OfferInput, Problem
 from .scoring import TERMS
-from .shortfall import Shortfall
+from .shortfall import Shortfall, reason_text
 from .tolerances import DIVISOR_FLOOR, SLACK
 
 
@@ -51,7 +53,7 @@ def build_proposals(
             continue
         need_position = int(need_of_line[group[0]])
         need = problem.needs[need_position]
-        built, partners = [], []
+        built, partners, facts = [], [], []
         for line in group:
             edge = lines[line]
             offer = problem.offers[candidates.offer[edge]]
@@ -59,6 +61,16 @@ def build_proposals(
             item_position = int(candidates.item[edge])
             item = need.items[item_position - first_item[need_position]]
             named = {name: round(float(terms[edge, k]), 4) for k, name in enumerate(TERMS)}
+            how = (
+                problem,
+                offer,
+                need,
+                item,
+                int(candidates.level[edge]),
+                float(item_quantity[line]),
+                named,
+            )
+            facts.append(line_facts(*how))
             built.append(
                 Line(
                     offer_id=offer.id,
@@ -67,20 +79,20 @@ def build_proposals(
                     offer_quantity=float(offer_quantity[line]),
                     score=round(float(score[edge]), 4),
                     terms=named,
-                    explanation=line_sentence(
-                        problem,
-                        offer,
-                        need,
-                        item,
-                        int(candidates.level[edge]),
-                        float(item_quantity[line]),
-                        named,
-                    ),
+                    explanation=line_sentence(*how),
                 )
             )
         proposals.append(
             _proposal(
-                problem, catalogue, need_position, first_item, built, partners, served, shortfall
+                problem,
+                catalogue,
+                need_position,
+                first_item,
+                built,
+                facts,
+                partners,
+                served,
+                shortfall,
             )
         )
     proposals.sort(key=lambda proposal: proposal.need_id)
@@ -98,6 +110,7 @@ def _proposal(
     need_position: int,
     first_item: np.ndarray,
     lines: list[Line],
+    facts: list[dict[str, Any]],
     partners: list[OfferInput],
     served: np.ndarray,
     shortfall: Shortfall,
@@ -113,12 +126,17 @@ def _proposal(
             covered_items += 1
             continue
         shares.append(float(served[position] / remaining))
+        reasons = shortfall.reason_facts(position, missing)
         uncovered.append(
             {
                 "need_item": item.id,
                 "missing": round(float(missing), 2),
                 "missing_text": amount(problem, item.category, round(missing, 2), item.currency),
-                "reason": shortfall.reason(position, missing),
+                "reason": reason_text(reasons),
+                "missing_amount": amount_facts(
+                    problem, item.category, round(float(missing), 2), item.currency
+                ),
+                "reasons": reasons,
             }
         )
     coverage = float(np.mean(shares)) if shares else 1.0
@@ -157,14 +175,22 @@ def _proposal(
                 "score": line.score,
                 "terms": dict(line.terms),
                 "text": line.explanation,
+                "facts": line_facts_of,
             }
-            for line in lines
+            for line, line_facts_of in zip(lines, facts, strict=True)
         ],
         "uncovered": [
-            {key: entry[key] for key in ("need_item", "missing", "reason")} for entry in uncovered
+            {
+                key: entry[key]
+                for key in ("need_item", "missing", "reason", "missing_amount", "reasons")
+            }
+            for entry in uncovered
         ],
         "partners": len(organizations),
         "kinds": kinds,
+        "facts": summary_facts(
+            need, covered_items, coverage, len(organizations), kinds, unverified
+        ),
     }
     return NeedProposal(
         need_id=need.id,

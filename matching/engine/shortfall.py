@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -14,9 +15,21 @@ from .candidates import (
     Candidates,
 )
 from .catalogue import Catalogue
-from .explain import amount, need_area
+from .explain import amount_facts, amount_words, need_area
 from .model import Problem
 from .tolerances import SLACK
+
+# The codes of the reasons an item stays uncovered (stored with the proposal).
+NO_AREA_MATCH = "no_area_match"
+CAPACITY_SHORT = "capacity_short"
+CONTESTED = "contested"
+BELOW_MINIMUM_ALLOCATION = "below_minimum"
+CAPACITY_SPREAD = "capacity_spread"
+ONLY_OWN_OFFERS = "only_own_offers"
+TOO_LATE = "available_too_late"
+NO_RATE = "no_exchange_rate"
+BELOW_SMALLEST_MINIMUM = "below_smallest_minimum"
+NO_CANDIDATE = "no_candidate"
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,21 @@ class Shortfall:
 
     def reason(self, item: int, missing: float) -> str:
         """Why `missing` units of this item (a position in the catalogue) are not covered."""
+        return reason_text(self.reason_facts(item, missing))
+
+    def reason_facts(self, item: int, missing: float) -> list[dict[str, Any]]:
+        """The reasons `reason` puts in words: each a code and the numbers it speaks of."""
         problem, catalogue = self.problem, self.catalogue
         need = problem.needs[catalogue.item_need[item]]
-        category = catalogue.item_category[item]
+        category = str(catalogue.item_category[item])
         if self.candidates.area_matches[item] == 0:
-            return f"no candidate offer of {category} covers {need_area(problem, need)}"
+            return [
+                {
+                    "code": NO_AREA_MATCH,
+                    "category": category,
+                    "need_area": {"code": need.area, "name": need_area(problem, need)},
+                }
+            ]
         pairs = self.by_item.offers_of(item)
         if pairs.size == 0:
             return self._rejections(item)
@@ -79,48 +102,93 @@ class Shortfall:
         minimum = np.minimum(catalogue.offer_min[offers], catalogue.offer_remaining[offers]) * rate
         total = float((catalogue.offer_remaining[offers] * rate).sum())
         if total < catalogue.item_remaining[item] - SLACK:
-            held = amount(problem, category, total, _currency(problem, catalogue, item))
-            return f"candidate offers hold only {held} in total"
+            currency = _currency(problem, catalogue, item)
+            return [
+                {"code": CAPACITY_SHORT, "held": amount_facts(problem, category, total, currency)}
+            ]
         contested = [o for o, f in zip(offers, free, strict=True) if f < missing - SLACK]
         for offer in contested:
             rivals = [n for n in self.takers.offers_of(offer) if n != catalogue.item_need[item]]
             if rivals:
                 best = min(rivals, key=lambda n: (-problem.needs[n].priority, problem.needs[n].id))
                 rival = problem.needs[best]
-                who = (
-                    problem.offers[offer].organization_name
-                    or f"organization {problem.offers[offer].organization_id}"
-                )
-                higher = (
-                    "higher-priority needs" if rival.priority > need.priority else "other needs"
-                )
-                return (
-                    f"capacity taken by {higher} (offer {problem.offers[offer].id} of {who} "
-                    f"contested by need {rival.id}, priority {rival.priority})"
-                )
+                taken = problem.offers[offer]
+                return [
+                    {
+                        "code": CONTESTED,
+                        "higher_priority": rival.priority > need.priority,
+                        "offer": taken.id,
+                        "organization": taken.organization_name,
+                        "organization_id": taken.organization_id,
+                        "rival_need": rival.id,
+                        "rival_priority": rival.priority,
+                    }
+                ]
         if np.any((free >= missing - SLACK) & (minimum > missing + SLACK)):
-            return "below the offer's minimum allocation"
-        return "the free capacity left is spread over offers the partner limit or minimum pieces exclude"
+            return [{"code": BELOW_MINIMUM_ALLOCATION}]
+        return [{"code": CAPACITY_SPREAD}]
 
-    def _rejections(self, item: int) -> str:
+    def _rejections(self, item: int) -> list[dict[str, Any]]:
         problem, catalogue = self.problem, self.catalogue
         need = problem.needs[catalogue.item_need[item]]
-        reasons = []
+        reasons: list[dict[str, Any]] = []
         if self.rejected[OWN_ORGANIZATION].offers_of(item).size:
-            reasons.append("the only offers covering it belong to the need's own organization")
+            reasons.append({"code": ONLY_OWN_OFFERS})
         if self.rejected[AVAILABLE_TOO_LATE].offers_of(item).size:
-            reasons.append(f"the offers become available only after the deadline ({need.deadline})")
+            deadline = need.deadline.isoformat() if need.deadline else None
+            reasons.append({"code": TOO_LATE, "deadline": deadline})
         offers = self.rejected[NO_EXCHANGE_RATE].offers_of(item)
         if offers.size:
             codes = {problem.offers[o].currency or "none" for o in offers}
             codes.add(_currency(problem, catalogue, item) or "none")
             unknown = sorted(c for c in codes if c not in problem.usd_rates)
-            reasons.append(f"no exchange rate for {', '.join(unknown) or 'the currencies'}")
+            reasons.append({"code": NO_RATE, "currencies": unknown})
         offers = self.rejected[BELOW_MINIMUM].offers_of(item)
         if offers.size:
             smallest = min(float(catalogue.offer_min[o]) for o in offers)
-            reasons.append(f"below the offer's minimum allocation (smallest minimum {smallest:g})")
-        return "; ".join(reasons) or "no candidate offer"
+            reasons.append({"code": BELOW_SMALLEST_MINIMUM, "smallest": smallest})
+        return reasons or [{"code": NO_CANDIDATE}]
+
+
+def reason_text(reasons: list[dict[str, Any]]) -> str:
+    """The reasons of `Shortfall.reason_facts` in English."""
+    return "; ".join(_reason_words(reason) for reason in reasons)
+
+
+def _reason_words(reason: dict[str, Any]) -> str:
+    code = reason["code"]
+    if code == NO_AREA_MATCH:
+        return f"no candidate offer of {reason['category']} covers {reason['need_area']['name']}"
+    if code == CAPACITY_SHORT:
+        held = reason["held"]
+        return (
+            "candidate offers hold only "
+            f"{amount_words(held['financial'], held['category'], held['quantity'], held['currency'])}"
+            " in total"
+        )
+    if code == CONTESTED:
+        who = reason["organization"] or f"organization {reason['organization_id']}"
+        higher = "higher-priority needs" if reason["higher_priority"] else "other needs"
+        return (
+            f"capacity taken by {higher} (offer {reason['offer']} of {who} "
+            f"contested by need {reason['rival_need']}, priority {reason['rival_priority']})"
+        )
+    if code == BELOW_MINIMUM_ALLOCATION:
+        return "below the offer's minimum allocation"
+    if code == CAPACITY_SPREAD:
+        return (
+            "the free capacity left is spread over offers the partner limit or minimum pieces "
+            "exclude"
+        )
+    if code == ONLY_OWN_OFFERS:
+        return "the only offers covering it belong to the need's own organization"
+    if code == TOO_LATE:
+        return f"the offers become available only after the deadline ({reason['deadline']})"
+    if code == NO_RATE:
+        return f"no exchange rate for {', '.join(reason['currencies']) or 'the currencies'}"
+    if code == BELOW_SMALLEST_MINIMUM:
+        return f"below the offer's minimum allocation (smallest minimum {reason['smallest']:g})"
+    return "no candidate offer"
 
 
 def _currency(problem: Problem, catalogue: Catalogue, item: int) -> str | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
@@ -29,7 +29,7 @@ from api.serializers.needs import NeedSerializer
 from api.serializers.offers import OfferSerializer
 from matching.models import Proposal, ProposalLine
 from matching.services import run_execution, runs
-from registry.models import Consultation, Endorsement, Need, Offer, Organization
+from registry.models import Category, Consultation, Endorsement, Need, Offer, Organization
 from tests.conftest import client_for
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, OrganizationFactory
 
@@ -126,6 +126,26 @@ def test_the_proposal_list_and_detail_answer_the_serializers_json(proposals, coo
     assert listed["results"][0] == ProposalSerializer(first).data
     assert client.get(f"/api/v1/proposals/{first.pk}/").json() == ProposalSerializer(first).data
     assert client.get("/api/v1/proposals/abc/").status_code == 404
+
+
+def test_both_paths_write_the_explanations_in_the_readers_language(proposals, coordinator):
+    with translation.override("fr"):
+        french = ProposalSerializer(proposals.prefetch_related("lines"), many=True).data
+        assert represent_proposals(list(proposal_values(proposals))) == french
+        laptops = str(Category.objects.get(pk="laptops"))
+    stored = {line.pk: line.explanation for p in proposals for line in p.lines.all()}
+    lines = [line for proposal in french for line in proposal["lines"]]
+    assert lines and all(line["explanation"] != stored[line["id"]] for line in lines)
+    assert any(laptops in line["explanation"] for line in lines)
+    client = client_for(coordinator)
+    first = proposals.first()
+    read = client.get(f"/api/v1/proposals/{first.pk}/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert read == next(p for p in french if p["id"] == first.pk)
+    english = client.get(f"/api/v1/proposals/{first.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["explanation"]["summary"] == first.explanation["summary"]
+    assert [line["explanation"] for line in english["lines"]] == [
+        stored[line["id"]] for line in english["lines"]
+    ]
 
 
 def test_needs_from_values_equal_the_serializer(proposals):

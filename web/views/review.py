@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from matching import explanations
 from matching.models import Proposal, ProposalLine
 from matching.services import comments, review
 from registry.errors import Conflict
@@ -77,13 +78,19 @@ def _render_proposal(request, proposal: Proposal, status: int = 200, **forms):
     )
     coordinator = is_coordinator(request.user)
     competing, competing_count = reads.competing(proposal, lines)
+    # The engine's sentences in the reader's language, from the facts stored beside them.
+    explanation = explanations.localized(proposal.explanation)
+    texts = explanations.line_texts(explanation)
+    for line in lines:
+        key = (line.offer_id, line.need_item_id)
+        line.explanation_text = texts.get(key, line.explanation)
     context = {
         "proposal": proposal,
         "lines": lines,
         "terms": reads.score_terms(lines),
         "coverage": reads.share(proposal.coverage),
-        "uncovered": (proposal.explanation or {}).get("uncovered", []),
-        "summary": (proposal.explanation or {}).get("summary", ""),
+        "uncovered": explanation.get("uncovered", []),
+        "summary": explanation.get("summary", ""),
         "competing": competing,
         "competing_count": competing_count,
         "history": reads.history(proposal, lines),
