@@ -14,7 +14,7 @@ from django.utils.html import escape
 from matching.engine import Parameters, solve
 from matching.explanations import line_text, localized, reason_text, summary_text
 from matching.models import Proposal
-from matching.services import runs
+from matching.services import run_execution, runs
 from registry.areas import localized_area_name
 from registry.models import Category, Organization
 from tests.factories import NeedFactory, NeedItemFactory, OfferFactory, OrganizationFactory
@@ -146,7 +146,7 @@ def test_the_proposal_page_shows_the_explanations_in_the_readers_language(settin
     NeedItemFactory(need=gap, quantity=Decimal(50))
     NeedItemFactory(need=gap, quantity=Decimal(40), category_id="tablets")
     OfferFactory(quantity=Decimal(60), areas=["KE"])
-    runs.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
+    run_execution.execute_match_run(run_id=runs.request_match_run(trigger="manual").pk)
     proposal = Proposal.objects.get()
     line = proposal.lines.get()
     assert proposal.explanation["uncovered"]
