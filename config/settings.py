@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "registry.models.needs.NeedStatus",
         "MembershipRoleEnum": "registry.models.organizations.MembershipRole",
         "NotificationKindEnum": "notifications.models.events.Kind",
+        "MatchRunStatusEnum": "matching.models.runs.RunStatus",
         # The six languages: user content is written in one (organizations, needs), e-mail too.
         "LanguageEnum": "config.settings.LANGUAGES",
     },
@@ -347,7 +348,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 
 # Spreadsheet uploads (multipart, to the paths below) have their own, larger limit: a file of
 # 50,000 offers is about 3 MB. The JSON limit above is unchanged for every other request.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
-UPLOAD_PATH_PREFIXES = ("/api/v1/imports/", "/console/imports/")
+UPLOAD_PATH_PREFIXES = ("/api/v1/imports/", "/console/imports/", "/console/import/")
+# An upload of more data rows than this is imported by a worker (ImportJob), not in the request.
+IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "2000"))
 
 # The six official UN languages; Arabic is laid out right to left. config/language.py picks one per
 # request (`?lang=`, the signed-in user's choice, the cookie, Accept-Language), English otherwise.

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from interchange.imports.engine import ERROR, ImportReport, RowOutcome
+from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from registry.models import Organization
 
@@ -50,6 +51,7 @@ def import_by_organization(
                     errors=[{"column": COLUMN, "reason": reason}],
                 )
             )
+            advance()
             continue
         groups.setdefault(named.pk, (named, []))[1].append(row)
     with transaction.atomic():

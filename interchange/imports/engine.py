@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry.errors import Conflict, PermissionDenied, ValidationError
@@ -122,6 +123,7 @@ def _run(*, kind: ImportKind, actor, organization, rows: list[Row], dry_run: boo
         seen: dict[str, int] = {}
         for row in rows:
             outcomes.append(_import_row(kind, actor, organization, row, context, seen))
+            advance()
         failed = any(outcome.outcome == ERROR for outcome in outcomes)
         if dry_run or failed:
             transaction.set_rollback(True)

@@ -31,6 +31,7 @@ from interchange.imports.engine import (
     RowOutcome,
 )
 from interchange.imports.offer_rows import _category, _date, _decimal, _limited, _slugs
+from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry import services
@@ -164,6 +165,7 @@ def _import_needs(
         groups = _group(rows, context, errors)
         for group in groups:
             _import_group(actor, organization, group, context, errors, outcomes)
+            advance(len(group.rows))
         for number, row_errors in errors.items():
             if row_errors:
                 outcomes[number].outcome = ERROR
