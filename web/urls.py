@@ -4,6 +4,7 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    imports,
     inbox,
     language,
     members,
@@ -98,4 +99,7 @@ urlpatterns = [
     path("console/needs/<int:need_id>/edit/", needs.edit_need, name="edit-need"),
     path("console/needs/<int:need_id>/publish/", needs.publish_need, name="publish-need"),
     path("console/needs/<int:need_id>/cancel/", needs.cancel_need, name="cancel-need"),
+    path("console/import/", imports.upload, name="import"),
+    path("console/import/jobs/<int:job_id>/", imports.job_detail, name="import-job"),
+    path("console/import/jobs/<int:job_id>/confirm/", imports.confirm, name="confirm-import"),
 ]
