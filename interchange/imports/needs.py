@@ -29,6 +29,7 @@ from interchange.imports.engine import (
     ImportReport,
     RowError,
     RowOutcome,
+    save_keys,
 )
 from interchange.imports.offer_rows import _category, _date, _decimal, _limited, _slugs
 from interchange.imports.progress import advance
@@ -40,7 +41,7 @@ from registry.areas import validate_area_code
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Category, FocusArea, Need, Organization, VulnerableGroup
 from registry.services.needs import SETTABLE_STATUSES
-from registry.services.permissions import ensure_writer, importing_for
+from registry.services.permissions import ensure_writer, importing_for, remembering_writers
 
 SHEET = "needs"
 NEED_COLUMNS = [
@@ -147,7 +148,7 @@ def import_needs(
 ) -> ImportReport:
     """Create or update the organization's needs from `rows`, all or nothing (see module). A
     coordinator imports for any government organization (see `importing_for`)."""
-    with importing_for(actor, organization):
+    with importing_for(actor, organization), remembering_writers():
         return _import_needs(actor=actor, organization=organization, rows=rows, dry_run=dry_run)
 
 
@@ -163,9 +164,11 @@ def _import_needs(
     with transaction.atomic():
         context = _Context.load(organization)
         groups = _group(rows, context, errors)
+        keys: list[ImportKey] = []
         for group in groups:
-            _import_group(actor, organization, group, context, errors, outcomes)
+            _import_group(actor, organization, group, context, errors, outcomes, keys)
             advance(len(group.rows))
+        save_keys(keys)
         for number, row_errors in errors.items():
             if row_errors:
                 outcomes[number].outcome = ERROR
@@ -317,6 +320,7 @@ def _import_group(
     context: _Context,
     errors: dict[int, list[RowError]],
     outcomes: dict[int, RowOutcome],
+    keys: list[ImportKey],
 ) -> None:
     """Create, update or leave the group's need; a row in error keeps the whole need out."""
     numbers = [row.number for row in group.rows]
@@ -328,20 +332,22 @@ def _import_group(
     if existing is not None and _unchanged(existing, group.data):
         _settle(outcomes, numbers, UNCHANGED, existing.pk)
         return
+    # The services write in a savepoint of their own: a refused need leaves nothing behind.
     try:
-        with transaction.atomic():  # a savepoint: a refused need leaves nothing behind
-            if existing is None:
-                need = services.create_need(actor=actor, organization=organization, data=group.data)
-                ImportKey.objects.create(
+        if existing is None:
+            need = services.create_need(actor=actor, organization=organization, data=group.data)
+            keys.append(
+                ImportKey(
                     organization=organization,
                     kind=ImportKey.Kind.NEED,
                     key=group.key,
                     object_id=need.pk,
                 )
-                _settle(outcomes, numbers, CREATE, need.pk)
-            else:
-                need = services.update_need(actor=actor, need=existing, data=group.data)
-                _settle(outcomes, numbers, UPDATE, need.pk)
+            )
+            _settle(outcomes, numbers, CREATE, need.pk)
+        else:
+            need = services.update_need(actor=actor, need=existing, data=group.data)
+            _settle(outcomes, numbers, UPDATE, need.pk)
     except (ValidationError, DjangoValidationError) as error:
         messages = error.message_dict if hasattr(error, "message_dict") else {"": error.messages}
         for name, reasons in messages.items():
