@@ -31,6 +31,7 @@ from interchange.imports.engine import (
     RowOutcome,
     save_keys,
 )
+from interchange.imports.lookups import Lookups
 from interchange.imports.offer_rows import _category, _date, _decimal, _limited, _slugs
 from interchange.imports.progress import advance
 from interchange.imports.reading import Row
@@ -58,34 +59,6 @@ NEED_COLUMNS = [
 ]
 ITEM_COLUMNS = ["category", "quantity", "currency"]
 COLUMNS = [*NEED_COLUMNS, *ITEM_COLUMNS, "organization"]
-
-
-@dataclass
-class _Context:
-    """What every row of one import looks up, read once: taxonomies and the keyed needs."""
-
-    categories: dict[str, Category]
-    focus_areas: dict[str, FocusArea]
-    groups: dict[str, VulnerableGroup]
-    keyed: dict[str, Need]
-
-    @classmethod
-    def load(cls, organization: Organization) -> _Context:
-        keys = dict(
-            ImportKey.objects.filter(
-                organization=organization, kind=ImportKey.Kind.NEED
-            ).values_list("object_id", "key")
-        )
-        needs = Need.objects.filter(organization=organization, pk__in=list(keys))
-        return cls(
-            categories={row.pk: row for row in Category.objects.all()},
-            focus_areas={row.pk: row for row in FocusArea.objects.all()},
-            groups={row.pk: row for row in VulnerableGroup.objects.all()},
-            keyed={
-                keys[need.pk]: need
-                for need in needs.prefetch_related("focus_areas", "vulnerable_groups", "items")
-            },
-        )
 
 
 @dataclass
@@ -162,7 +135,12 @@ def _import_needs(
     }
     errors: dict[int, list[RowError]] = {row.number: [] for row in rows}
     with transaction.atomic():
-        context = _Context.load(organization)
+        context = Lookups.load(
+            organization,
+            kind=ImportKey.Kind.NEED,
+            model=Need,
+            related=("focus_areas", "vulnerable_groups", "items"),
+        )
         groups = _group(rows, context, errors)
         keys: list[ImportKey] = []
         for group in groups:
@@ -184,7 +162,7 @@ def _import_needs(
     )
 
 
-def _group(rows: list[Row], context: _Context, errors: dict[int, list[RowError]]) -> list[_Group]:
+def _group(rows: list[Row], context: Lookups, errors: dict[int, list[RowError]]) -> list[_Group]:
     """The needs the rows give, in order of their first row; cell errors go to `errors`."""
     groups: dict[str, _Group] = {}
     for row in rows:
@@ -222,7 +200,7 @@ def _group(rows: list[Row], context: _Context, errors: dict[int, list[RowError]]
     return list(groups.values())
 
 
-def _parse_need(cells: dict[str, str], context: _Context) -> tuple[dict[str, Any], list[RowError]]:
+def _parse_need(cells: dict[str, str], context: Lookups) -> tuple[dict[str, Any], list[RowError]]:
     errors = [
         RowError(column, _("Required.")) for column in ("title", "area") if not cells.get(column)
     ]
@@ -250,7 +228,7 @@ def _parse_need(cells: dict[str, str], context: _Context) -> tuple[dict[str, Any
     return data, errors
 
 
-def _parse_item(row: Row, group: _Group, context: _Context) -> list[RowError]:
+def _parse_item(row: Row, group: _Group, context: Lookups) -> list[RowError]:
     cells, errors = row.cells, []
     item: dict[str, Any] = {"currency": cells.get("currency", "").upper()}
     for column, parse in (
@@ -317,7 +295,7 @@ def _import_group(
     actor,
     organization: Organization,
     group: _Group,
-    context: _Context,
+    context: Lookups,
     errors: dict[int, list[RowError]],
     outcomes: dict[int, RowOutcome],
     keys: list[ImportKey],

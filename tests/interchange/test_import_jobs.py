@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from interchange.models import ImportJob, ImportKey
 from interchange.services import imports
 from registry.models import Membership, Need, Offer
 from tests.conftest import client_for, member
-from tests.worker import WorkerProcess, wait_for
+from tests.worker import WorkerProcess, running_worker, wait_for
 
 OFFERS = "/api/v1/imports/offers/"
 NEEDS = "/api/v1/imports/needs/"
@@ -40,12 +39,8 @@ def needs_csv() -> SimpleUploadedFile:
 @pytest.fixture
 def worker(reference_data, settings):
     """A real worker on the configured broker, consuming a queue of its own."""
-    process = WorkerProcess(connection.settings_dict).start()
-    settings.CELERY_TASK_DEFAULT_QUEUE = process.queue
-    try:
+    with running_worker(settings) as process:
         yield process
-    finally:
-        process.stop()
 
 
 def finished(client, url: str, worker: WorkerProcess) -> dict:
