@@ -165,3 +165,29 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import job {self.pk} ({self.stage}, {self.status})"
+
+
+class DistinctOrganizations(models.Model):
+    """A coordinator's finding that two organizations the merge queue pairs are not the same:
+    the pair leaves the queue. `first` is the one with the smaller id."""
+
+    first = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, default="", max_length=2000)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_organizations_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")),
+                name="distinct_organizations_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"organizations {self.first_id} and {self.second_id} are distinct"

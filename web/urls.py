@@ -9,6 +9,7 @@ from web.views import (
     language,
     members,
     memberships,
+    merge,
     need_page,
     needs,
     organizations,
@@ -102,4 +103,16 @@ urlpatterns = [
     path("console/import/", imports.upload, name="import"),
     path("console/import/jobs/<int:job_id>/", imports.job_detail, name="import-job"),
     path("console/import/jobs/<int:job_id>/confirm/", imports.confirm, name="confirm-import"),
+    path("console/merge/", merge.queue, name="merge-queue"),
+    path("console/merge/<int:first_id>/<int:second_id>/", merge.pair_detail, name="merge-pair"),
+    path(
+        "console/merge/<int:first_id>/<int:second_id>/merge/",
+        merge.merge,
+        name="merge-pair-merge",
+    ),
+    path(
+        "console/merge/<int:first_id>/<int:second_id>/distinct/",
+        merge.distinct,
+        name="merge-pair-distinct",
+    ),
 ]

@@ -210,3 +210,18 @@ def test_the_import_pages_have_no_accessibility_violation(page, scenario):
     page.context.clear_cookies()
     sign_in(page, "coordinator", PASSWORD)
     assert_accessible(page, ["/console/import/", job])
+
+
+def test_the_merge_pages_have_no_accessibility_violation(page, scenario):
+    from tests.factories import NeedFactory, OrganizationFactory
+
+    ministry = OrganizationFactory(name="Ministry of ICT Kenya", kind="government", country="KE")
+    twin = OrganizationFactory(name="Ministry of ICT Kenya Ltd", kind="company", country="KE")
+    NeedFactory(organization=ministry)
+    pair = f"/console/merge/{ministry.pk}/{twin.pk}/"
+    sign_in(page, "coordinator", PASSWORD)
+    assert_accessible(page, ["/console/merge/", pair])
+    page.goto(pair)
+    page.get_by_role("button", name="Merge Ministry of ICT Kenya into the other record").click()
+    expect(page.get_by_text("The merge is refused")).to_be_visible()
+    assert axe_violations(page) == []
