@@ -291,8 +291,10 @@ class OrganizationImport(SpreadsheetImport):
     """Register or update organizations from CSV or XLSX, like the offers import: `?dry_run=1`
     first (each new row lists the organizations already registered that it looks like), then
     one transaction. A new row makes its importer the organization's admin; a row whose `key`
-    names an organization the importer edits updates it. A large file (or `?async=1`) is
-    imported in the background: 202 with the job to follow."""
+    names an organization the importer edits updates it, and so does a row whose
+    `organization` column (id or identifier) names one its importer edits or, for
+    coordinators, any. A large file (or `?async=1`) is imported in the background: 202 with
+    the job to follow."""
 
     kind = ImportJob.Kind.ORGANIZATIONS
     upload = OrganizationImportUploadSerializer
