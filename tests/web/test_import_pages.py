@@ -110,3 +110,18 @@ def test_a_job_is_shown_to_its_uploader_and_coordinators_only(ngo, other_org, co
     assert signed_in(coordinator).get(url).status_code == 200
     assert signed_in(member(other_org)).get(url).status_code == 404
     assert signed_in(member(other_org)).post(f"{url}confirm/").status_code == 404
+
+
+def test_a_file_larger_than_the_form_body_limit_is_uploaded(ngo, settings):
+    """The console's upload has the API's upload limit (MAX_UPLOAD_BYTES), not the body limit."""
+    long = "x" * 3000
+    lines = [f"L-{n},Laptops {n},laptops,1,,KE,draft,{long}" for n in range(100)]
+    content = "\r\n".join([HEADER + ",description", *lines]).encode()
+    assert len(content) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    client = signed_in(member(ngo, Membership.Role.EDITOR))
+    checked = client.post(
+        "/console/import/",
+        {"kind": "offers", "organization": ngo.pk, "file": SimpleUploadedFile("p.csv", content)},
+    )
+    assert checked.status_code == 302
+    assert ImportJob.objects.get().result["counts"]["create"] == 100
