@@ -27,6 +27,7 @@ SAMPLE_PATH_VALUES = {
     "slug": "laptops",
     "code": "9.c",
     "name": "offers",
+    "job_id": "1",
 }
 OPERATIONS = [
     (method, path)
