@@ -221,7 +221,12 @@ def _finish(job: ImportJob, status: str, *, result=None, error: str = "") -> Non
     job.status, job.error, job.finished_at = status, error, timezone.now()
     if result is not None:
         job.result, job.progress = result, len(result["rows"])
-    job.save(update_fields=["status", "error", "result", "progress", "started_at", "finished_at"])
+    fields = ["status", "error", "result", "progress", "started_at", "finished_at"]
+    if job.stage == ImportJob.Stage.IMPORT:
+        # The file is not needed once imported (or refused): only its report is kept.
+        job.content = b""
+        fields.append("content")
+    job.save(update_fields=fields)
 
 
 class _ProgressWriter:

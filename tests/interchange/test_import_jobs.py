@@ -182,6 +182,7 @@ def test_running_a_job_twice_runs_its_stage_once(ngo, settings):
     job.save(update_fields=["stage"])
     first = imports.execute_import_job(job_id=job.pk)
     assert first.status == "succeeded" and Offer.objects.count() == 4
+    assert bytes(ImportJob.objects.get(pk=job.pk).content) == b""  # only the report is kept
     finished_at = first.finished_at
     second = imports.execute_import_job(job_id=job.pk)
     assert second.finished_at == finished_at and Offer.objects.count() == 4
