@@ -142,6 +142,9 @@ class ImportJob(models.Model):
     progress = models.PositiveIntegerField(default=0, help_text="Rows processed in this stage.")
     result = models.JSONField(null=True, blank=True, help_text="The stage's report.")
     error = models.TextField(blank=True, default="", help_text="Why the stage failed.")
+    language = models.CharField(
+        max_length=10, blank=True, default="", help_text="The uploader's language: the report's."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

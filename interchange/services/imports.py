@@ -16,7 +16,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from interchange.imports import needs as need_import
@@ -112,6 +112,7 @@ def submit_import(
         filename=filename[:255],
         content=content,
         rows=rows,
+        language=translation.get_language() or "",
     )
     _start(job, background=background)
     return job
@@ -163,7 +164,9 @@ def execute_import_job(*, job_id: int) -> ImportJob:
     )
     job = ImportJob.objects.get(pk=job_id)
     if claimed:
-        _execute(job, claimed=True)
+        # The report's reasons in the language the uploader read the page or API in.
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _execute(job, claimed=True)
     return job
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from interchange.models import ImportJob, ImportKey
 from interchange.services import imports
@@ -186,3 +187,21 @@ def test_running_a_job_twice_runs_its_stage_once(ngo, settings):
     finished_at = first.finished_at
     second = imports.execute_import_job(job_id=job.pk)
     assert second.finished_at == finished_at and Offer.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_jobs_report_is_in_the_language_its_uploader_used(ngo, settings):
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    editor = member(ngo, Membership.Role.EDITOR)
+    with translation.override("fr"):
+        job = imports.submit_import(
+            actor=editor,
+            kind="offers",
+            organization=ngo,
+            filename="p.csv",
+            content=offers_csv(3, bad=1).read(),
+            rows=3,
+        )
+    done = imports.execute_import_job(job_id=job.pk)
+    [bad] = [row for row in done.result["rows"] if row["errors"]]
+    assert bad["errors"][0]["reason"] == "Doit être un nombre supérieur à zéro."
