@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recover-stale-runs": {"task": "matching.recover_stale_runs", "schedule": 60.0},
     "dispatch-queued-runs": {"task": "matching.dispatch_queued_runs", "schedule": 120.0},
+    # Import jobs whose worker died, or whose message was lost.
+    "recover-import-jobs": {"task": "interchange.recover_stale_import_jobs", "schedule": 120.0},
     "flag-overdue-reports": {"task": "matching.flag_overdue_reports", "schedule": 3600.0},
     "expire-unanswered-proposals": {
         "task": "matching.expire_unanswered_proposals",
@@ -351,6 +353,8 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
 UPLOAD_PATH_PREFIXES = ("/api/v1/imports/", "/console/imports/", "/console/import/")
 # An upload of more data rows than this is imported by a worker (ImportJob), not in the request.
 IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "2000"))
+# An import job whose worker has not reported for this long is queued again (its worker died).
+IMPORT_JOB_STALE_SECONDS = int(os.environ.get("IMPORT_JOB_STALE_SECONDS", "600"))
 
 # The six official UN languages; Arabic is laid out right to left. config/language.py picks one per
 # request (`?lang=`, the signed-in user's choice, the cookie, Accept-Language), English otherwise.

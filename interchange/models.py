@@ -147,6 +147,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its worker last reported; a stale one is re-queued."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -21,3 +21,10 @@ def run_import_job(job_id: int) -> str:
     """Run a queued import job's dry run or import (claimed once: safe to run twice)."""
     with pghistory.context(task=imports.EXECUTE_TASK, import_job=job_id):
         return imports.execute_import_job(job_id=job_id).status
+
+
+@shared_task(name="interchange.recover_stale_import_jobs", acks_late=True)
+def recover_stale_import_jobs() -> list[int]:
+    """Queue again import jobs whose worker died, send again those whose message was lost."""
+    with pghistory.context(task="interchange.recover_stale_import_jobs"):
+        return imports.recover_stale_import_jobs()

@@ -9,6 +9,7 @@ its import from the same stored file, with the same outcomes as a request would 
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import asdict
 from typing import Any
@@ -159,8 +160,9 @@ def send_execute(job_id: int) -> None:
 
 def execute_import_job(*, job_id: int) -> ImportJob:
     """Run a queued job's stage (claimed with a conditional update: safe to run twice)."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now(), progress=0
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=0
     )
     job = ImportJob.objects.get(pk=job_id)
     if claimed:
@@ -246,9 +248,36 @@ class _ProgressWriter:
         self.written = done
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE interchange_importjob SET progress = %s WHERE id = %s AND status = %s",
+                "UPDATE interchange_importjob SET progress = %s, heartbeat_at = now() "
+                "WHERE id = %s AND status = %s",
                 [done, self.job_id, ImportJob.Status.RUNNING],
             )
 
     def close(self) -> None:
         self.connection.close()
+
+
+def recover_stale_import_jobs() -> list[int]:
+    """Queue again the jobs whose worker stopped reporting (it died: its stage's transaction was
+    rolled back, so running the stage again is safe), and send again the jobs queued for longer
+    than that (a message lost after commit; a job runs once whatever the messages)."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS)
+    recovered = []
+    for job_id in ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, heartbeat_at__lt=stale
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            updated = ImportJob.objects.filter(
+                pk=job_id, status=ImportJob.Status.RUNNING, heartbeat_at__lt=stale
+            ).update(status=ImportJob.Status.QUEUED, progress=0)
+            if updated:
+                transaction.on_commit(lambda job_id=job_id: send_execute(job_id))
+                recovered.append(job_id)
+    for job_id in (
+        ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=stale)
+        .exclude(pk__in=recovered)
+        .values_list("pk", flat=True)
+    ):
+        send_execute(job_id)
+        recovered.append(job_id)
+    return recovered

@@ -3,9 +3,11 @@ uploader confirms it and the worker imports the same stored file in one transact
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 
 from interchange.models import ImportJob, ImportKey
 from interchange.services import imports
@@ -205,3 +207,34 @@ def test_a_jobs_report_is_in_the_language_its_uploader_used(ngo, settings):
     done = imports.execute_import_job(job_id=job.pk)
     [bad] = [row for row in done.result["rows"] if row["errors"]]
     assert bad["errors"][0]["reason"] == "Doit être un nombre supérieur à zéro."
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_queued_again_and_then_runs_once(ngo, settings):
+    settings.CELERY_TASK_DEFAULT_QUEUE = "test-unconsumed"
+    editor = member(ngo, Membership.Role.EDITOR)
+    job = imports.submit_import(
+        actor=editor,
+        kind="offers",
+        organization=ngo,
+        filename="p.csv",
+        content=offers_csv(3).read(),
+        rows=3,
+    )
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS + 5)
+    # Its worker claimed it, then stopped reporting.
+    ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=long_ago)
+    fresh = imports.submit_import(
+        actor=editor,
+        kind="offers",
+        organization=ngo,
+        filename="p.csv",
+        content=offers_csv(3).read(),
+        rows=3,
+    )
+    ImportJob.objects.filter(pk=fresh.pk).update(status="running", heartbeat_at=timezone.now())
+    assert imports.recover_stale_import_jobs() == [job.pk]
+    assert ImportJob.objects.get(pk=job.pk).status == "queued"
+    assert ImportJob.objects.get(pk=fresh.pk).status == "running"
+    assert imports.execute_import_job(job_id=job.pk).status == "succeeded"
+    assert imports.recover_stale_import_jobs() == []
