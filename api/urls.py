@@ -19,6 +19,8 @@ from api.views.exports import (
     IatiOrganisationExport,
 )
 from api.views.imports import (
+    ImportJobConfirm,
+    ImportJobDetail,
     NeedImport,
     NeedImportTemplate,
     OfferImport,
@@ -89,6 +91,12 @@ urlpatterns = [
     path("imports/needs/", NeedImport.as_view(), name="import-needs"),
     path("imports/needs/template/", NeedImportTemplate.as_view(), name="import-needs-template"),
     path("imports/organizations/", OrganizationImport.as_view(), name="import-organizations"),
+    path("imports/jobs/<int:job_id>/", ImportJobDetail.as_view(), name="import-job"),
+    path(
+        "imports/jobs/<int:job_id>/confirm/",
+        ImportJobConfirm.as_view(),
+        name="confirm-import-job",
+    ),
     path(
         "imports/organizations/template/",
         OrganizationImportTemplate.as_view(),

@@ -1,7 +1,10 @@
-"""Bulk import of offers: how long a file of N rows takes to read, dry-run, import and re-import.
+"""Bulk import of offers or needs: how long a file of N rows takes to read, dry-run, import and
+re-import.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_bench_imports \\
-        python -m bench.imports --rows 50000
+        python -m bench.imports --rows 50000 [--kind needs]
+
+Needs come two rows (two items) per need, for a government organization.
 
 The database is created and migrated when missing; the run's organization and offers are
 deleted at the end. One JSON object on stdout.
@@ -34,9 +37,28 @@ def pledges(rows: int) -> bytes:
     return output.getvalue().encode()
 
 
+NEED_AREAS = ["KE-30", "KE-42", "KE-32", "KE"]
+
+
+def needs(rows: int) -> bytes:
+    """A CSV of `rows` rows: needs of two items each (laptops, then a grant in USD)."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(["key", "title", "area", "deadline", "category", "quantity", "currency"])
+    for n in range(rows):
+        need = n // 2
+        if n % 2 == 0:
+            area = NEED_AREAS[need % len(NEED_AREAS)]
+            writer.writerow([f"N-{need}", f"Need {need}", area, "2027-06-30", "laptops", 10, ""])
+        else:
+            writer.writerow([f"N-{need}", "", "", "", "grant", 1000 + need % 500, "USD"])
+    return output.getvalue().encode()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--kind", choices=["offers", "needs"], default="offers")
     arguments = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     create_database(url)
@@ -45,40 +67,46 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
 
-    from interchange.imports import offers
+    from interchange.imports import needs as need_import
+    from interchange.imports import offers as offer_import
     from interchange.imports.reading import MAX_ROWS, read_table
-    from registry.models import Membership, Offer, Organization
+    from registry.models import Membership, Need, Offer, Organization
 
+    kind = arguments.kind
+    module = offer_import if kind == "offers" else need_import
+    run = offer_import.import_offers if kind == "offers" else need_import.import_needs
+    model = Offer if kind == "offers" else Need
     user, _ = get_user_model().objects.get_or_create(username="bench-importer")
-    organization = Organization.objects.create(name="Bench importer", kind="ngo", country="KE")
+    organization = Organization.objects.create(
+        name="Bench importer", kind="ngo" if kind == "offers" else "government", country="KE"
+    )
     Membership.objects.create(user=user, organization=organization, role="editor")
-    content = pledges(arguments.rows)
+    content = (pledges if kind == "offers" else needs)(arguments.rows)
     seconds: dict[str, float] = {}
     try:
         started = time.perf_counter()
         rows = read_table(
-            content=content, filename="pledges.csv", sheet=offers.SHEET, columns=offers.COLUMNS
+            content=content, filename=f"{kind}.csv", sheet=module.SHEET, columns=module.COLUMNS
         )
         seconds["read"] = time.perf_counter() - started
         results = {}
         for stage, dry_run in (("dry_run", True), ("import", False), ("import_again", False)):
             started = time.perf_counter()
-            report = offers.import_offers(
-                actor=user, organization=organization, rows=rows, dry_run=dry_run
-            )
+            report = run(actor=user, organization=organization, rows=rows, dry_run=dry_run)
             seconds[stage] = time.perf_counter() - started
             results[stage] = report.counts()
-        written = Offer.objects.filter(organization=organization).count()
+        written = model.objects.filter(organization=organization).count()
     finally:
-        Offer.objects.filter(organization=organization).delete()
+        model.objects.filter(organization=organization).delete()
         organization.delete()
     print(
         json.dumps(
             {
+                "kind": kind,
                 "rows": arguments.rows,
                 "row_limit": MAX_ROWS,
                 "file_bytes": len(content),
-                "offers_written": written,
+                "records_written": written,
                 "outcomes": results,
                 "seconds": {stage: round(value, 2) for stage, value in seconds.items()},
                 "rows_per_second_import": round(arguments.rows / seconds["import"], 1),

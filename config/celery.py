@@ -14,6 +14,7 @@ app = Celery("registry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["tasks"], related_name="matching")
 app.autodiscover_tasks(["tasks"], related_name="notifications")
+app.autodiscover_tasks(["tasks"], related_name="interchange")
 
 
 @worker_process_init.connect

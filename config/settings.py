@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recover-stale-runs": {"task": "matching.recover_stale_runs", "schedule": 60.0},
     "dispatch-queued-runs": {"task": "matching.dispatch_queued_runs", "schedule": 120.0},
+    # Import jobs whose worker died, or whose message was lost.
+    "recover-import-jobs": {"task": "interchange.recover_stale_import_jobs", "schedule": 120.0},
     "flag-overdue-reports": {"task": "matching.flag_overdue_reports", "schedule": 3600.0},
     "expire-unanswered-proposals": {
         "task": "matching.expire_unanswered_proposals",
@@ -339,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "registry.models.needs.NeedStatus",
         "MembershipRoleEnum": "registry.models.organizations.MembershipRole",
         "NotificationKindEnum": "notifications.models.events.Kind",
+        "MatchRunStatusEnum": "matching.models.runs.RunStatus",
         # The six languages: user content is written in one (organizations, needs), e-mail too.
         "LanguageEnum": "config.settings.LANGUAGES",
     },
@@ -353,7 +356,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 
 # Spreadsheet uploads (multipart, to the paths below) have their own, larger limit: a file of
 # 50,000 offers is about 3 MB. The JSON limit above is unchanged for every other request.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
-UPLOAD_PATH_PREFIXES = ("/api/v1/imports/", "/console/imports/")
+UPLOAD_PATH_PREFIXES = ("/api/v1/imports/", "/console/imports/", "/console/import/")
+# An upload of more data rows than this is imported by a worker (ImportJob), not in the request.
+IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "2000"))
+# An import job whose worker has not reported for this long is queued again (its worker died).
+IMPORT_JOB_STALE_SECONDS = int(os.environ.get("IMPORT_JOB_STALE_SECONDS", "600"))
 
 # The six official UN languages; Arabic is laid out right to left. config/language.py picks one per
 # request (`?lang=`, the signed-in user's choice, the cookie, Accept-Language), English otherwise.

@@ -100,3 +100,100 @@ class OrganizationMerge(models.Model):
 
     def __str__(self) -> str:
         return f"organization {self.merged_id} merged into {self.into_id}"
+
+
+class ImportJob(models.Model):
+    """An uploaded spreadsheet imported in the background: its dry run, then (once confirmed)
+    its import, from the same stored file. Large files go here; so does any upload the console
+    shows again (the job's id is the token its confirm button posts)."""
+
+    class Kind(models.TextChoices):
+        OFFERS = "offers", "Offers"
+        NEEDS = "needs", "Needs"
+        ORGANIZATIONS = "organizations", "Organizations"
+
+    class Stage(models.TextChoices):
+        DRY_RUN = "dry_run", "Dry run"
+        IMPORT = "import", "Import"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        help_text="The upload's organization (rows may name others); none for organizations.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(help_text="The uploaded file, at most MAX_UPLOAD_BYTES.")
+    rows = models.PositiveIntegerField(default=0, help_text="Data rows in the file.")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.DRY_RUN)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(default=0, help_text="Rows processed in this stage.")
+    result = models.JSONField(null=True, blank=True, help_text="The stage's report.")
+    error = models.TextField(blank=True, default="", help_text="Why the stage failed.")
+    language = models.CharField(
+        max_length=10, blank=True, default="", help_text="The uploader's language: the report's."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its worker last reported; a stale one is re-queued."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["offers", "needs", "organizations"]),
+                name="import_job_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=["dry_run", "import"]),
+                name="import_job_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="import_job_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import job {self.pk} ({self.stage}, {self.status})"
+
+
+class DistinctOrganizations(models.Model):
+    """A coordinator's finding that two organizations the merge queue pairs are not the same:
+    the pair leaves the queue. `first` is the one with the smaller id."""
+
+    first = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, default="", max_length=2000)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_organizations_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")),
+                name="distinct_organizations_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"organizations {self.first_id} and {self.second_id} are distinct"

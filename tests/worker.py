@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
 
 from tests.processes import ROOT, Subprocess, database_url, wait_for
 
-__all__ = ["ROOT", "WorkerProcess", "database_url", "wait_for"]
+__all__ = ["ROOT", "WorkerProcess", "database_url", "running_worker", "wait_for"]
 
 
 class WorkerProcess(Subprocess):
@@ -52,3 +56,15 @@ class WorkerProcess(Subprocess):
 
     def ready(self) -> bool:
         return "ready." in self.output()
+
+
+@contextmanager
+def running_worker(settings) -> Iterator[WorkerProcess]:
+    """A real worker on the configured broker (Redis in CI), consuming a queue of its own, to
+    which the tasks this test publishes go."""
+    worker = WorkerProcess(connection.settings_dict).start()
+    settings.CELERY_TASK_DEFAULT_QUEUE = worker.queue
+    try:
+        yield worker
+    finally:
+        worker.stop()

@@ -4,10 +4,12 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    imports,
     inbox,
     language,
     members,
     memberships,
+    merge,
     need_page,
     needs,
     organizations,
@@ -102,4 +104,19 @@ urlpatterns = [
     path("console/needs/<int:need_id>/edit/", needs.edit_need, name="edit-need"),
     path("console/needs/<int:need_id>/publish/", needs.publish_need, name="publish-need"),
     path("console/needs/<int:need_id>/cancel/", needs.cancel_need, name="cancel-need"),
+    path("console/import/", imports.upload, name="import"),
+    path("console/import/jobs/<int:job_id>/", imports.job_detail, name="import-job"),
+    path("console/import/jobs/<int:job_id>/confirm/", imports.confirm, name="confirm-import"),
+    path("console/merge/", merge.queue, name="merge-queue"),
+    path("console/merge/<int:first_id>/<int:second_id>/", merge.pair_detail, name="merge-pair"),
+    path(
+        "console/merge/<int:first_id>/<int:second_id>/merge/",
+        merge.merge,
+        name="merge-pair-merge",
+    ),
+    path(
+        "console/merge/<int:first_id>/<int:second_id>/distinct/",
+        merge.distinct,
+        name="merge-pair-distinct",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from interchange.imports.engine import ERROR, ImportReport, RowOutcome
+from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from registry.models import Organization
 
@@ -35,7 +36,7 @@ def import_by_organization(
     found: dict[str, Organization | None] = {}
     for row in rows:
         text = row.cells.pop(COLUMN, "")
-        named = _find(text, found) if text else organization
+        named = find_organization(text, found) if text else organization
         if named is None:
             reason = (
                 _("No organization has the id or identifier %(value)s.") % {"value": text}
@@ -50,6 +51,7 @@ def import_by_organization(
                     errors=[{"column": COLUMN, "reason": reason}],
                 )
             )
+            advance()
             continue
         groups.setdefault(named.pk, (named, []))[1].append(row)
     with transaction.atomic():
@@ -63,7 +65,8 @@ def import_by_organization(
     return ImportReport(dry_run=dry_run, imported=not dry_run and not failed, rows=outcomes)
 
 
-def _find(text: str, found: dict[str, Organization | None]) -> Organization | None:
+def find_organization(text: str, found: dict[str, Organization | None]) -> Organization | None:
+    """The organization whose id or identifier (any case) `text` is; `found` remembers them."""
     if text not in found:
         lookup = (
             {"pk": int(text)} if text.isdigit() and len(text) < 19 else {"identifier__iexact": text}

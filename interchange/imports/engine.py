@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry.errors import Conflict, PermissionDenied, ValidationError
-from registry.services.permissions import importing_for
+from registry.services.permissions import importing_for, remembering_writers
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
@@ -110,8 +111,21 @@ def run_import(
     so its outcomes are the real ones. A real import with any row in error imports nothing.
     A coordinator imports for any organization (registry.services.permissions.importing_for).
     """
-    with importing_for(actor, organization):
+    with importing_for(actor, organization), remembering_writers():
         return _run(kind=kind, actor=actor, organization=organization, rows=rows, dry_run=dry_run)
+
+
+def save_keys(keys: list[ImportKey]) -> None:
+    """The keys of the records an import created, in one statement at its end; a key another
+    import gave meanwhile refuses the import (the whole file is imported again or not at all)."""
+    try:
+        with transaction.atomic():
+            ImportKey.objects.bulk_create(keys, batch_size=2000)
+    except IntegrityError as error:
+        raise Conflict(
+            _("Another import gave the same keys meanwhile; import the file again."),
+            code="import_key_taken",
+        ) from error
 
 
 def _run(*, kind: ImportKind, actor, organization, rows: list[Row], dry_run: bool) -> ImportReport:
@@ -120,8 +134,11 @@ def _run(*, kind: ImportKind, actor, organization, rows: list[Row], dry_run: boo
     with transaction.atomic():
         context = kind.load(actor=actor, organization=organization)
         seen: dict[str, int] = {}
+        keys: list[ImportKey] = []
         for row in rows:
-            outcomes.append(_import_row(kind, actor, organization, row, context, seen))
+            outcomes.append(_import_row(kind, actor, organization, row, context, seen, keys))
+            advance()
+        save_keys(keys)
         failed = any(outcome.outcome == ERROR for outcome in outcomes)
         if dry_run or failed:
             transaction.set_rollback(True)
@@ -129,7 +146,13 @@ def _run(*, kind: ImportKind, actor, organization, rows: list[Row], dry_run: boo
 
 
 def _import_row(
-    kind: ImportKind, actor, organization, row: Row, context, seen: dict[str, int]
+    kind: ImportKind,
+    actor,
+    organization,
+    row: Row,
+    context,
+    seen: dict[str, int],
+    keys: list[ImportKey],
 ) -> RowOutcome:
     key = row.cells.get("key", "")
     outcome = RowOutcome(row=row.number, key=key, outcome=ERROR)
@@ -152,20 +175,22 @@ def _import_row(
         return outcome
     if existing is None:
         outcome.notes = kind.notes(data, context)
+    # The services write in a savepoint of their own: a refused row leaves nothing behind.
     try:
-        with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
-            if existing is None:
-                record = kind.create(actor=actor, organization=organization, data=data)
-                ImportKey.objects.create(
+        if existing is None:
+            record = kind.create(actor=actor, organization=organization, data=data)
+            keys.append(
+                ImportKey(
                     organization=kind.key_owner(organization=organization, record=record),
                     kind=kind.kind,
                     key=key,
                     object_id=record.pk,
                 )
-                outcome.outcome = CREATE
-            else:
-                record = kind.update(actor=actor, record=existing, data=data)
-                outcome.outcome = UPDATE
+            )
+            outcome.outcome = CREATE
+        else:
+            record = kind.update(actor=actor, record=existing, data=data)
+            outcome.outcome = UPDATE
     except (ValidationError, DjangoValidationError) as error:
         outcome.errors = [
             {"column": column, "reason": " ".join(reasons)}

@@ -29,8 +29,11 @@ from interchange.imports.engine import (
     ImportReport,
     RowError,
     RowOutcome,
+    save_keys,
 )
+from interchange.imports.lookups import Lookups
 from interchange.imports.offer_rows import _category, _date, _decimal, _limited, _slugs
+from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry import area_codes, services
@@ -39,7 +42,7 @@ from registry.areas import validate_area_code
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Category, FocusArea, Need, Organization, VulnerableGroup
 from registry.services.needs import SETTABLE_STATUSES
-from registry.services.permissions import ensure_writer, importing_for
+from registry.services.permissions import ensure_writer, importing_for, remembering_writers
 
 SHEET = "needs"
 NEED_COLUMNS = [
@@ -56,34 +59,6 @@ NEED_COLUMNS = [
 ]
 ITEM_COLUMNS = ["category", "quantity", "currency"]
 COLUMNS = [*NEED_COLUMNS, *ITEM_COLUMNS, "organization"]
-
-
-@dataclass
-class _Context:
-    """What every row of one import looks up, read once: taxonomies and the keyed needs."""
-
-    categories: dict[str, Category]
-    focus_areas: dict[str, FocusArea]
-    groups: dict[str, VulnerableGroup]
-    keyed: dict[str, Need]
-
-    @classmethod
-    def load(cls, organization: Organization) -> _Context:
-        keys = dict(
-            ImportKey.objects.filter(
-                organization=organization, kind=ImportKey.Kind.NEED
-            ).values_list("object_id", "key")
-        )
-        needs = Need.objects.filter(organization=organization, pk__in=list(keys))
-        return cls(
-            categories={row.pk: row for row in Category.objects.all()},
-            focus_areas={row.pk: row for row in FocusArea.objects.all()},
-            groups={row.pk: row for row in VulnerableGroup.objects.all()},
-            keyed={
-                keys[need.pk]: need
-                for need in needs.prefetch_related("focus_areas", "vulnerable_groups", "items")
-            },
-        )
 
 
 @dataclass
@@ -146,7 +121,7 @@ def import_needs(
 ) -> ImportReport:
     """Create or update the organization's needs from `rows`, all or nothing (see module). A
     coordinator imports for any government organization (see `importing_for`)."""
-    with importing_for(actor, organization):
+    with importing_for(actor, organization), remembering_writers():
         return _import_needs(actor=actor, organization=organization, rows=rows, dry_run=dry_run)
 
 
@@ -160,10 +135,18 @@ def _import_needs(
     }
     errors: dict[int, list[RowError]] = {row.number: [] for row in rows}
     with transaction.atomic():
-        context = _Context.load(organization)
+        context = Lookups.load(
+            organization,
+            kind=ImportKey.Kind.NEED,
+            model=Need,
+            related=("focus_areas", "vulnerable_groups", "items"),
+        )
         groups = _group(rows, context, errors)
+        keys: list[ImportKey] = []
         for group in groups:
-            _import_group(actor, organization, group, context, errors, outcomes)
+            _import_group(actor, organization, group, context, errors, outcomes, keys)
+            advance(len(group.rows))
+        save_keys(keys)
         for number, row_errors in errors.items():
             if row_errors:
                 outcomes[number].outcome = ERROR
@@ -179,7 +162,7 @@ def _import_needs(
     )
 
 
-def _group(rows: list[Row], context: _Context, errors: dict[int, list[RowError]]) -> list[_Group]:
+def _group(rows: list[Row], context: Lookups, errors: dict[int, list[RowError]]) -> list[_Group]:
     """The needs the rows give, in order of their first row; cell errors go to `errors`."""
     groups: dict[str, _Group] = {}
     for row in rows:
@@ -217,7 +200,7 @@ def _group(rows: list[Row], context: _Context, errors: dict[int, list[RowError]]
     return list(groups.values())
 
 
-def _parse_need(cells: dict[str, str], context: _Context) -> tuple[dict[str, Any], list[RowError]]:
+def _parse_need(cells: dict[str, str], context: Lookups) -> tuple[dict[str, Any], list[RowError]]:
     errors = [
         RowError(column, _("Required.")) for column in ("title", "area") if not cells.get(column)
     ]
@@ -245,7 +228,7 @@ def _parse_need(cells: dict[str, str], context: _Context) -> tuple[dict[str, Any
     return data, errors
 
 
-def _parse_item(row: Row, group: _Group, context: _Context) -> list[RowError]:
+def _parse_item(row: Row, group: _Group, context: Lookups) -> list[RowError]:
     cells, errors = row.cells, []
     item: dict[str, Any] = {"currency": cells.get("currency", "").upper()}
     for column, parse in (
@@ -312,9 +295,10 @@ def _import_group(
     actor,
     organization: Organization,
     group: _Group,
-    context: _Context,
+    context: Lookups,
     errors: dict[int, list[RowError]],
     outcomes: dict[int, RowOutcome],
+    keys: list[ImportKey],
 ) -> None:
     """Create, update or leave the group's need; a row in error keeps the whole need out."""
     numbers = [row.number for row in group.rows]
@@ -326,20 +310,22 @@ def _import_group(
     if existing is not None and _unchanged(existing, group.data):
         _settle(outcomes, numbers, UNCHANGED, existing.pk)
         return
+    # The services write in a savepoint of their own: a refused need leaves nothing behind.
     try:
-        with transaction.atomic():  # a savepoint: a refused need leaves nothing behind
-            if existing is None:
-                need = services.create_need(actor=actor, organization=organization, data=group.data)
-                ImportKey.objects.create(
+        if existing is None:
+            need = services.create_need(actor=actor, organization=organization, data=group.data)
+            keys.append(
+                ImportKey(
                     organization=organization,
                     kind=ImportKey.Kind.NEED,
                     key=group.key,
                     object_id=need.pk,
                 )
-                _settle(outcomes, numbers, CREATE, need.pk)
-            else:
-                need = services.update_need(actor=actor, need=existing, data=group.data)
-                _settle(outcomes, numbers, UPDATE, need.pk)
+            )
+            _settle(outcomes, numbers, CREATE, need.pk)
+        else:
+            need = services.update_need(actor=actor, need=existing, data=group.data)
+            _settle(outcomes, numbers, UPDATE, need.pk)
     except (ValidationError, DjangoValidationError) as error:
         messages = error.message_dict if hasattr(error, "message_dict") else {"": error.messages}
         for name, reasons in messages.items():

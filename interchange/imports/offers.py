@@ -6,12 +6,12 @@ registry's own offer services (create_offer, update_offer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from interchange.imports.engine import ImportKind, ImportReport, run_import
+from interchange.imports.lookups import Lookups
 from interchange.imports.offer_rows import STATUSES, parse_row
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
@@ -38,34 +38,6 @@ COLUMNS = [
 ]
 
 
-@dataclass
-class _Context:
-    """What every row of one import looks up, read once: taxonomies and the keyed offers."""
-
-    categories: dict[str, Category]
-    focus_areas: dict[str, FocusArea]
-    groups: dict[str, VulnerableGroup]
-    keyed: dict[str, Offer]
-
-    @classmethod
-    def load(cls, organization: Organization) -> _Context:
-        keys = dict(
-            ImportKey.objects.filter(
-                organization=organization, kind=ImportKey.Kind.OFFER
-            ).values_list("object_id", "key")
-        )
-        offers = Offer.objects.filter(organization=organization, pk__in=list(keys))
-        return cls(
-            categories={row.pk: row for row in Category.objects.all()},
-            focus_areas={row.pk: row for row in FocusArea.objects.all()},
-            groups={row.pk: row for row in VulnerableGroup.objects.all()},
-            keyed={
-                keys[offer.pk]: offer
-                for offer in offers.prefetch_related("focus_areas", "vulnerable_groups")
-            },
-        )
-
-
 class OfferKind(ImportKind):
     kind = ImportKey.Kind.OFFER
     sheet = SHEET
@@ -74,8 +46,13 @@ class OfferKind(ImportKind):
     def authorize(self, *, actor, organization) -> None:
         ensure_writer(actor, organization)
 
-    def load(self, *, actor, organization) -> _Context:
-        return _Context.load(organization)
+    def load(self, *, actor, organization) -> Lookups:
+        return Lookups.load(
+            organization,
+            kind=ImportKey.Kind.OFFER,
+            model=Offer,
+            related=("focus_areas", "vulnerable_groups"),
+        )
 
     def parse(self, cells, context):
         return parse_row(cells, context)

@@ -1,20 +1,23 @@
 """Importing organizations from a spreadsheet, through the shared import engine.
 
 A new row registers an organization (its importer becomes its admin, as on registration); a row
-whose key names an organization the importer edits updates it. A new row that looks like an
+whose key names an organization the importer edits updates it, and so does a row whose
+`organization` column (id or identifier) names a registered organization: its admins and editors
+may, and coordinators for any organization, as they import offers and needs for any. A new row that looks like an
 organization already registered (interchange.services.duplicates) says so in the dry run, so
 that the user can drop the row, or confirm that it is another organization by importing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
+from interchange.imports.by_organization import COLUMN, find_organization
 from interchange.imports.engine import ImportKind, ImportReport, RowError, run_import
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
@@ -23,6 +26,8 @@ from registry import services
 from registry.areas import validate_country_code
 from registry.errors import PermissionDenied
 from registry.models import Membership, Organization
+from registry.models.visibility import is_coordinator
+from registry.services.permissions import importing_for, role_in
 
 SHEET = "organizations"
 COLUMNS = [
@@ -35,6 +40,7 @@ COLUMNS = [
     "description",
     "contact_email",
     "contact_phone",
+    "organization",
 ]
 REQUIRED = ("key", "name", "kind", "country")
 LIMITS = {
@@ -49,7 +55,9 @@ LIMITS = {
 
 @dataclass
 class _Context:
+    actor: Any
     keyed: dict[str, Organization]
+    found: dict[str, Organization | None] = field(default_factory=dict)
 
 
 class OrganizationKind(ImportKind):
@@ -68,12 +76,12 @@ class OrganizationKind(ImportKind):
             organization__memberships__user=actor,
             organization__memberships__role__in=Membership.WRITERS,
         ).select_related("organization")
-        return _Context(keyed={row.key: row.organization for row in keys})
+        return _Context(actor=actor, keyed={row.key: row.organization for row in keys})
 
     def parse(self, cells: dict[str, str], context) -> tuple[dict[str, Any], list[RowError]]:
         errors = [RowError(column, _("Required.")) for column in REQUIRED if not cells.get(column)]
         data: dict[str, Any] = {}
-        for column in COLUMNS[1:]:
+        for column in COLUMNS[1:-1]:
             text = cells.get(column, "")
             if column in LIMITS and len(text) > LIMITS[column]:
                 errors.append(
@@ -88,6 +96,10 @@ class OrganizationKind(ImportKind):
                 errors.append(RowError(column, error.reason))
         if cells.get("key") and len(cells["key"]) > LIMITS["key"]:
             errors.append(RowError("key", _("At most %(most)s characters.") % {"most": 64}))
+        if cells.get(COLUMN) and not errors:
+            existing = _name_existing(cells, context)
+            if existing:
+                errors.append(existing)
         return data, errors
 
     def unchanged(self, record, data) -> bool:
@@ -97,7 +109,9 @@ class OrganizationKind(ImportKind):
         return services.create_organization(actor=actor, data=data)
 
     def update(self, *, actor, record, data):
-        return services.update_organization(actor=actor, organization=record, data=data)
+        # A coordinator updates any organization by import, as for offers and needs.
+        with importing_for(actor, record):
+            return services.update_organization(actor=actor, organization=record, data=data)
 
     def key_owner(self, *, organization, record):
         return record
@@ -125,7 +139,38 @@ class OrganizationKind(ImportKind):
             "identifier": _("optional: IATI organisation identifier (e.g. KE-NCB-123)"),
             "website": _("optional: https://..."),
             "contact_email": _("optional: an e-mail address"),
+            COLUMN: _(
+                "optional: the id or identifier of a registered organization this row updates "
+                "(its admins and editors, or a coordinator)"
+            ),
         }
+
+
+def _name_existing(cells: dict[str, str], context: _Context) -> RowError | None:
+    """Make the row update the organization its `organization` column names, if the importer
+    may (a writer of it, or a coordinator); the reason otherwise."""
+    text = cells[COLUMN]
+    named = find_organization(text, context.found)
+    if named is None:
+        return RowError(
+            COLUMN, _("No organization has the id or identifier %(value)s.") % {"value": text}
+        )
+    keyed = context.keyed.get(cells["key"])
+    if keyed is not None and keyed.pk != named.pk:
+        return RowError(
+            COLUMN,
+            _("The key %(key)s already names %(name)s (id %(id)s).")
+            % {"key": cells["key"], "name": keyed.name, "id": keyed.pk},
+        )
+    actor = context.actor
+    if not is_coordinator(actor) and role_in(actor, named) not in Membership.WRITERS:
+        return RowError(
+            COLUMN,
+            _("Only admins and editors of %(name)s, or a coordinator, update it.")
+            % {"name": named.name},
+        )
+    context.keyed[cells["key"]] = named
+    return None
 
 
 def _kind(text: str) -> str:

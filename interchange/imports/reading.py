@@ -62,7 +62,7 @@ def read_table(*, content: bytes, filename: str, sheet: str, columns: list[str])
             _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
             % {"unknown": ", ".join(unknown), "columns": ", ".join(columns)}
         )
-    rows = []
+    rows: list[Row] = []
     for number, line in enumerate(lines, start=2):
         if len(rows) >= MAX_ROWS:
             raise UnreadableFile(_("More than %(limit)s rows.") % {"limit": MAX_ROWS})

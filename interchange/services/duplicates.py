@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from interchange.models import OrganizationAlias, OrganizationMerge
+from interchange.models import DistinctOrganizations, OrganizationAlias, OrganizationMerge
 from notifications.models import Kind
 from notifications.services.events import record_event
 from registry import services
@@ -206,6 +206,27 @@ def list_duplicate_pairs() -> list[DuplicatePair]:
     with connection.cursor() as cursor:
         cursor.execute(PAIRS_SQL, [RARE_WORD_NAMES])
         rows = cursor.fetchall()
+    distinct = set(DistinctOrganizations.objects.values_list("first_id", "second_id"))
+    return _scored_pairs([(a, b) for a, b in rows if (a, b) not in distinct])
+
+
+def duplicate_pair(*, first_id: int, second_id: int) -> DuplicatePair | None:
+    """The pair as the merge queue shows it, or None when it is not one of its pairs (not alike
+    enough, found distinct, or one of them merged already)."""
+    low, high = sorted((first_id, second_id))
+    if (
+        low == high
+        or Organization.objects.filter(pk__in=[low, high]).count() != 2
+        or OrganizationMerge.objects.filter(merged_id__in=[low, high]).exists()
+        or DistinctOrganizations.objects.filter(first_id=low, second_id=high).exists()
+    ):
+        return None
+    pairs = _scored_pairs([(low, high)])
+    return pairs[0] if pairs else None
+
+
+def _scored_pairs(rows: list[tuple[int, int]]) -> list[DuplicatePair]:
+    """The candidate pairs (smaller id first) alike enough to list, with their evidence."""
     ids = {pk for pair in rows for pk in pair}
     known = {}
     for pk, country, identifier, name in Organization.objects.filter(pk__in=ids).values_list(

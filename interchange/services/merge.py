@@ -16,7 +16,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from interchange.models import ImportKey, OrganizationAlias, OrganizationMerge
+from interchange.models import (
+    DistinctOrganizations,
+    ImportKey,
+    OrganizationAlias,
+    OrganizationMerge,
+)
 from matching.models import Partner, ProgressReport, Proposal, ProposalLine
 from registry.errors import Conflict, ValidationError
 from registry.models import Consultation, Endorsement, Membership, Need, Offer, Organization
@@ -190,3 +195,21 @@ def _move_endorsements(merged: Organization, survivor: Organization) -> int:
     ).delete()
     endorsements.update(organization=survivor)
     return moved
+
+
+@transaction.atomic
+def mark_distinct(
+    *, actor: User, organization_id: int, other_id: int, reason: str = ""
+) -> DistinctOrganizations:
+    """Record that two organizations are not the same (coordinators): their pair leaves the
+    merge queue. Marking the pair again changes nothing."""
+    ensure_coordinator(actor)
+    if organization_id == other_id:
+        raise ValidationError({"other": [_("An organization is the same as itself.")]})
+    low, high = sorted((organization_id, other_id))
+    if Organization.objects.filter(pk__in=[low, high]).count() != 2:
+        raise ValidationError({"other": [_("There is no such organization.")]})
+    decision, _created = DistinctOrganizations.objects.get_or_create(
+        first_id=low, second_id=high, defaults={"decided_by": actor, "reason": reason}
+    )
+    return decision

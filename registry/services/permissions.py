@@ -52,16 +52,37 @@ def importing_for(user: Actor, organization: Organization | None) -> Iterator[No
         _IMPORTING_FOR.reset(token)
 
 
+# The (user, organization) pairs found writers during one bulk import (`remembering_writers`),
+# so that its thousands of rows do not each read the same membership again.
+_WRITERS: ContextVar[set[tuple[int, int]] | None] = ContextVar("known_writers", default=None)
+
+
+@contextmanager
+def remembering_writers() -> Iterator[None]:
+    """Within this block (one import, one transaction), a user found to be a writer of an
+    organization stays one without reading the membership again."""
+    token = _WRITERS.set(set())
+    try:
+        yield
+    finally:
+        _WRITERS.reset(token)
+
+
 def ensure_writer(user: Actor, organization: Organization) -> None:
     """Raise PermissionDenied unless the user is an admin or editor of the organization (or a
     coordinator importing for it, see `importing_for`)."""
     if user.is_authenticated and _IMPORTING_FOR.get() == (user.pk, organization.pk):
+        return
+    known = _WRITERS.get()
+    if known is not None and (user.pk, organization.pk) in known:
         return
     if role_in(user, organization) not in Membership.WRITERS:
         raise PermissionDenied(
             _("Only admins and editors of %(name)s may change its records.")
             % {"name": organization.name}
         )
+    if known is not None and user.pk is not None:
+        known.add((user.pk, organization.pk))
 
 
 def ensure_admin(user: Actor, organization: Organization) -> None:

@@ -28,6 +28,7 @@ SAMPLE_PATH_VALUES = {
     "code": "9.c",
     "name": "offers",
     "goal": "4",
+    "job_id": "1",
 }
 OPERATIONS = [
     (method, path)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
 
 from interchange.imports.needs import COLUMNS
 from interchange.models import ImportKey
 from registry.models import Need, NeedItem
 from tests.conftest import client_for
+from tests.interchange.spreadsheets import csv_upload, post_upload, refused, template, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/imports/needs/"
@@ -25,25 +24,15 @@ GOOD = [
 
 
 def csv_file(*lines: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("needs.csv", ("\r\n".join([HEADER, *lines]) + "\r\n").encode())
+    return csv_upload("needs.csv", HEADER, lines)
 
 
 def xlsx_file(rows: list[list], sheet: str = "needs") -> SimpleUploadedFile:
-    workbook = Workbook()
-    workbook.active.title = sheet
-    workbook.active.append(HEADER.split(","))
-    for row in rows:
-        workbook.active.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("needs.xlsx", output.getvalue())
+    return xlsx_upload("needs.xlsx", HEADER, rows, sheet)
 
 
 def upload(client, file, organization, dry_run: bool = False):
-    query = "?dry_run=1" if dry_run else ""
-    return client.post(
-        URL + query, {"file": file, "organization": organization.pk}, format="multipart"
-    )
+    return post_upload(client, URL, file, organization, dry_run)
 
 
 @pytest.fixture
@@ -116,12 +105,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         ",No key,KE-30,2027-06-30,3,draft,,laptops,10,",
         "B-9,Huge quantity,KE-30,2027-06-30,3,draft,,laptops,1000000000000000000000000,",
     ]
-    response = upload(editor, csv_file(*lines), government)
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["imported"] is False
-    errors = {(row["row"], error["column"]) for row in body["rows"] for error in row["errors"]}
+    body, errors = refused(upload(editor, csv_file(*lines), government))
     assert errors == {
         (3, "area"),
         (4, "category"),
@@ -174,13 +158,8 @@ def test_only_writers_of_a_government_organization_import(
 
 
 def test_the_template_lists_the_columns_and_the_values_they_accept(api):
-    response = api.get(URL + "template/")
-    assert response.status_code == 200
-    assert response.content.decode().strip() == ",".join(COLUMNS)
-    workbook = api.get(URL + "template/", {"format": "xlsx"})
-    sheets = load_workbook(io.BytesIO(workbook.content), read_only=True)
-    assert [cell for cell in next(sheets["needs"].iter_rows(values_only=True))] == COLUMNS
-    allowed = dict(sheets["allowed values"].iter_rows(values_only=True))
+    first_line, columns, allowed = template(api, URL, "needs")
+    assert first_line == ",".join(COLUMNS) and columns == COLUMNS
     assert "laptops" in allowed["category"] and "open" in allowed["status"]
 
 

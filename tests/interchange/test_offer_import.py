@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
 
 from interchange.imports.offers import COLUMNS
 from interchange.models import ImportKey
 from registry.models import Membership, Offer
 from tests.conftest import client_for, member
+from tests.interchange.spreadsheets import csv_upload, post_upload, refused, template, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/imports/offers/"
@@ -25,25 +24,15 @@ GOOD = [
 
 
 def csv_file(*lines: str, name: str = "pledges.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, ("\r\n".join([HEADER, *lines]) + "\r\n").encode())
+    return csv_upload(name, HEADER, lines)
 
 
 def xlsx_file(rows: list[list], sheet: str = "offers") -> SimpleUploadedFile:
-    workbook = Workbook()
-    workbook.active.title = sheet
-    workbook.active.append(HEADER.split(","))
-    for row in rows:
-        workbook.active.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("pledges.xlsx", output.getvalue())
+    return xlsx_upload("pledges.xlsx", HEADER, rows, sheet)
 
 
 def upload(client, file, organization, dry_run: bool = False):
-    query = "?dry_run=1" if dry_run else ""
-    return client.post(
-        URL + query, {"file": file, "organization": organization.pk}, format="multipart"
-    )
+    return post_upload(client, URL, file, organization, dry_run)
 
 
 @pytest.fixture
@@ -104,12 +93,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         "B-6,Unknown focus,laptops,10,,KE,teleportation,draft",
         "B-7,Too large for the database,laptops,1e20,,KE,,draft",
     ]
-    response = upload(editor, csv_file(*lines), ngo)
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["imported"] is False
-    errors = {(row["row"], error["column"]) for row in body["rows"] for error in row["errors"]}
+    body, errors = refused(upload(editor, csv_file(*lines), ngo))
     assert errors == {
         (3, "areas"),
         (4, "category"),
@@ -184,13 +168,8 @@ def test_only_the_organizations_writers_import(ngo, other_editor, ngo_viewer, ap
 
 
 def test_the_template_lists_the_columns_and_the_values_they_accept(api):
-    response = api.get(URL + "template/")
-    assert response.status_code == 200
-    assert response.content.decode().strip() == ",".join(COLUMNS)
-    workbook = api.get(URL + "template/", {"format": "xlsx"})
-    sheets = load_workbook(io.BytesIO(workbook.content), read_only=True)
-    assert [cell for cell in next(sheets["offers"].iter_rows(values_only=True))] == COLUMNS
-    allowed = dict(sheets["allowed values"].iter_rows(values_only=True))
+    first_line, columns, allowed = template(api, URL, "offers")
+    assert first_line == ",".join(COLUMNS) and columns == COLUMNS
     assert "laptops" in allowed["category"] and "published" in allowed["status"]
 
 

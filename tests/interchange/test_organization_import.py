@@ -12,8 +12,9 @@ from openpyxl import Workbook, load_workbook
 from interchange.imports.organizations import COLUMNS
 from interchange.models import ImportKey
 from registry.models import Membership, Organization
-from tests.conftest import client_for
+from tests.conftest import client_for, member
 from tests.factories import UserFactory
+from tests.interchange.spreadsheets import refused
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/imports/organizations/"
@@ -89,10 +90,7 @@ def test_a_file_with_every_kind_of_error_names_row_and_column_and_imports_nothin
         "B-5,,ngo,KE,,",
     ]
     before = Organization.objects.count()
-    response = upload(client_for(importer), csv_file(*lines))
-    assert response.status_code == 400
-    body = response.json()
-    errors = {(row["row"], error["column"]) for row in body["rows"] for error in row["errors"]}
+    body, errors = refused(upload(client_for(importer), csv_file(*lines)))
     assert errors == {
         (3, "country"),
         (4, "kind"),
@@ -128,3 +126,38 @@ def test_the_template_lists_the_columns_and_the_kinds_they_accept(api):
 
 def test_only_signed_in_users_import(api):
     assert upload(api, csv_file(*GOOD)).status_code == 401
+
+
+def test_a_row_naming_a_registered_organization_updates_it_for_its_writers_and_coordinators(
+    ngo, coordinator
+):
+    header = "key,name,kind,country,website,organization"
+    row = f"N-1,{ngo.name},ngo,KE,https://bridges.example,{ngo.pk}"
+
+    def named(client, line, dry_run=False):
+        file = SimpleUploadedFile("orgs.csv", f"{header}\r\n{line}\r\n".encode())
+        return upload(client, file, dry_run)
+
+    # Neither a writer of the organization nor a coordinator: refused, nothing written.
+    outsider = named(client_for(UserFactory()), row)
+    body, errors = refused(outsider)
+    assert errors == {(2, "organization")}
+    assert "coordinator" in body["rows"][0]["errors"][0]["reason"]
+    unknown = named(client_for(coordinator), row.replace(f",{ngo.pk}", ",XX-NOBODY-1"))
+    assert refused(unknown)[1] == {(2, "organization")}
+    # A coordinator, a member of nothing, updates it by its id.
+    client = client_for(coordinator)
+    dry = named(client, row, dry_run=True)
+    assert dry.status_code == 200 and dry.json()["rows"][0]["outcome"] == "update"
+    done = named(client, row)
+    assert done.status_code == 201, done.json()
+    assert done.json()["rows"][0]["record"] == ngo.pk
+    ngo.refresh_from_db()
+    assert ngo.website == "https://bridges.example"
+    assert named(client, row).json()["rows"][0]["outcome"] == "unchanged"
+    assert Organization.objects.count() == 1
+    assert not Membership.objects.filter(user=coordinator).exists()
+    # Its editors too.
+    editor = client_for(member(ngo))
+    again = named(editor, row.replace("https://bridges.example", "https://b.example"))
+    assert again.status_code == 201 and again.json()["rows"][0]["outcome"] == "update"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
 
-from interchange.models import OrganizationAlias, OrganizationMerge
+from interchange.models import ImportJob, OrganizationAlias, OrganizationMerge
 from matching.models import (
     Comment,
     Commitment,
@@ -49,6 +49,7 @@ WATCHED = (
     WebhookDelivery,
     OrganizationMerge,
     OrganizationAlias,
+    ImportJob,
 )
 
 
@@ -139,6 +140,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/v1/imports/needs/template/", "get"): Operation(),
     ("/api/v1/imports/organizations/", "post"): Operation(body={}),  # JSON: multipart only, 415
     ("/api/v1/imports/organizations/template/", "get"): Operation(),
+    ("/api/v1/imports/jobs/{job_id}/", "get"): Operation(targets={"private": "import_job"}),
+    ("/api/v1/imports/jobs/{job_id}/confirm/", "post"): Operation(
+        targets={"private": "import_job"}
+    ),
     ("/api/v1/match-runs/", "get"): Operation(),
     ("/api/v1/match-runs/", "post"): Operation(body={"parameters": {"seed": 7}}),
     ("/api/v1/match-runs/{id}/", "get"): Operation(targets=RUN, listed_in="/api/v1/match-runs/"),
@@ -282,7 +287,7 @@ def url_of(world: World, path: str, method: str, target: str) -> str:
         )
     if "{user_id}" in path:
         return path.replace("{id}", str(record.pk)).replace("{user_id}", str(world["leaver"].pk))
-    for placeholder in ("{id}", "{slug}", "{code}", "{goal}", "{name}"):
+    for placeholder in ("{id}", "{slug}", "{code}", "{goal}", "{name}", "{job_id}"):
         path = path.replace(placeholder, str(record.pk) if record is not None else name)
     return path
 

@@ -51,6 +51,15 @@ MATRIX = [
     ("/api/v1/imports/needs/template/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
     ("/api/v1/imports/organizations/", "post", "-", 401, 415, 415, 415, 415, 415, 415, 415),
     ("/api/v1/imports/organizations/template/", "get", "-", 200, 200, 200, 200, 200, 200, 200, 200),
+    # a background import: its uploader (ngo.editor) and coordinators see it, its uploader alone
+    # confirms it (not yet run here: 409)
+    ("/api/v1/imports/jobs/{job_id}/", "get", "private", 401, 404, 200, 404, 404, 404, 404, 200),
+    (
+        "/api/v1/imports/jobs/{job_id}/confirm/",
+        "post",
+        "private",
+        *(401, 404, 409, 404, 404, 404, 404, 403),
+    ),
     ("/api/v1/match-runs/", "get", "-", 401, 403, 403, 403, 403, 403, 403, 200),
     ("/api/v1/match-runs/", "post", "-", 401, 403, 403, 403, 403, 403, 403, 202),
     ("/api/v1/match-runs/{id}/", "get", "private", 401, 403, 403, 403, 403, 403, 403, 200),

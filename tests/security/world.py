@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from interchange.models import ImportJob
 from matching.models import MatchRun, Partnership, ProgressReport, Proposal
 from matching.services import reports, review
 from notifications.models import Notification, Webhook
@@ -186,6 +187,15 @@ def build_world() -> World:
         leaver=leaver,
         # an acceptance to confirm, in the inbox of ngo.editor alone
         notification=Notification.objects.filter(user=editor).order_by("pk").first(),
+        # a background import of the NGO's offers, uploaded by ngo.editor, not yet run
+        import_job=ImportJob.objects.create(
+            kind=ImportJob.Kind.OFFERS,
+            organization=ngo,
+            user=editor,
+            filename="pledges.csv",
+            content=b"key,title\r\nP-1,Laptops\r\n",
+            rows=1,
+        ),
         # the NGO's webhook, added by its admin
         webhook=Webhook.objects.create(
             url="https://hooks.example.org/registry",

@@ -196,3 +196,46 @@ def test_the_community_organizations_pages_have_no_accessibility_violation(page,
     page.get_by_role("button", name="Add comment").click()
     assert page.locator(".govuk-error-summary a[href='#id_comment-body']").is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_import_pages_have_no_accessibility_violation(page, scenario):
+    sign_in(page, "ngo.editor", PASSWORD)
+    assert_accessible(page, ["/console/import/"])
+    page.get_by_role("button", name="Check the file").click()  # no file: the error summary
+    assert page.locator(".govuk-error-summary a[href='#id_file']").is_visible()
+    assert axe_violations(page) == []
+    header = "key,title,category,quantity,currency,areas,status"
+    rows = ["P-1,Laptops for libraries,laptops,40,,KE-30,draft", "P-2,Grant,grant,-5,,KE,draft"]
+    page.get_by_label("Organization").select_option(index=1)
+    page.get_by_label("Spreadsheet").set_input_files(
+        files=[
+            {
+                "name": "pledges.csv",
+                "mimeType": "text/csv",
+                "buffer": "\r\n".join([header, *rows]).encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url("**/console/import/jobs/*/")
+    expect(page.get_by_text("Column quantity: Must be a number greater than zero.")).to_be_visible()
+    assert axe_violations(page) == []
+    job = page.url
+    page.context.clear_cookies()
+    sign_in(page, "coordinator", PASSWORD)
+    assert_accessible(page, ["/console/import/", job])
+
+
+def test_the_merge_pages_have_no_accessibility_violation(page, scenario):
+    from tests.factories import NeedFactory, OrganizationFactory
+
+    ministry = OrganizationFactory(name="Ministry of ICT Kenya", kind="government", country="KE")
+    twin = OrganizationFactory(name="Ministry of ICT Kenya Ltd", kind="company", country="KE")
+    NeedFactory(organization=ministry)
+    pair = f"/console/merge/{ministry.pk}/{twin.pk}/"
+    sign_in(page, "coordinator", PASSWORD)
+    assert_accessible(page, ["/console/merge/", pair])
+    page.goto(pair)
+    page.get_by_role("button", name="Merge Ministry of ICT Kenya into the other record").click()
+    expect(page.get_by_text("The merge is refused")).to_be_visible()
+    assert axe_violations(page) == []
