@@ -120,7 +120,7 @@ def test_french_and_arabic_readers_get_the_sentences_in_their_language():
         assert all(entry["reason"] for entry in shown["uncovered"])
         assert set(shown) == set(explanation)
     assert english["summary"] == explanation["summary"]
-    # The one msgid translated by hand in the French catalogue.
+    # The sentences come from the French and Arabic catalogues.
     assert "correspondance au niveau du pays" in french["lines"][0]["text"]
     assert "country-level match" not in french["lines"][0]["text"]
     # Numbers, categories and areas follow the reader's locale and the taxonomy's names.
@@ -129,12 +129,13 @@ def test_french_and_arabic_readers_get_the_sentences_in_their_language():
         grouped = formats.number_format(1200, use_l10n=True, force_grouping=True)
         named = str(laptops_category)
     assert grouped != "1,200"
-    assert f"offers {grouped} {named} in" in french["lines"][0]["text"]
-    assert "(text similarity 0,00)" in french["lines"][0]["text"]
+    assert f"offre {grouped} {named} dans" in french["lines"][0]["text"]
+    assert "(similarité textuelle 0,00)" in french["lines"][0]["text"]
     with translation.override("ar"):
         kenya = localized_area_name("KE")
     assert kenya != "Kenya"
-    assert f"all of {kenya};" in arabic["lines"][0]["text"]
+    assert f"جميع أنحاء {kenya}" in arabic["lines"][0]["text"]  # "all of Kenya"
+    assert "offers" not in arabic["lines"][0]["text"]
     assert "Kenya ICT Trust" in arabic["lines"][0]["text"]
 
 
