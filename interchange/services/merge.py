@@ -205,7 +205,9 @@ def mark_distinct(
     merge queue. Marking the pair again changes nothing."""
     ensure_coordinator(actor)
     if organization_id == other_id:
-        raise ValidationError({"other": [_("An organization cannot be marked as distinct from itself.")]})
+        raise ValidationError(
+            {"other": [_("An organization cannot be marked as distinct from itself.")]}
+        )
     low, high = sorted((organization_id, other_id))
     if Organization.objects.filter(pk__in=[low, high]).count() != 2:
         raise ValidationError({"other": [_("There is no such organization.")]})
