@@ -6,6 +6,7 @@ service's transaction, so that proposals change with the need, offer or organiza
 
 from django.conf import settings
 
+from registry.actors import Actor
 from registry.signals import (
     catalogue_changed,
     need_retired,
@@ -24,19 +25,21 @@ def on_catalogue_changed(sender, kind: str, object_id: int, change: str, **kwarg
     )
 
 
-def on_need_retired(sender, need_id: int, actor, cause: str, **kwargs) -> None:
+def on_need_retired(sender, need_id: int, actor: Actor | None, cause: str, **kwargs) -> None:
     from matching.services.release import withdraw_proposals_of_need
 
     withdraw_proposals_of_need(need_id=need_id, actor=actor, cause=cause)
 
 
-def on_offer_retired(sender, offer_id: int, actor, cause: str, quantity=None, **kwargs) -> None:
+def on_offer_retired(
+    sender, offer_id: int, actor: Actor | None, cause: str, quantity=None, **kwargs
+) -> None:
     from matching.services.release import withdraw_proposals_of_offer
 
     withdraw_proposals_of_offer(offer_id=offer_id, actor=actor, cause=cause, quantity=quantity)
 
 
-def on_organization_verified(sender, organization_id: int, actor, **kwargs) -> None:
+def on_organization_verified(sender, organization_id: int, actor: Actor | None, **kwargs) -> None:
     from matching.services.consent import form_held_proposals
     from matching.services.runs import request_event_run
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from interchange.imports.progress import advance
 from interchange.imports.reading import Row
 from interchange.models import ImportKey
 from registry.errors import Conflict, PermissionDenied, ValidationError
+from registry.models import Organization
 from registry.services.permissions import importing_for, remembering_writers
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
@@ -66,10 +68,10 @@ class ImportKind:
     sheet: str
     columns: list[str]
 
-    def authorize(self, *, actor, organization) -> None:
+    def authorize(self, *, actor: User, organization) -> None:
         """Raise PermissionDenied unless the actor may import for the organization."""
 
-    def load(self, *, actor, organization) -> Any:
+    def load(self, *, actor: User, organization) -> Any:
         """What every row looks up, read once: taxonomies, the records already keyed (`keyed`)."""
         raise NotImplementedError
 
@@ -79,10 +81,10 @@ class ImportKind:
     def unchanged(self, record, data: dict[str, Any]) -> bool:
         raise NotImplementedError
 
-    def create(self, *, actor, organization, data: dict[str, Any]):
+    def create(self, *, actor: User, organization, data: dict[str, Any]):
         raise NotImplementedError
 
-    def update(self, *, actor, record, data: dict[str, Any]):
+    def update(self, *, actor: User, record, data: dict[str, Any]):
         raise NotImplementedError
 
     def key_owner(self, *, organization, record):
@@ -128,7 +130,14 @@ def save_keys(keys: list[ImportKey]) -> None:
         ) from error
 
 
-def _run(*, kind: ImportKind, actor, organization, rows: list[Row], dry_run: bool) -> ImportReport:
+def _run(
+    *,
+    kind: ImportKind,
+    actor: User,
+    organization: Organization | None,
+    rows: list[Row],
+    dry_run: bool,
+) -> ImportReport:
     kind.authorize(actor=actor, organization=organization)
     outcomes: list[RowOutcome] = []
     with transaction.atomic():

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -78,7 +79,7 @@ class NeedKind(ImportKind):
     sheet = SHEET
     columns = COLUMNS
 
-    def authorize(self, *, actor, organization) -> None:
+    def authorize(self, *, actor: User, organization) -> None:
         ensure_writer(actor, organization)
         if not organization.is_government:
             raise ValidationError(
@@ -117,7 +118,7 @@ def template_rows() -> list[list[str]]:
 
 
 def import_needs(
-    *, actor, organization: Organization, rows: list[Row], dry_run: bool
+    *, actor: User, organization: Organization, rows: list[Row], dry_run: bool
 ) -> ImportReport:
     """Create or update the organization's needs from `rows`, all or nothing (see module). A
     coordinator imports for any government organization (see `importing_for`)."""
@@ -126,7 +127,7 @@ def import_needs(
 
 
 def _import_needs(
-    *, actor, organization: Organization, rows: list[Row], dry_run: bool
+    *, actor: User, organization: Organization, rows: list[Row], dry_run: bool
 ) -> ImportReport:
     NEEDS.authorize(actor=actor, organization=organization)
     outcomes = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from interchange.imports.engine import ImportKind, ImportReport, run_import
@@ -43,10 +44,10 @@ class OfferKind(ImportKind):
     sheet = SHEET
     columns = COLUMNS
 
-    def authorize(self, *, actor, organization) -> None:
+    def authorize(self, *, actor: User, organization) -> None:
         ensure_writer(actor, organization)
 
-    def load(self, *, actor, organization) -> Lookups:
+    def load(self, *, actor: User, organization) -> Lookups:
         return Lookups.load(
             organization,
             kind=ImportKey.Kind.OFFER,
@@ -60,10 +61,10 @@ class OfferKind(ImportKind):
     def unchanged(self, record, data) -> bool:
         return _unchanged(record, data)
 
-    def create(self, *, actor, organization, data):
+    def create(self, *, actor: User, organization, data):
         return services.create_offer(actor=actor, organization=organization, data=data)
 
-    def update(self, *, actor, record, data):
+    def update(self, *, actor: User, record, data):
         return services.update_offer(actor=actor, offer=record, data=data)
 
     def allowed_values(self) -> dict[str, str]:
@@ -92,7 +93,7 @@ OFFERS = OfferKind()
 
 
 def import_offers(
-    *, actor, organization: Organization, rows: list[Row], dry_run: bool
+    *, actor: User, organization: Organization, rows: list[Row], dry_run: bool
 ) -> ImportReport:
     """Create or update the organization's offers from `rows`, all or nothing (see engine)."""
     return run_import(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
@@ -65,11 +66,11 @@ class OrganizationKind(ImportKind):
     sheet = SHEET
     columns = COLUMNS
 
-    def authorize(self, *, actor, organization) -> None:
+    def authorize(self, *, actor: User, organization) -> None:
         if not actor.is_authenticated:
             raise PermissionDenied(_("Sign in to import organizations."))
 
-    def load(self, *, actor, organization) -> _Context:
+    def load(self, *, actor: User, organization) -> _Context:
         """The organizations the importer's keys name, among those the importer edits."""
         keys = ImportKey.objects.filter(
             kind=ImportKey.Kind.ORGANIZATION,
@@ -105,10 +106,10 @@ class OrganizationKind(ImportKind):
     def unchanged(self, record, data) -> bool:
         return all((getattr(record, name) or "") == (value or "") for name, value in data.items())
 
-    def create(self, *, actor, organization, data):
+    def create(self, *, actor: User, organization, data):
         return services.create_organization(actor=actor, data=data)
 
-    def update(self, *, actor, record, data):
+    def update(self, *, actor: User, record, data):
         # A coordinator updates any organization by import, as for offers and needs.
         with importing_for(actor, record):
             return services.update_organization(actor=actor, organization=record, data=data)
@@ -213,7 +214,7 @@ _PARSERS = {
 ORGANIZATIONS = OrganizationKind()
 
 
-def import_organizations(*, actor, rows: list[Row], dry_run: bool) -> ImportReport:
+def import_organizations(*, actor: User, rows: list[Row], dry_run: bool) -> ImportReport:
     """Register or update organizations from `rows`, all or nothing (see engine)."""
     return run_import(
         kind=ORGANIZATIONS, actor=actor, organization=None, rows=rows, dry_run=dry_run

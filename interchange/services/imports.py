@@ -30,7 +30,6 @@ from interchange.imports.engine import ERROR, ImportKind, ImportReport
 from interchange.imports.progress import reporting
 from interchange.imports.reading import Row, UnreadableFile, read_table
 from interchange.models import ImportJob
-from registry.actors import Actor
 from registry.errors import Conflict, PermissionDenied, ValidationError
 from registry.models import Organization
 from registry.models.visibility import is_coordinator
@@ -84,7 +83,7 @@ def runs_in_background(*, rows: int, requested: bool) -> bool:
     return requested or rows > settings.IMPORT_SYNC_MAX_ROWS
 
 
-def check_may_import(*, actor: Actor, kind: str, organization: Organization | None) -> None:
+def check_may_import(*, actor: User, kind: str, organization: Organization | None) -> None:
     """Raise PermissionDenied (or ValidationError) now if the upload's organization is one
     the actor may not import for, rather than when the job runs."""
     if organization is None:
