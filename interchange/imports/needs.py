@@ -380,6 +380,8 @@ def _unchanged(need: Need, data: dict[str, Any]) -> bool:
             }
             if current != wanted:
                 return False
+        elif name == "status" and value == Need.Status.OPEN and need.is_open:
+            continue  # coverage keeps an open need partially met; the service leaves it so
         elif getattr(need, name) != value:
             return False
     return True

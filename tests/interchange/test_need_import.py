@@ -75,6 +75,19 @@ def test_rows_sharing_a_key_make_one_need_and_the_same_file_again_changes_nothin
     assert NeedItem.objects.count() == 3
 
 
+def test_the_same_file_again_changes_nothing_once_partners_cover_part_of_a_need(government, editor):
+    """Coverage moves an open need to partially_met; the file still says open, which the need
+    still is, so the second import leaves it alone (and its status as coverage set it)."""
+    assert upload(editor, csv_file(*GOOD), government).status_code == 201
+    nzoia = Need.objects.get(title="Devices for Trans Nzoia schools")
+    Need.objects.filter(pk=nzoia.pk).update(status=Need.Status.PARTIALLY_MET)
+    stamps = dict(Need.objects.values_list("pk", "updated_at"))
+    again = upload(editor, csv_file(*GOOD), government)
+    assert again.json()["counts"] == {"create": 0, "update": 0, "unchanged": 3, "error": 0}
+    assert dict(Need.objects.values_list("pk", "updated_at")) == stamps
+    assert Need.objects.get(pk=nzoia.pk).status == Need.Status.PARTIALLY_MET
+
+
 def test_a_changed_item_updates_the_need_its_key_names(government, editor):
     assert upload(editor, csv_file(*GOOD), government).status_code == 201
     changed = [GOOD[0].replace("laptops,40", "laptops,55"), GOOD[2]]  # the grant item goes
