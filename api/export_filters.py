@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -18,19 +19,25 @@ class ActivityFilterSet(FilterSet):
     partnership = filters.ModelChoiceFilter(
         field_name="id",
         queryset=Partnership.objects.all(),
-        help_text="One partnership's activity (its id).",
+        help_text=gettext_lazy("One partnership's activity (its id)."),
     )
     organization = filters.ModelChoiceFilter(
         field_name="partners__organization",
         queryset=Organization.objects.all(),
-        help_text="Activities in which this organization takes part (its id).",
+        help_text=gettext_lazy("Activities in which this organization takes part (its id)."),
     )
     area = filters.CharFilter(
         max_length=10,
-        help_text="Activities located in this area (a country includes its subdivisions).",
+        help_text=gettext_lazy(
+            "Activities located in this area (a country includes its subdivisions)."
+        ),
     )
-    period_start = filters.DateFilter(help_text="Activities not ended before this day.")
-    period_end = filters.DateFilter(help_text="Activities started on or before this day.")
+    period_start = filters.DateFilter(
+        help_text=gettext_lazy("Activities not ended before this day.")
+    )
+    period_end = filters.DateFilter(
+        help_text=gettext_lazy("Activities started on or before this day.")
+    )
 
     class Meta:
         model = Partnership
@@ -58,7 +65,7 @@ class OrganisationFileFilterSet(FilterSet):
         field_name="id",
         queryset=Organization.objects.all(),
         required=True,
-        help_text="The organization's id.",
+        help_text=gettext_lazy("The organization's id."),
     )
 
     class Meta:
@@ -67,21 +74,27 @@ class OrganisationFileFilterSet(FilterSet):
 
 
 class PartnershipExportFilterSet(FilterSet):
-    need = filters.ModelChoiceFilter(queryset=Need.objects.all(), help_text="Need id.")
-    status = filters.ChoiceFilter(
-        choices=Partnership.Status.choices, help_text="Partnership status."
+    need = filters.ModelChoiceFilter(
+        queryset=Need.objects.all(), help_text=gettext_lazy("Need id.")
     )
-    report_overdue = filters.BooleanFilter(help_text="Reports are overdue: true or false.")
+    status = filters.ChoiceFilter(
+        choices=Partnership.Status.choices, help_text=gettext_lazy("Partnership status.")
+    )
+    report_overdue = filters.BooleanFilter(
+        help_text=gettext_lazy("Reports are overdue: true or false.")
+    )
     organization = filters.ModelChoiceFilter(
         field_name="partners__organization",
         queryset=Organization.objects.all(),
         distinct=True,
-        help_text="Partnerships of this organization (its id).",
+        help_text=gettext_lazy("Partnerships of this organization (its id)."),
     )
     area = filters.CharFilter(
         method="filter_area",
         max_length=10,
-        help_text="Partnerships on needs in this area (a country includes its subdivisions).",
+        help_text=gettext_lazy(
+            "Partnerships on needs in this area (a country includes its subdivisions)."
+        ),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from registry.models import Organization
 
@@ -54,7 +55,10 @@ class OrganizationAlias(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     value = models.CharField(max_length=200)
     merged_from = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", help_text="The merged record."
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=gettext_lazy("The merged record."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,7 +91,9 @@ class OrganizationMerge(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(blank=True, default="", max_length=2000)
-    moved = models.JSONField(default=dict, help_text="How many records of each kind moved.")
+    moved = models.JSONField(
+        default=dict, help_text=gettext_lazy("How many records of each kind moved.")
+    )
     merged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -129,26 +135,39 @@ class ImportJob(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="import_jobs",
-        help_text="The upload's organization (rows may name others); none for organizations.",
+        help_text=gettext_lazy(
+            "The upload's organization (rows may name others); none for organizations."
+        ),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
     )
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The uploaded file, at most MAX_UPLOAD_BYTES.")
-    rows = models.PositiveIntegerField(default=0, help_text="Data rows in the file.")
+    content = models.BinaryField(
+        help_text=gettext_lazy("The uploaded file, at most MAX_UPLOAD_BYTES.")
+    )
+    rows = models.PositiveIntegerField(default=0, help_text=gettext_lazy("Data rows in the file."))
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.DRY_RUN)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveIntegerField(default=0, help_text="Rows processed in this stage.")
-    result = models.JSONField(null=True, blank=True, help_text="The stage's report.")
-    error = models.TextField(blank=True, default="", help_text="Why the stage failed.")
+    progress = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Rows processed in this stage.")
+    )
+    result = models.JSONField(null=True, blank=True, help_text=gettext_lazy("The stage's report."))
+    error = models.TextField(
+        blank=True, default="", help_text=gettext_lazy("Why the stage failed.")
+    )
     language = models.CharField(
-        max_length=10, blank=True, default="", help_text="The uploader's language: the report's."
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=gettext_lazy("The uploader's language: the report's."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="When its worker last reported; a stale one is re-queued."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When its worker last reported; a stale one is re-queued."),
     )
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,7 +8,7 @@ import io
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -48,58 +48,73 @@ class SpreadsheetField(serializers.FileField):
 
 
 class OrganizationImportUploadSerializer(serializers.Serializer):
-    file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `organizations`).")
+    file = SpreadsheetField(help_text=gettext_lazy("A .csv or .xlsx file (sheet `organizations`)."))
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    file = SpreadsheetField(help_text="A .csv or .xlsx file (sheet `offers`).")
+    file = SpreadsheetField(help_text=gettext_lazy("A .csv or .xlsx file (sheet `offers`)."))
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         required=False,
-        help_text="The organization whose offers these are, unless a row names another in its "
-        "`organization` column (id or identifier).",
+        help_text=gettext_lazy(
+            "The organization whose offers these are, unless a row names another in its "
+            "`organization` column (id or identifier)."
+        ),
     )
 
 
 class NeedImportUploadSerializer(serializers.Serializer):
     file = SpreadsheetField(
-        help_text="A .csv or .xlsx file (sheet `needs`): one row per item, a need's rows share its key."
+        help_text=gettext_lazy(
+            "A .csv or .xlsx file (sheet `needs`): one row per item, a need's rows share its key."
+        )
     )
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         required=False,
-        help_text="The government organization whose needs these are, unless a row names another "
-        "in its `organization` column (id or identifier).",
+        help_text=gettext_lazy(
+            "The government organization whose needs these are, unless a row names another "
+            "in its `organization` column (id or identifier)."
+        ),
     )
 
 
 class RowErrorSerializer(serializers.Serializer):
-    column = serializers.CharField(help_text="The column at fault (empty: the whole row).")
-    reason = serializers.CharField(help_text="Why the cell is refused, in words.")
+    column = serializers.CharField(
+        help_text=gettext_lazy("The column at fault (empty: the whole row).")
+    )
+    reason = serializers.CharField(help_text=gettext_lazy("Why the cell is refused, in words."))
 
 
 class RowOutcomeSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="The row's number in the spreadsheet.")
-    key = serializers.CharField(help_text="The key the row gives.")
+    row = serializers.IntegerField(help_text=gettext_lazy("The row's number in the spreadsheet."))
+    key = serializers.CharField(help_text=gettext_lazy("The key the row gives."))
     outcome = serializers.ChoiceField(
-        choices=["create", "update", "unchanged", "error"], help_text="What happens to the row."
+        choices=["create", "update", "unchanged", "error"],
+        help_text=gettext_lazy("What happens to the row."),
     )
-    errors = RowErrorSerializer(many=True, help_text="The row's errors.")
+    errors = RowErrorSerializer(many=True, help_text=gettext_lazy("The row's errors."))
     record = serializers.IntegerField(
         allow_null=True,
-        help_text="The id of the offer, need or organization (null in a dry run).",
+        help_text=gettext_lazy("The id of the offer, need or organization (null in a dry run)."),
     )
     notes = serializers.ListField(
         child=serializers.CharField(),
-        help_text="What to check before confirming (likely duplicate organizations).",
+        help_text=gettext_lazy("What to check before confirming (likely duplicate organizations)."),
     )
 
 
 class ImportReportSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField(help_text="Nothing was written: this shows what would be.")
-    imported = serializers.BooleanField(help_text="The rows were written (all of them).")
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Rows per outcome.")
-    rows = RowOutcomeSerializer(many=True, help_text="Each row's outcome.")
+    dry_run = serializers.BooleanField(
+        help_text=gettext_lazy("Nothing was written: this shows what would be.")
+    )
+    imported = serializers.BooleanField(
+        help_text=gettext_lazy("The rows were written (all of them).")
+    )
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text=gettext_lazy("Rows per outcome.")
+    )
+    rows = RowOutcomeSerializer(many=True, help_text=gettext_lazy("Each row's outcome."))
 
 
 def _import_response(report: ImportReport) -> Response:
@@ -141,13 +156,16 @@ def _flag(request: Request, name: str, meaning: str) -> bool:
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="Where to follow the job.")
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("Where to follow the job."))
     confirm_url = serializers.SerializerMethodField(
-        help_text="Where to POST to import the rows once the dry run succeeded without errors "
-        "(null otherwise)."
+        help_text=gettext_lazy(
+            "Where to POST to import the rows once the dry run succeeded without errors "
+            "(null otherwise)."
+        )
     )
     result = ImportReportSerializer(
-        allow_null=True, help_text="The stage's report, once it has run (null before)."
+        allow_null=True,
+        help_text=gettext_lazy("The stage's report, once it has run (null before)."),
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
@@ -69,15 +70,21 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ProposalFilterSet(FilterSet):
-    need = filters.ModelChoiceFilter(queryset=Need.objects.all(), help_text="Need id.")
+    need = filters.ModelChoiceFilter(
+        queryset=Need.objects.all(), help_text=gettext_lazy("Need id.")
+    )
     organization = filters.ModelChoiceFilter(
         field_name="lines__organization",
         queryset=Organization.objects.all(),
         distinct=True,
-        help_text="Proposals with a line of this organization.",
+        help_text=gettext_lazy("Proposals with a line of this organization."),
     )
-    status = filters.ChoiceFilter(choices=Proposal.Status.choices, help_text="Proposal status.")
-    run = filters.ModelChoiceFilter(queryset=MatchRun.objects.all(), help_text="Run id.")
+    status = filters.ChoiceFilter(
+        choices=Proposal.Status.choices, help_text=gettext_lazy("Proposal status.")
+    )
+    run = filters.ModelChoiceFilter(
+        queryset=MatchRun.objects.all(), help_text=gettext_lazy("Run id.")
+    )
 
     class Meta:
         model = Proposal

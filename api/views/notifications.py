@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -22,7 +23,7 @@ class NotificationFilterSet(FilterSet):
     unread = filters.ChoiceFilter(
         choices=[(value, value) for value in (*YES, *NO)],
         method="filter_unread",
-        help_text="1 (or true): only unread; 0 (or false): only read.",
+        help_text=gettext_lazy("1 (or true): only unread; 0 (or false): only read."),
     )
 
     class Meta:

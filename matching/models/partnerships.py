@@ -49,7 +49,7 @@ class Partnership(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     report_every_days = models.PositiveSmallIntegerField(default=90)
     next_report_due = models.DateField()
-    report_overdue = models.BooleanField(default=False, help_text="Set by a periodic task.")
+    report_overdue = models.BooleanField(default=False, help_text=_("Set by a periodic task."))
     # Why a coordinator completed or cancelled it; whether the need's target was reached then.
     close_reason = models.TextField(blank=True, default="", db_default="", max_length=2000)
     reached_target = models.BooleanField(null=True, blank=True)

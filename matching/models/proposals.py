@@ -59,7 +59,7 @@ class Proposal(models.Model):
     )
     score = models.DecimalField(max_digits=6, decimal_places=4)
     coverage = models.DecimalField(
-        max_digits=5, decimal_places=4, help_text="Share of the need covered."
+        max_digits=5, decimal_places=4, help_text=_("Share of the need covered.")
     )
     explanation = models.JSONField(default=dict)
     # Hash of (need, offer, item, quantity) lines: an identical live proposal is not duplicated.
@@ -126,12 +126,12 @@ class ProposalLine(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="proposal_lines"
     )
-    quantity = models.DecimalField(help_text="In the need item's unit or currency.", **QUANTITY)
+    quantity = models.DecimalField(help_text=_("In the need item's unit or currency."), **QUANTITY)
     offer_quantity = models.DecimalField(
-        help_text="The same amount in the offer's unit or currency.", **QUANTITY
+        help_text=_("The same amount in the offer's unit or currency."), **QUANTITY
     )
     score = models.DecimalField(max_digits=6, decimal_places=4)
-    terms = models.JSONField(default=dict, help_text="Score components, each in [0, 1].")
+    terms = models.JSONField(default=dict, help_text=_("Score components, each in [0, 1]."))
     explanation = models.TextField(blank=True, default="")
     confirmation = models.CharField(
         max_length=10, choices=Confirmation.choices, default=Confirmation.PENDING
@@ -171,9 +171,9 @@ class Commitment(models.Model):
     line = models.OneToOneField(ProposalLine, on_delete=models.PROTECT, related_name="commitment")
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="commitments")
     need_item = models.ForeignKey(NeedItem, on_delete=models.PROTECT, related_name="commitments")
-    quantity = models.DecimalField(help_text="In the offer's unit or currency.", **QUANTITY)
+    quantity = models.DecimalField(help_text=_("In the offer's unit or currency."), **QUANTITY)
     item_quantity = models.DecimalField(
-        help_text="In the need item's unit or currency.", **QUANTITY
+        help_text=_("In the need item's unit or currency."), **QUANTITY
     )
     state = models.CharField(
         max_length=10, choices=CommitmentState.choices, default=CommitmentState.RESERVED

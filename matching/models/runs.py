@@ -42,7 +42,7 @@ class MatchRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     not_before = models.DateTimeField(
-        null=True, blank=True, help_text="Debounced runs wait until then."
+        null=True, blank=True, help_text=_("Debounced runs wait until then.")
     )
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -74,14 +74,14 @@ class Need(models.Model):
         choices=settings.LANGUAGES,
         default="en",
         db_default="en",
-        help_text="The language the title and description are written in.",
+        help_text=_("The language the title and description are written in."),
     )
     i18n = TranslationField(fields=("title", "description"))
     area = models.CharField(max_length=10)
     focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="needs")
     vulnerable_groups = models.ManyToManyField(VulnerableGroup, blank=True, related_name="needs")
     sdg_targets = models.ManyToManyField(SdgTarget, blank=True, related_name="needs")
-    population = models.PositiveIntegerField(null=True, blank=True, help_text="People affected.")
+    population = models.PositiveIntegerField(null=True, blank=True, help_text=_("People affected."))
     indicator_name = models.CharField(max_length=200, blank=True)
     indicator_unit = models.CharField(max_length=40, blank=True)
     indicator_baseline = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
@@ -94,7 +94,7 @@ class Need(models.Model):
     indicator_current_disaggregation = models.JSONField(default=dict, db_default={}, blank=True)
     indicator_current_date = models.DateField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
-    priority = models.PositiveSmallIntegerField(default=3, help_text="1 low … 5 critical.")
+    priority = models.PositiveSmallIntegerField(default=3, help_text=_("1 low … 5 critical."))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     search = models.GeneratedField(
         # The original and its translations: a search in any of the six languages finds it.

@@ -97,7 +97,7 @@ class Organization(models.Model):
         max_length=64,
         null=True,
         blank=True,
-        help_text="org-id.guide identifier, e.g. GB-COH-09506232.",
+        help_text=_("org-id.guide identifier, e.g. GB-COH-09506232."),
     )
     website = models.URLField(blank=True, max_length=300)
     description = models.TextField(blank=True, max_length=5000)
@@ -108,14 +108,14 @@ class Organization(models.Model):
         choices=settings.LANGUAGES,
         default="en",
         db_default="en",
-        help_text="The language the name and description are written in.",
+        help_text=_("The language the name and description are written in."),
     )
     i18n = TranslationField(fields=("name", "description"))
     contact_email = models.EmailField(
-        blank=True, help_text="Private: shown to members and coordinators only."
+        blank=True, help_text=_("Private: shown to members and coordinators only.")
     )
     contact_phone = models.CharField(
-        blank=True, max_length=40, help_text="Private: shown to members and coordinators only."
+        blank=True, max_length=40, help_text=_("Private: shown to members and coordinators only.")
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -126,8 +126,10 @@ class Organization(models.Model):
         "registry.VulnerableGroup",
         blank=True,
         related_name="representatives",
-        help_text="Community organizations: the vulnerable groups they represent (verified with "
-        "the organization); they endorse only needs that target one of them.",
+        help_text=_(
+            "Community organizations: the vulnerable groups they represent (verified with "
+            "the organization); they endorse only needs that target one of them."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,15 +17,15 @@ class ResourceKind(models.TextChoices):
 class Category(models.Model):
     """A kind of resource that is offered and needed (grant, laptops, trainer-days ...)."""
 
-    slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
-    name = models.CharField(max_length=120, help_text="Name in English.")
+    slug = models.SlugField(primary_key=True, max_length=64, help_text=_("Stable identifier."))
+    name = models.CharField(max_length=120, help_text=_("Name in English."))
     kind = models.CharField(
-        max_length=16, choices=ResourceKind.choices, help_text="financial, human or technical."
+        max_length=16, choices=ResourceKind.choices, help_text=_("financial, human or technical.")
     )
     unit = models.CharField(
-        max_length=32, help_text="What a quantity counts: currency, person-days, units, sites."
+        max_length=32, help_text=_("What a quantity counts: currency, person-days, units, sites.")
     )
-    description = models.TextField(blank=True, help_text="What it covers.")
+    description = models.TextField(blank=True, help_text=_("What it covers."))
     # Names in the other UN languages (name_fr, name_ar ...); `name_i18n` reads the active one.
     i18n = TranslationField(fields=("name", "description"))
 
@@ -46,9 +46,9 @@ class Category(models.Model):
 class FocusArea(models.Model):
     """A theme of digital inclusion (connectivity, digital skills ...)."""
 
-    slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
-    name = models.CharField(max_length=120, help_text="Name in English.")
-    description = models.TextField(blank=True, help_text="What it covers.")
+    slug = models.SlugField(primary_key=True, max_length=64, help_text=_("Stable identifier."))
+    name = models.CharField(max_length=120, help_text=_("Name in English."))
+    description = models.TextField(blank=True, help_text=_("What it covers."))
     # Names in the other UN languages (name_fr, name_ar ...); `name_i18n` reads the active one.
     i18n = TranslationField(fields=("name", "description"))
 
@@ -63,9 +63,9 @@ class FocusArea(models.Model):
 class VulnerableGroup(models.Model):
     """A group of people a need or an offer is meant to reach first."""
 
-    slug = models.SlugField(primary_key=True, max_length=64, help_text="Stable identifier.")
-    name = models.CharField(max_length=120, help_text="Name in English.")
-    description = models.TextField(blank=True, help_text="What it covers.")
+    slug = models.SlugField(primary_key=True, max_length=64, help_text=_("Stable identifier."))
+    name = models.CharField(max_length=120, help_text=_("Name in English."))
+    description = models.TextField(blank=True, help_text=_("What it covers."))
     # Names in the other UN languages (name_fr, name_ar ...); `name_i18n` reads the active one.
     i18n = TranslationField(fields=("name", "description"))
 
@@ -80,8 +80,8 @@ class VulnerableGroup(models.Model):
 class SdgGoal(models.Model):
     """One of the 17 Sustainable Development Goals."""
 
-    goal = models.PositiveSmallIntegerField(primary_key=True, help_text="Goal number, 1-17.")
-    title = models.TextField(help_text="Official English title.")
+    goal = models.PositiveSmallIntegerField(primary_key=True, help_text=_("Goal number, 1-17."))
+    title = models.TextField(help_text=_("Official English title."))
     # Official titles in the other UN languages (title_fr, title_ar ...); `title_i18n` reads the
     # active one.
     i18n = TranslationField(fields=("title",))
@@ -107,12 +107,12 @@ class SdgGoal(models.Model):
 class SdgTarget(models.Model):
     """One of the 169 targets of the Sustainable Development Goals."""
 
-    code = models.CharField(primary_key=True, max_length=8, help_text="Target code, e.g. 9.c.")
-    goal = models.PositiveSmallIntegerField(help_text="Goal number, 1-17.")
+    code = models.CharField(primary_key=True, max_length=8, help_text=_("Target code, e.g. 9.c."))
+    goal = models.PositiveSmallIntegerField(help_text=_("Goal number, 1-17."))
     position = models.PositiveSmallIntegerField(
-        help_text="Rank in the official list (1.1 … 17.19)."
+        help_text=_("Rank in the official list (1.1 … 17.19).")
     )
-    title = models.TextField(help_text="Official English title.")
+    title = models.TextField(help_text=_("Official English title."))
     # Official titles in the other UN languages (title_fr, title_ar ...); `title_i18n` reads the
     # active one.
     i18n = TranslationField(fields=("title",))
