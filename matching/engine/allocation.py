@@ -47,6 +47,9 @@ class BlockOutcome:
     # The block reached _CLOCK_SHARE of its time: a wall-clock safety net may have acted (the
     # budgets of work no longer alone decide the answer).
     clock: bool
+    # Per offer of the block, the price of a unit of its capacity behind the bound (the
+    # regions' LP duals on a large block; 0 on a block solved whole, which the bound allows).
+    price: np.ndarray
 
 
 def allocate_block(
@@ -58,6 +61,7 @@ def allocate_block(
     bound. Larger components: decomposition by region (see decomposition.py).
     """
     started = time.perf_counter()
+    price = np.zeros(block.offer_id.size)
     greedy_share, greedy_covered = greedy_whole(block, parameters.max_partners)
     greedy_primary = float(block.need_weight[greedy_covered].sum())
     if block.size <= parameters.exact_edge_limit:
@@ -66,7 +70,7 @@ def allocate_block(
         whole = whole_needs_milp(block, parameters, remaining, exact=True)
         method = "milp"
     else:
-        whole, bound, method = allocate_large(block, parameters, time_limit, workers)
+        whole, bound, method, price = allocate_large(block, parameters, time_limit, workers)
     if whole is None or block.need_weight[whole.covered].sum() < greedy_primary - SLACK:
         whole = WholeNeeds(greedy_share, greedy_covered, "greedy", 0.0)
         method = "greedy"
@@ -86,6 +90,7 @@ def allocate_block(
         mip_gap=whole.mip_gap,
         seconds=time.perf_counter() - started,
         clock=time.perf_counter() - started >= _CLOCK_SHARE * time_limit,
+        price=price,
     )
 
 

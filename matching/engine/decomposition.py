@@ -83,8 +83,9 @@ class RegionOutcome:
 
 def allocate_large(
     block: Block, parameters: Parameters, time_limit: float, workers: int
-) -> tuple[WholeNeeds | None, float, str]:
-    """Steps 1-6 for one large block: whole needs, the certified bound, the method's name."""
+) -> tuple[WholeNeeds | None, float, str, np.ndarray]:
+    """Steps 1-6 for one large block: whole needs, the certified bound, the method's name, and
+    the price λ of each offer's capacity (per offer unit) behind the bound."""
     started = time.perf_counter()
     block = replace(block, need_coverable=coverable_within_cap(block, partner_cap(parameters)))
     regions, edge_region, capacity = _split(block)
@@ -135,7 +136,7 @@ def allocate_large(
     share = improve_aside(block, share, relaxed, parameters, started, time_limit, workers)
     covered = covered_needs(block, share)
     method = "lp-rounding" if len(tasks) == 1 else f"lp-rounding, {len(tasks)} regions"
-    return WholeNeeds(share, covered, "lp-rounding", 0.0), bound, method
+    return WholeNeeds(share, covered, "lp-rounding", 0.0), bound, method, relaxed.price
 
 
 def _split(block: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

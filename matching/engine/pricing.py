@@ -50,6 +50,9 @@ _ADDED_PER_ITEM = 50
 # Eligible pairs up to this many keep their terms in memory between pricing passes (about 50
 # bytes each); more are recomputed chunk by chunk at every pass.
 _KEPT_PAIRS = 2_000_000
+# The solve from which the restricted LP is re-solved by primal simplex (HiGHS's strategy 4).
+_PRIMAL_FROM = 3
+_PRIMAL_SIMPLEX = 4
 # A reduced cost above this prices a pair in (HiGHS's dual feasibility tolerance is 1e-7).
 _PRICED_IN = 1e-7
 
@@ -76,11 +79,14 @@ def _terms(
     are all in one chunk), as flows.partner_coefficients and coverable_within_cap compute them."""
     use = catalogue.item_remaining[chunk.item] / chunk.rate / capacity[chunk.offer]
     most = np.minimum(1.0, 1.0 / use)
+    # (item, organization) pairs by one integer key (np.unique over rows sorts far slower).
     org = catalogue.offer_org[chunk.offer]
-    pairs, pair = np.unique(np.column_stack([chunk.item, org]), axis=0, return_inverse=True)
+    lowest = int(org.min(initial=0))
+    span = int(org.max(initial=0)) - lowest + 1
+    keys, pair = np.unique(chunk.item.astype(np.int64) * span + (org - lowest), return_inverse=True)
     pair = pair.ravel()
-    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
-    items, item_of_pair = np.unique(pairs[:, 0], return_inverse=True)
+    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=keys.size))
+    items, item_of_pair = np.unique(keys // span, return_inverse=True)
     item_of_pair = item_of_pair.ravel()
     organizations = np.bincount(item_of_pair, minlength=items.size)
     order = np.lexsort((-carried, item_of_pair))
@@ -97,6 +103,24 @@ def _terms(
         organizations=organizations,
         reach=reach,
         items=items,
+    )
+
+
+def _of_items(terms: _ChunkTerms, keep: np.ndarray) -> _ChunkTerms:
+    """The chunk's terms of the items where keep (per catalogue item) holds; the item figures
+    are an item's own, so they stay as they are."""
+    pair = keep[terms.item]
+    mine = keep[terms.items]
+    return _ChunkTerms(
+        item=terms.item[pair],
+        offer=terms.offer[pair],
+        rate=terms.rate[pair],
+        use=terms.use[pair],
+        coefficient=terms.coefficient[pair],
+        upper=terms.upper[pair],
+        organizations=terms.organizations[mine],
+        reach=terms.reach[mine],
+        items=terms.items[mine],
     )
 
 
@@ -198,6 +222,7 @@ class _Model:
         self.width = needs.size
         self.needs = needs.size
         self.iterations = 0
+        self.solves = 0
         self.timed_out = False
         self.values = np.zeros(0)
 
@@ -241,6 +266,13 @@ class _Model:
         """The restricted optimum and the row duals (HiGHS's sign: rc = cost - aᵀ·dual); None
         when HiGHS stops before the optimum, at its time or simplex iteration limit (its duals
         would then give no valid bound)."""
+        # From the third solve on, primal simplex: the pairs added with a positive reduced cost
+        # leave the basis primal feasible, and by then few are added, so primal's warm start
+        # beats dual's, which re-solves nearly from scratch (M, seeds 2718 / 4242 / 5150: the
+        # column generation's solves took 7.4-9.5 s against 11.1-15.7 s with dual alone).
+        self.solves += 1
+        if self.solves == _PRIMAL_FROM:
+            self.highs.setOptionValue("simplex_strategy", _PRIMAL_SIMPLEX)
         # HiGHS's time limit counts from the model's first run, across runs.
         self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(0.05, time_limit))
         self.highs.setOptionValue("simplex_iteration_limit", int(iteration_limit))
@@ -418,26 +450,40 @@ def _generation(
     catalogue: Catalogue,
     cap: int,
     first_keys: np.ndarray | None,
-) -> _Generation:
+    largest: int | None = None,
+) -> _Generation | int:
     """The model over every eligible pair (one pass fixes its rows) and its first columns: the
     pairs whose key (item · offers + offer) is in first_keys, or by default each item's
-    _FIRST_PER_ITEM pairs that can carry most."""
+    _FIRST_PER_ITEM pairs that can carry most. With more than `largest` eligible pairs, only
+    their number (no model is built)."""
     offers = catalogue.offer_id.size
     converted = np.zeros(offers)
     pairs = 0
+    # The pairs themselves are kept from this pass when there are few enough (_KEPT_PAIRS), so
+    # that the passes below do not check the hard rules again.
+    found: list[EligibleChunk] | None = []
     for chunk in eligible_chunks(problem, catalogue):
         converted += np.bincount(chunk.offer, weights=chunk.rate != 1.0, minlength=offers)
         pairs += chunk.item.size
+        if found is not None:
+            found.append(chunk)
+            if pairs > _KEPT_PAIRS:
+                found = None
+    if largest is not None and pairs > largest:
+        return pairs
     capacity = usable_capacity(catalogue, np.arange(offers), converted)
     # Item figures over all pairs, and the first columns.
     items = catalogue.item_id.size
     organizations = np.zeros(items, dtype=np.int64)
     reach = np.zeros(items)
     first: list[np.ndarray] = []
-    for chunk in eligible_chunks(problem, catalogue):
+    computed: list[_ChunkTerms] = []
+    for chunk in found if found is not None else eligible_chunks(problem, catalogue):
         terms = _terms(chunk, catalogue, capacity, cap)
         organizations[terms.items] = terms.organizations
         reach[terms.items] = terms.reach
+        if found is not None:
+            computed.append(terms)
         if first_keys is None:
             chosen = _best_per_item(terms.item, terms.upper, _FIRST_PER_ITEM)
             first.append(chunk.item[chosen] * offers + chunk.offer[chosen])
@@ -465,6 +511,11 @@ def _generation(
         pairs=pairs,
         model=_Model(catalogue, coverable, item_row, cap_row, cap),
         columns=_Columns(offers),
+        kept=(
+            [_of_items(terms, in_model) for terms in computed if in_model[terms.item].any()]
+            if found is not None
+            else None
+        ),
     )
     if not coverable.any():
         generation.converged = True
@@ -489,6 +540,7 @@ def all_pairs_bound(
     bound found (the weight of every need that could be served, before the first optimum)."""
     started = time.perf_counter()
     generation = _generation(problem, catalogue, cap, None)
+    assert isinstance(generation, _Generation)  # no size limit given: always a model
     if not generation.converged:
         generation.run(0, _ADDED_PER_ITEM, time_limit - (time.perf_counter() - started), 2**62)
     return AllPairsBound(
@@ -510,7 +562,13 @@ class PricingBudget:
     simplex iterations in all. Units of work, not seconds: the same on a loaded machine."""
 
     passes: int = 8
-    added_per_item: int = 10
+    # 50 rather than 10: 4 solves rather than 5-6 at M, each about as long.
+    added_per_item: int = 50
+    # Pricing's LP is built only over at most this many eligible pairs. At L (16.6 million) its
+    # first solve alone took longer than the whole time limit (HiGHS cut it after 107k simplex
+    # iterations) and the allocation, left too little time, fell back to greedy; at M (0.66
+    # million) the column generation takes 4-6 solves.
+    max_pairs: int = 4_000_000
     # Per row of the model (offers, open items, partner cap rows). At M (seed 5150, 17k rows)
     # the column generation from the top 20 converged in 6 solves and 112k iterations: the
     # bound 1.175, 1.073, 0.999, 0.969, 0.948, 0.9453 (the LP over all pairs) after each.
@@ -539,6 +597,9 @@ class PricedPairs:
     columns: int
     pairs: int
     timed_out: bool
+    # More eligible pairs than the budget's max_pairs: nothing priced, and bound is not set
+    # (bound_at_prices gives one from the allocation's prices).
+    skipped: bool = False
 
 
 def price_candidates(
@@ -554,7 +615,10 @@ def price_candidates(
     budget (passes and simplex iterations, so the answer does not depend on the machine's
     load; time_limit is only a safety net)."""
     offers = catalogue.offer_id.size
-    generation = _generation(problem, catalogue, cap, item * offers + offer)
+    generation = _generation(problem, catalogue, cap, item * offers + offer, budget.max_pairs)
+    empty = np.zeros(0, np.int64)
+    if isinstance(generation, int):
+        return PricedPairs(empty, empty, np.inf, False, 0, 0, 0, generation, False, skipped=True)
     first = sum(part[0].size for part in generation.added)
     if not generation.converged:
         generation.run(
@@ -563,7 +627,6 @@ def price_candidates(
             time_limit,
             budget.iterations(generation.model.rows),
         )
-    empty = np.zeros(0, np.int64)
     pair_item, pair_offer = empty, empty
     values = generation.model.values
     if values.size > first:
@@ -583,3 +646,33 @@ def price_candidates(
         pairs=generation.pairs,
         timed_out=generation.model.timed_out,
     )
+
+
+def bound_at_prices(problem: Problem, catalogue: Catalogue, price: np.ndarray) -> float:
+    """D (decomposition.py, step 6) over every eligible pair at the given prices of capacity
+    (per catalogue offer, per offer unit, ≥ 0; decomposition's λ) and no price on the partner
+    cap's rows, in priority weight: an upper bound of the whole-needs LP over every pair, for any
+    such prices (one pass over the pairs, none kept).
+
+    The full capacity stands in for the usable one (a cent less per converting money pair):
+    that only relaxes the LP, so the bound still holds. Every need with an open item counts,
+    those no L organizations could serve too (relaxing again); a need with an open item that has
+    no eligible pair costs infinitely much, so it adds nothing. D at no price (the weight of the
+    needs every open item of which has a pair) is a bound too: the lesser is returned."""
+    price = np.maximum(price, 0.0)
+    cheapest = np.full(catalogue.item_id.size, np.inf)
+    for chunk in eligible_chunks(problem, catalogue):
+        whole = catalogue.item_remaining[chunk.item] / chunk.rate  # offer units for the item
+        np.minimum.at(cheapest, chunk.item, whole * price[chunk.offer])
+    open_item = catalogue.item_remaining > 0
+    needs = catalogue.need_id.size
+    item_cost = np.where(open_item, cheapest, 0.0)
+    need_cost = np.bincount(catalogue.item_need, weights=item_cost, minlength=needs)
+    open_items = np.bincount(catalogue.item_need, weights=open_item, minlength=needs)
+    weight = catalogue.need_weight
+    surplus = np.where(open_items > 0, np.maximum(0.0, weight - need_cost), 0.0)
+    capacity = float((price * catalogue.offer_remaining).sum())
+    # D at no price at all: the weight of the needs every open item of which has a pair.
+    reachable = float(weight[(open_items > 0) & np.isfinite(need_cost)].sum())
+    served = float(weight[open_items == 0].sum())
+    return min(capacity + float(surplus.sum()), reachable) + served

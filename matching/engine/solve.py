@@ -38,7 +38,7 @@ from .components import Block, split_blocks
 from .memory import TreePeak
 from .metrics import fully_served, run_metrics, violations
 from .model import Parameters, Problem, Result
-from .pricing import PricingBudget, price_candidates
+from .pricing import PricingBudget, bound_at_prices, price_candidates
 from .processes import solver_pool
 from .proposals import build_proposals
 from .quantities import round_lines
@@ -69,7 +69,7 @@ def solve(
     with TreePeak() as memory:
         result = _solve(problem, parameters, progress)
     spent = result.metrics["seconds"]
-    solving = float(spent["pricing"]) + float(spent["solve"])
+    solving = float(spent["pricing"]) + float(spent["solve"]) + float(spent["bound"])
     overrun = max(0.0, solving - parameters.time_limit)
     return Result(
         proposals=result.proposals,
@@ -134,10 +134,18 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
     outcomes = _allocate(blocks, replace(parameters, time_limit=left), report)
     share = np.zeros(len(candidates))
     greedy = np.zeros(len(candidates))
+    price = np.zeros(catalogue.offer_id.size)
     for block, outcome in zip(blocks, outcomes, strict=True):
         share[block.edges] = outcome.share
         greedy[block.edges] = outcome.greedy_share
+        price[_catalogue_offers(block, candidates)] = outcome.price
     lap("solve")
+    all_pairs_bound = priced.bound
+    if priced.skipped:
+        # Too many pairs for pricing's LP: the bound D over every pair at the allocation's
+        # prices (one pass over the pairs), valid whatever the prices.
+        all_pairs_bound = bound_at_prices(problem, catalogue, price)
+    lap("bound")
 
     report("explanations", 90)
     # The baseline guard, on what is proposed: quantities rounded to units and cents. A block
@@ -181,7 +189,7 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
         greedy_weight=greedy_weight,
         parameters=parameters,
         seconds=seconds,
-        all_pairs_bound=priced.bound,
+        all_pairs_bound=all_pairs_bound,
     )
     metrics["pricing"] = {
         "eligible_pairs": priced.pairs,
@@ -190,6 +198,7 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
         "simplex_iterations": priced.iterations,
         "converged": priced.converged,
         "timed_out": priced.timed_out,
+        "skipped": priced.skipped,
     }
     report("done", 100)
     return Result(proposals=tuple(proposals), metrics=metrics)
@@ -208,6 +217,13 @@ def component_blocks(problem: Problem, catalogue: Catalogue, candidates: Candida
         candidates.min_share,
         kind_code[candidates.offer] if len(candidates) else np.zeros(0, np.int64),
     )
+
+
+def _catalogue_offers(block: Block, candidates: Candidates) -> np.ndarray:
+    """The catalogue position of each of the block's offers."""
+    position = np.zeros(block.offer_id.size, dtype=np.int64)
+    position[block.edge_offer] = candidates.offer[block.edges]
+    return position
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The LP bound over every eligible pair (matching/engine/pricing.py): column generation reaches
 the optimum of the same LP written directly over all pairs, and every pass's bound is valid."""
 
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -11,12 +12,19 @@ from matching.engine import Parameters
 from matching.engine.candidates import eligible_chunks, rank_candidates, with_pairs
 from matching.engine.catalogue import build_catalogue
 from matching.engine.flows import coverable_within_cap
-from matching.engine.pricing import PricingBudget, all_pairs_bound, price_candidates
+from matching.engine.pricing import (
+    PricingBudget,
+    all_pairs_bound,
+    bound_at_prices,
+    price_candidates,
+)
 from matching.engine.relaxation import whole_needs_lp
 from matching.engine.scoring import text_vectors
 from matching.engine.solve import component_blocks, solve
 
 EVERY_PAIR = Parameters(top_k=10**9)
+# The module (the package exports its function of the same name).
+engine_solve = sys.modules["matching.engine.solve"]
 
 
 def direct_lp(problem, catalogue, cap):
@@ -181,3 +189,48 @@ def test_pairs_added_to_the_candidates_are_scored_as_the_candidate_step_scores_t
         assert widened.offer[widened.item == item][: (ranked.item == item).sum()].tolist() == (
             ranked.offer[ranked.item == item].tolist()
         )
+
+
+@pytest.mark.parametrize(("seed", "supply"), [(7, 0.8), (11, 0.5), (23, 1.2)])
+def test_a_run_with_more_pairs_than_pricing_takes_still_stores_a_bound_over_every_pair(
+    seed, supply, monkeypatch
+):
+    problem = generate("S", supply, seed, scale=0.3)
+    parameters = Parameters(top_k=5, time_limit=120.0)
+    catalogue = build_catalogue(problem, parameters)
+    direct, pairs = direct_lp(problem, catalogue, 6)
+    # A budget below the catalogue's eligible pairs: no LP is built over them.
+    small = PricingBudget(max_pairs=pairs - 1)
+    monkeypatch.setattr(engine_solve, "PricingBudget", lambda: small)
+    result = solve(problem, parameters)
+    assert result.metrics["pricing"]["skipped"]
+    assert result.metrics["pricing"]["passes"] == 0
+    assert result.metrics["pricing"]["eligible_pairs"] == pairs
+    assert result.metrics["candidates_priced_in"] == 0
+    # The bound at the allocation's prices holds over every pair.
+    total = catalogue.total_weight
+    stored = result.metrics["lp_bound"] * total
+    assert stored >= direct - 1e-6 - 1e-6 * total
+    assert result.metrics["lp_bound"] >= result.metrics["coverage"]
+    assert result.metrics["lp_bound"] <= 1.0
+    # With the budget above the pairs, the same run prices them.
+    monkeypatch.setattr(engine_solve, "PricingBudget", lambda: PricingBudget(max_pairs=pairs))
+    assert not solve(problem, parameters).metrics["pricing"]["skipped"]
+
+
+def test_the_bound_at_any_prices_holds_over_every_pair():
+    problem = generate("S", 0.8, 29, scale=0.3)
+    catalogue = build_catalogue(problem, EVERY_PAIR)
+    direct, _ = direct_lp(problem, catalogue, 6)
+    offers = catalogue.offer_id.size
+    total = float(catalogue.need_weight.sum())
+    # No price: every need with a pair for each open item counts in full.
+    assert direct - 1e-6 <= bound_at_prices(problem, catalogue, np.zeros(offers)) <= total + 1e-9
+    rng = np.random.default_rng(29)
+    for scale in (1e-4, 1e-2, 1.0):
+        price = rng.random(offers) * scale / np.maximum(catalogue.offer_remaining, 1.0)
+        assert bound_at_prices(problem, catalogue, price) >= direct - 1e-6
+    # Negative prices count as 0.
+    assert bound_at_prices(problem, catalogue, -np.ones(offers)) == pytest.approx(
+        bound_at_prices(problem, catalogue, np.zeros(offers))
+    )
