@@ -62,7 +62,8 @@ def solve(
 
     The metrics also say how much memory the run's process tree held at most (tree_pss_mb: this
     process and its solver processes, memory.py) and whether the wall clock had a say (overran:
-    pricing and allocation took longer than parameters.time_limit, overrun_seconds by how much,
+    pricing, allocation and the bound's pass over every pair (without pricing's LP) took longer
+    than parameters.time_limit, overrun_seconds by how much,
     or pricing or a component reached the point where a time limit, a safety net behind the
     budgets of work, may have stopped it: then the answer may depend on the machine's load)."""
     parameters = parameters or Parameters()
@@ -129,8 +130,10 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
     blocks = component_blocks(problem, catalogue, candidates)
     # The allocation gets what pricing left of the time limit (a safety net: the budgets that
     # bind are in units of work).
-    left = max(1 - _PRICING_SHARE, 1 - seconds["pricing"] / parameters.time_limit)
-    left *= parameters.time_limit
+    # Without pricing's LP, the bound's own pass over the pairs follows the allocation: it
+    # takes about as long as pricing's count of them took.
+    spent = seconds["pricing"] * (2 if priced.skipped else 1)
+    left = max(1 - _PRICING_SHARE, 1 - spent / parameters.time_limit) * parameters.time_limit
     outcomes = _allocate(blocks, replace(parameters, time_limit=left), report)
     share = np.zeros(len(candidates))
     greedy = np.zeros(len(candidates))
