@@ -223,6 +223,8 @@ class _Model:
         self.needs = needs.size
         self.iterations = 0
         self.solves = 0
+        # The solve from which primal simplex re-solves (0: never; the engine's pricing sets it).
+        self.primal_from = 0
         self.timed_out = False
         self.values = np.zeros(0)
 
@@ -266,12 +268,14 @@ class _Model:
         """The restricted optimum and the row duals (HiGHS's sign: rc = cost - aᵀ·dual); None
         when HiGHS stops before the optimum, at its time or simplex iteration limit (its duals
         would then give no valid bound)."""
-        # From the third solve on, primal simplex: the pairs added with a positive reduced cost
-        # leave the basis primal feasible, and by then few are added, so primal's warm start
-        # beats dual's, which re-solves nearly from scratch (M, seeds 2718 / 4242 / 5150: the
-        # column generation's solves took 7.4-9.5 s against 11.1-15.7 s with dual alone).
+        # In the engine's pricing, from the third solve on, primal simplex: the pairs added with
+        # a positive reduced cost leave the basis primal feasible, and by then few are added, so
+        # primal's warm start beats dual's, which re-solves nearly from scratch (M, seeds 2718 /
+        # 4242 / 5150: the solves took 7.4-9.5 s against 11.1-15.7 s with dual alone). The
+        # benchmark's bound, from its own first columns, is faster with dual alone (118 s
+        # against 37 at M): it leaves primal_from at 0.
         self.solves += 1
-        if self.solves == _PRIMAL_FROM:
+        if self.solves == self.primal_from:
             self.highs.setOptionValue("simplex_strategy", _PRIMAL_SIMPLEX)
         # HiGHS's time limit counts from the model's first run, across runs.
         self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(0.05, time_limit))
@@ -620,6 +624,7 @@ def price_candidates(
     if isinstance(generation, int):
         return PricedPairs(empty, empty, np.inf, False, 0, 0, 0, generation, False, skipped=True)
     first = sum(part[0].size for part in generation.added)
+    generation.model.primal_from = _PRIMAL_FROM
     if not generation.converged:
         generation.run(
             budget.passes,
