@@ -50,9 +50,6 @@ _ADDED_PER_ITEM = 50
 # Eligible pairs up to this many keep their terms in memory between pricing passes (about 50
 # bytes each); more are recomputed chunk by chunk at every pass.
 _KEPT_PAIRS = 2_000_000
-# The solve from which the restricted LP is re-solved by primal simplex (HiGHS's strategy 4).
-_PRIMAL_FROM = 3
-_PRIMAL_SIMPLEX = 4
 # A reduced cost above this prices a pair in (HiGHS's dual feasibility tolerance is 1e-7).
 _PRICED_IN = 1e-7
 
@@ -222,9 +219,6 @@ class _Model:
         self.width = needs.size
         self.needs = needs.size
         self.iterations = 0
-        self.solves = 0
-        # The solve from which primal simplex re-solves (0: never; the engine's pricing sets it).
-        self.primal_from = 0
         self.timed_out = False
         self.values = np.zeros(0)
 
@@ -268,15 +262,6 @@ class _Model:
         """The restricted optimum and the row duals (HiGHS's sign: rc = cost - aᵀ·dual); None
         when HiGHS stops before the optimum, at its time or simplex iteration limit (its duals
         would then give no valid bound)."""
-        # In the engine's pricing, from the third solve on, primal simplex: the pairs added with
-        # a positive reduced cost leave the basis primal feasible, and by then few are added, so
-        # primal's warm start beats dual's, which re-solves nearly from scratch (M, seeds 2718 /
-        # 4242 / 5150: the solves took 7.4-9.5 s against 11.1-15.7 s with dual alone). The
-        # benchmark's bound, from its own first columns, is faster with dual alone (118 s
-        # against 37 at M): it leaves primal_from at 0.
-        self.solves += 1
-        if self.solves == self.primal_from:
-            self.highs.setOptionValue("simplex_strategy", _PRIMAL_SIMPLEX)
         # HiGHS's time limit counts from the model's first run, across runs.
         self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(0.05, time_limit))
         self.highs.setOptionValue("simplex_iteration_limit", int(iteration_limit))
@@ -566,8 +551,10 @@ class PricingBudget:
     simplex iterations in all. Units of work, not seconds: the same on a loaded machine."""
 
     passes: int = 8
-    # 50 rather than 10: 4 solves rather than 5-6 at M, each about as long.
-    added_per_item: int = 50
+    # 10 rather than 50: with 50 (4 solves rather than 5-6 at M) and primal simplex re-solves
+    # from the third solve, pricing took 40 % less time, but the three M seeds served 0.2-0.5
+    # points less (bench/README.md).
+    added_per_item: int = 10
     # Pricing's LP is built only over at most this many eligible pairs. At L (16.6 million) its
     # first solve alone took longer than the whole time limit (HiGHS cut it after 107k simplex
     # iterations) and the allocation, left too little time, fell back to greedy; at M (0.66
@@ -624,7 +611,6 @@ def price_candidates(
     if isinstance(generation, int):
         return PricedPairs(empty, empty, np.inf, False, 0, 0, 0, generation, False, skipped=True)
     first = sum(part[0].size for part in generation.added)
-    generation.model.primal_from = _PRIMAL_FROM
     if not generation.converged:
         generation.run(
             budget.passes,
