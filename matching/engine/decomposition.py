@@ -7,8 +7,8 @@ area), too large for one MILP. It is solved in six steps.
    in one region belongs to it; an offer reaching several (a global offer) is shared, and its
    capacity is split between the regions in proportion to the priority-weighted demand that its
    candidate pairs put on it.
-2. Per region, in parallel processes: the LP relaxation of the whole-needs model (HiGHS: dual
-   simplex, interior point from _INTERIOR_POINT_EDGES pairs on), with the partner cap's valid linear row per item (flows.py, relaxation.py), gives shares f*, needs
+2. Per region, in parallel processes: the LP relaxation of the whole-needs model (HiGHS's dual
+   simplex), with the partner cap's valid linear row per item (flows.py, relaxation.py), gives shares f*, needs
    y* and a price λ(o) per unit of each offer's capacity (the dual of its capacity row, a
    scarcity price). Whole needs are then inserted in the LP's order, each accepted when max-flows
    that may re-route earlier choices still meet every demand (flows.py), and the chosen needs are

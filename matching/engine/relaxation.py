@@ -13,12 +13,11 @@ from scipy.optimize import linprog
 from .components import Block
 from .flows import partner_coefficients
 
-# From this many pairs on, HiGHS's interior point method (with crossover to a vertex, so shares
-# and duals are those of a basic solution) beats its dual simplex on a region's relaxation: 35 s
-# against 155 s on the largest region at L (117k pairs), the same optimum. Not on the LP that
-# serves the chosen needs (serve_within_cap), whose needs nearly all fit: there the dual simplex
-# took 4.9 s against 23.2 s on the largest XL region's (138k pairs), the same optimum.
-_INTERIOR_POINT_EDGES = 50_000
+# HiGHS's dual simplex on every region's relaxation. With the HiGHS of scipy 1.17 it beats the
+# interior point method (with crossover) on the largest regions, the same optimum: L seed 4242's
+# (98k pairs) 5.9 s against 27.3 s, XL seed 2718's two largest (260k and 149k pairs) 30.2 and
+# 9.9 s against 112.3 and 48.8 s. (In 2026-11, with the versions of then, the interior point won
+# on L's largest region, 35 s against 155 s, and ran from 50,000 pairs on.)
 # The shortest time limit handed to HiGHS (seconds): a limit already past still lets it start.
 _SHORTEST_LIMIT = 0.05
 
@@ -46,7 +45,7 @@ def whole_needs_lp(
     partner_cost: float = 0.0,
     coefficient: np.ndarray | None = None,
     allowed: np.ndarray | None = None,
-    interior_point: bool | None = None,
+    interior_point: bool = False,
     time_limit: float | None = None,
 ) -> Relaxation | None:
     """The LP relaxation of phase 1, with the partner cap's linear row (flows.py), or None.
@@ -55,13 +54,10 @@ def whole_needs_lp(
     coefficient: the rows' coefficients when computed on a larger block (a region's LP then
     has the rows of the whole block, and its duals fit the whole block's bound).
     allowed: the pairs that may carry a share (all by default).
-    interior_point: HiGHS's interior point method rather than its dual simplex (by default from
-    _INTERIOR_POINT_EDGES pairs on).
+    interior_point: HiGHS's interior point method rather than its dual simplex.
     time_limit: HiGHS's own limit in seconds (None: none); an LP stopped by it gives None.
     """
     edges, needs, items = block.size, block.need_id.size, block.item_need.size
-    if interior_point is None:
-        interior_point = edges >= _INTERIOR_POINT_EDGES
     use = block.edge_use() / block.offer_capacity[block.edge_offer]
     own, crowded = partner_coefficients(block, cap)
     coefficient = own if coefficient is None else coefficient

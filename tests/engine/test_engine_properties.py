@@ -147,8 +147,8 @@ def test_the_decomposition_for_large_components_keeps_the_invariants(generated):
 @SETTINGS
 @given(problems(), st.integers(1, 4), st.floats(0.0, 1e-3))
 def test_both_lp_methods_reach_the_same_optimum(generated, cap, partner_cost):
-    # Regions' relaxations use the interior point from a size on, the LPs that serve the chosen
-    # needs the dual simplex: whichever runs, the optimum is the same.
+    # The relaxations run HiGHS's dual simplex; the interior point stays an option (the regions'
+    # used it from a size on until it proved slower): whichever runs, the optimum is the same.
     from matching.engine.relaxation import whole_needs_lp
 
     for block in components(generated):
