@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from .components import Block
+from .keys import unique_pairs
 from .linear_model import LinearModel
 from .model import Parameters
 from .shares import organizations_per_item
@@ -80,10 +81,7 @@ def _capacity_rows(
 def _kind_rows(model: LinearModel, block: Block, z0: int, y0: int, bonus: float) -> None:
     """κ(n) ≤ y(n) and 2·κ(n) ≤ Σ_t v(n, t), v(n, t) ≤ Σ z over the need's edges of kind t."""
     need = block.need_of_edge()
-    pairs, pair_of_edge = np.unique(
-        np.column_stack([need, block.edge_kind]), axis=0, return_inverse=True
-    )
-    pair_of_edge = pair_of_edge.ravel()
+    pairs, pair_of_edge = unique_pairs(need, block.edge_kind)
     kinds_per_need = np.bincount(pairs[:, 0], minlength=block.need_id.size)
     eligible = np.flatnonzero(kinds_per_need >= 2)
     if eligible.size == 0:
@@ -195,12 +193,7 @@ def _partner_rows(
 ) -> None:
     """Σ_org u(i, org) ≤ L for the given items, with z(e) ≤ u(i, org(e)) (u = z for one edge)."""
     edges = np.flatnonzero(np.isin(block.edge_item, items))
-    pairs, pair_of_edge = np.unique(
-        np.column_stack([block.edge_item[edges], block.edge_org[edges]]),
-        axis=0,
-        return_inverse=True,
-    )
-    pair_of_edge = pair_of_edge.ravel()
+    pairs, pair_of_edge = unique_pairs(block.edge_item[edges], block.edge_org[edges])
     size = np.bincount(pair_of_edge, minlength=len(pairs))
     column = np.full(len(pairs), -1)
     single = size == 1

@@ -28,6 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 from .components import Block
+from .keys import unique_pairs
 from .tolerances import DIVISOR_FLOOR, SCALED_SLACK, SLACK
 
 _LIMIT = 2**31 - 1
@@ -232,10 +233,7 @@ def partner_coefficients(block: Block, cap: int) -> tuple[np.ndarray, np.ndarray
     to the offers that can carry most of an item. Items with at most L organizations need none.
     """
     most = np.minimum(1.0, block.offer_capacity[block.edge_offer] / block.edge_use())
-    pairs, pair = np.unique(
-        np.column_stack([block.edge_item, block.edge_org]), axis=0, return_inverse=True
-    )
-    pair = pair.ravel()
+    pairs, pair = unique_pairs(block.edge_item, block.edge_org)
     carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
     organizations = np.bincount(pairs[:, 0], minlength=block.item_need.size)
     return 1.0 / np.maximum(carried[pair], DIVISOR_FLOOR), organizations > cap
@@ -248,10 +246,8 @@ def coverable_within_cap(block: Block, cap: int) -> np.ndarray:
     leaving it out keeps the bound valid and tightens it.
     """
     most = np.minimum(1.0, block.offer_capacity[block.edge_offer] / block.edge_use())
-    pairs, pair = np.unique(
-        np.column_stack([block.edge_item, block.edge_org]), axis=0, return_inverse=True
-    )
-    carried = np.minimum(1.0, np.bincount(pair.ravel(), weights=most, minlength=len(pairs)))
+    pairs, pair = unique_pairs(block.edge_item, block.edge_org)
+    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
     order = np.lexsort((-carried, pairs[:, 0]))
     item = pairs[order, 0]
     start = np.searchsorted(item, item)
@@ -267,10 +263,7 @@ def within_cap(block: Block, flow: np.ndarray, cap: int) -> np.ndarray:
     share they could carry, then the better score. On these pairs alone every allocation
     respects the partner cap, so a max-flow answer is already a valid coalition."""
     most = np.minimum(1.0, block.offer_capacity[block.edge_offer] / block.edge_use())
-    pairs, pair = np.unique(
-        np.column_stack([block.edge_item, block.edge_org]), axis=0, return_inverse=True
-    )
-    pair = pair.ravel()
+    pairs, pair = unique_pairs(block.edge_item, block.edge_org)
     carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
     lp = np.bincount(pair, weights=np.maximum(flow, 0.0), minlength=len(pairs))
     score = np.zeros(len(pairs))
@@ -280,7 +273,8 @@ def within_cap(block: Block, flow: np.ndarray, cap: int) -> np.ndarray:
     rank = np.arange(order.size) - np.searchsorted(item, item)
     best = np.zeros(len(pairs), dtype=bool)
     best[order[rank < cap]] = True
-    return best[pair]
+    chosen: np.ndarray = best[pair]
+    return chosen
 
 
 def insertion_order(block: Block, y: np.ndarray, price: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ import numpy as np
 from .candidates import EligibleChunk, eligible_chunks
 from .catalogue import Catalogue
 from .components import usable_capacity
+from .keys import unique_pairs
 from .model import Problem
 from .tolerances import DIVISOR_FLOOR, SLACK
 
@@ -78,14 +79,9 @@ def _terms(
     are all in one chunk), as flows.partner_coefficients and coverable_within_cap compute them."""
     use = catalogue.item_remaining[chunk.item] / chunk.rate / capacity[chunk.offer]
     most = np.minimum(1.0, 1.0 / use)
-    # (item, organization) pairs by one integer key (np.unique over rows sorts far slower).
-    org = catalogue.offer_org[chunk.offer]
-    lowest = int(org.min(initial=0))
-    span = int(org.max(initial=0)) - lowest + 1
-    keys, pair = np.unique(chunk.item.astype(np.int64) * span + (org - lowest), return_inverse=True)
-    pair = pair.ravel()
-    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=keys.size))
-    items, item_of_pair = np.unique(keys // span, return_inverse=True)
+    pairs, pair = unique_pairs(chunk.item, catalogue.offer_org[chunk.offer])
+    carried = np.minimum(1.0, np.bincount(pair, weights=most, minlength=len(pairs)))
+    items, item_of_pair = np.unique(pairs[:, 0], return_inverse=True)
     item_of_pair = item_of_pair.ravel()
     organizations = np.bincount(item_of_pair, minlength=items.size)
     order = np.lexsort((-carried, item_of_pair))
@@ -332,15 +328,16 @@ class _Generation:
     passes: int = 0
     converged: bool = False
     kept: list[_ChunkTerms] | None = None
+    kept_pairs: int = _KEPT_PAIRS
 
     def chunks(self) -> Iterator[_ChunkTerms]:
         """The terms of every eligible pair of the model's items, chunk by chunk: kept in
-        memory after the first pass when there are at most _KEPT_PAIRS pairs, else recomputed
+        memory after the first pass when there are at most kept_pairs pairs, else recomputed
         (memory stays bounded)."""
         if self.kept is not None:
             yield from self.kept
             return
-        keep = self.pairs <= _KEPT_PAIRS
+        keep = self.pairs <= self.kept_pairs
         kept: list[_ChunkTerms] = []
         for chunk in _chunks_of_open_needs(self.problem, self.catalogue, self.in_model):
             terms = _terms(chunk, self.catalogue, self.capacity, self.cap)
@@ -442,6 +439,7 @@ def _generation(
     cap: int,
     first_keys: np.ndarray | None,
     largest: int | None = None,
+    kept_pairs: int = _KEPT_PAIRS,
 ) -> _Generation | int:
     """The model over every eligible pair (one pass fixes its rows) and its first columns: the
     pairs whose key (item · offers + offer) is in first_keys, or by default each item's
@@ -450,7 +448,7 @@ def _generation(
     offers = catalogue.offer_id.size
     converted = np.zeros(offers)
     pairs = 0
-    # The pairs themselves are kept from this pass when there are few enough (_KEPT_PAIRS), so
+    # The pairs themselves are kept from this pass when there are few enough (kept_pairs), so
     # that the passes below do not check the hard rules again.
     found: list[EligibleChunk] | None = []
     for chunk in eligible_chunks(problem, catalogue):
@@ -458,7 +456,7 @@ def _generation(
         pairs += chunk.item.size
         if found is not None:
             found.append(chunk)
-            if pairs > _KEPT_PAIRS:
+            if pairs > kept_pairs:
                 found = None
     if largest is not None and pairs > largest:
         return pairs
@@ -502,6 +500,7 @@ def _generation(
         pairs=pairs,
         model=_Model(catalogue, coverable, item_row, cap_row, cap),
         columns=_Columns(offers),
+        kept_pairs=kept_pairs,
         kept=(
             [_of_items(terms, in_model) for terms in computed if in_model[terms.item].any()]
             if found is not None
@@ -523,14 +522,20 @@ def _generation(
 
 
 def all_pairs_bound(
-    problem: Problem, catalogue: Catalogue, cap: int, time_limit: float = 3600.0
+    problem: Problem,
+    catalogue: Catalogue,
+    cap: int,
+    time_limit: float = 3600.0,
+    kept_pairs: int = _KEPT_PAIRS,
 ) -> AllPairsBound:
     """The whole-needs LP optimum over every eligible pair, by column generation (see above).
 
     cap: the partner cap L. Stops unconverged at the time limit: value is then the least valid
-    bound found (the weight of every need that could be served, before the first optimum)."""
+    bound found (the weight of every need that could be served, before the first optimum).
+    kept_pairs: up to this many eligible pairs keep their terms in memory between passes (about
+    50 bytes each; the benchmark keeps L's 17 million rather than check them at every pass)."""
     started = time.perf_counter()
-    generation = _generation(problem, catalogue, cap, None)
+    generation = _generation(problem, catalogue, cap, None, kept_pairs=kept_pairs)
     assert isinstance(generation, _Generation)  # no size limit given: always a model
     if not generation.converged:
         generation.run(0, _ADDED_PER_ITEM, time_limit - (time.perf_counter() - started), 2**62)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .components import Block
+from .keys import unique_pairs
 from .model import Parameters
 from .tolerances import SLACK, WHOLE, ZERO_SHARE
 
@@ -32,7 +33,7 @@ def partner_cap(parameters: Parameters) -> int:
 
 def organizations_per_item(block: Block, used: np.ndarray) -> np.ndarray:
     """Distinct organizations among the used edges of every item."""
-    pairs = np.unique(np.column_stack([block.edge_item[used], block.edge_org[used]]), axis=0)
+    pairs, _ = unique_pairs(block.edge_item[used], block.edge_org[used])
     return (
         np.bincount(pairs[:, 0], minlength=block.item_need.size)
         if pairs.size
