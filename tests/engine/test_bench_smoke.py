@@ -52,6 +52,23 @@ def test_the_engine_benchmark_reports_a_correct_answer_at_a_reduced_size_s():
     assert calibration["software"]["scipy"] != "absent"
 
 
+def test_the_bound_alone_is_the_bound_of_the_full_report():
+    """--all-pairs-bound-only computes the same bound over every pair without the engine, whether
+    the pairs' terms are kept between passes or recomputed at every pass."""
+    common = ["--size", "S", "--scale", "0.2", "--seed", "3", "--workers", "1"]
+    full = run(arguments_parser().parse_args([*common, "--certified-bound-only"]))
+    alone = run(arguments_parser().parse_args([*common, "--all-pairs-bound-only"]))
+    recomputed = run(
+        arguments_parser().parse_args([*common, "--all-pairs-bound-only", "--all-pairs-kept", "0"])
+    )
+    assert "coverage" not in alone and "ratio_to_all_pairs_bound" not in alone
+    assert alone["lp_bound_all_pairs"] == full["lp_bound_all_pairs"]
+    assert recomputed["lp_bound_all_pairs"] == full["lp_bound_all_pairs"]
+    assert alone["all_pairs_bound"]["converged"] and recomputed["all_pairs_bound"]["converged"]
+    assert alone["all_pairs_bound"]["eligible_pairs"] == full["all_pairs_bound"]["eligible_pairs"]
+    assert full["coverage"] <= alone["lp_bound_all_pairs"] + 1e-9
+
+
 def test_the_lp_optimum_lies_between_the_answer_and_the_certified_bound_of_decomposed_blocks():
     problem = generate("S", 0.8, 3, scale=0.2)
     # A low exact limit sends the components to the decomposition, whose bound is D ≥ LP*.
