@@ -102,6 +102,11 @@ class Parameters:
     # in full. The partner cost still prefers fewer partners where the exact model runs.
     max_partners: int = 6
     top_k: int = 20
+    # Candidates per item when the catalogue has more eligible pairs than pricing's LP may hold
+    # (PricingBudget.max_pairs; L and XL): no dual says which pairs beyond the top k pay, so more
+    # are kept. At L (seed 2718, 60 s) 20 served 0.9267, 40 0.9488 in the same time (tree PSS
+    # 1.14 GB), 60 0.9504 past the limit with 1.53 GB (bench/README.md).
+    top_k_unpriced: int = 40
     # Candidates: an item's top_k are first the offers that can supply at least this share of it
     # from what they have left (or 1 / max_partners, if larger: with a cap of L organizations an
     # item needs 1 / L of it from each on average), by score; then the others. 0: by score alone.

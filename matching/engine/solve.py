@@ -38,7 +38,13 @@ from .components import Block, split_blocks
 from .memory import TreePeak
 from .metrics import fully_served, run_metrics, violations
 from .model import Parameters, Problem, Result
-from .pricing import PricingBudget, bound_at_prices, price_candidates
+from .pricing import (
+    PricingBudget,
+    bound_at_prices,
+    eligible_pair_count,
+    price_candidates,
+    unpriced,
+)
 from .processes import solver_pool
 from .proposals import build_proposals
 from .quantities import round_lines
@@ -101,21 +107,33 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
     report("candidates", 0)
     catalogue = build_catalogue(problem, parameters)
     text = text_vectors(problem)
-    candidates = rank_candidates(problem, catalogue, parameters, text)
+    # Pricing's LP holds at most budget.max_pairs eligible pairs; above them (L, XL) no dual says
+    # which pairs beyond the top k pay, so each item keeps its top_k_unpriced instead.
+    budget = PricingBudget()
+    counting = time.perf_counter()
+    pairs = eligible_pair_count(problem, catalogue)
+    counting = time.perf_counter() - counting
+    skip_pricing = pairs > budget.max_pairs
+    top_k = max(parameters.top_k, parameters.top_k_unpriced) if skip_pricing else parameters.top_k
+    candidates = rank_candidates(problem, catalogue, replace(parameters, top_k=top_k), text)
     lap("candidates")
 
     # Pricing: the LP over every eligible pair's model, from the top k, within a budget of work;
     # the pairs it adds that carry a share join the candidates, and its duals bound the run.
     report("pricing", 10)
     ranked = len(candidates)
-    priced = price_candidates(
-        problem,
-        catalogue,
-        candidates.item,
-        candidates.offer,
-        partner_cap(parameters),
-        PricingBudget(),
-        _PRICING_SHARE * parameters.time_limit,
+    priced = (
+        unpriced(pairs)
+        if skip_pricing
+        else price_candidates(
+            problem,
+            catalogue,
+            candidates.item,
+            candidates.offer,
+            partner_cap(parameters),
+            budget,
+            _PRICING_SHARE * parameters.time_limit,
+        )
     )
     candidates = with_pairs(
         problem, catalogue, parameters, candidates, priced.item, priced.offer, text
@@ -131,8 +149,8 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
     # The allocation gets what pricing left of the time limit (a safety net: the budgets that
     # bind are in units of work).
     # Without pricing's LP, the bound's own pass over the pairs follows the allocation: it
-    # takes about as long as pricing's count of them took.
-    spent = seconds["pricing"] * (2 if priced.skipped else 1)
+    # takes about as long as their count took.
+    spent = seconds["pricing"] + (counting if priced.skipped else 0.0)
     left = max(1 - _PRICING_SHARE, 1 - spent / parameters.time_limit) * parameters.time_limit
     outcomes = _allocate(blocks, replace(parameters, time_limit=left), report)
     share = np.zeros(len(candidates))
@@ -194,6 +212,7 @@ def _solve(problem: Problem, parameters: Parameters, progress: Progress | None) 
         seconds=seconds,
         all_pairs_bound=all_pairs_bound,
     )
+    metrics["top_k"] = top_k
     metrics["pricing"] = {
         "eligible_pairs": priced.pairs,
         "columns": priced.columns,

@@ -25,6 +25,7 @@ PARAMETER_LIMITS = {
     "time_limit": 600,
     "workers": 4,
     "top_k": 200,
+    "top_k_unpriced": 200,
     "max_partners": 20,
     "exact_edge_limit": 100_000,
     "seed": 2**31 - 1,

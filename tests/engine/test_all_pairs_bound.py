@@ -14,6 +14,7 @@ from matching.engine.catalogue import build_catalogue
 from matching.engine.flows import coverable_within_cap
 from matching.engine.pricing import (
     PricingBudget,
+    _generation,
     all_pairs_bound,
     bound_at_prices,
     price_candidates,
@@ -196,7 +197,7 @@ def test_a_run_with_more_pairs_than_pricing_takes_still_stores_a_bound_over_ever
     seed, supply, monkeypatch
 ):
     problem = generate("S", supply, seed, scale=0.3)
-    parameters = Parameters(top_k=5, time_limit=120.0)
+    parameters = Parameters(top_k=5, top_k_unpriced=12, time_limit=120.0)
     catalogue = build_catalogue(problem, parameters)
     direct, pairs = direct_lp(problem, catalogue, 6)
     # A budget below the catalogue's eligible pairs: no LP is built over them.
@@ -207,15 +208,23 @@ def test_a_run_with_more_pairs_than_pricing_takes_still_stores_a_bound_over_ever
     assert result.metrics["pricing"]["passes"] == 0
     assert result.metrics["pricing"]["eligible_pairs"] == pairs
     assert result.metrics["candidates_priced_in"] == 0
+    # Without pricing each item keeps its top_k_unpriced candidates instead of its top_k.
+    assert result.metrics["top_k"] == 12
+    widest = rank_candidates(problem, catalogue, replace(parameters, top_k=12))
+    assert result.metrics["candidates_ranked"] == len(widest)
+    assert len(widest) > len(rank_candidates(problem, catalogue, parameters))
     # The bound at the allocation's prices holds over every pair.
     total = catalogue.total_weight
     stored = result.metrics["lp_bound"] * total
     assert stored >= direct - 1e-6 - 1e-6 * total
     assert result.metrics["lp_bound"] >= result.metrics["coverage"]
     assert result.metrics["lp_bound"] <= 1.0
-    # With the budget above the pairs, the same run prices them.
+    # With the budget above the pairs, the same run prices them, from its top_k.
     monkeypatch.setattr(engine_solve, "PricingBudget", lambda: PricingBudget(max_pairs=pairs))
-    assert not solve(problem, parameters).metrics["pricing"]["skipped"]
+    priced = solve(problem, parameters).metrics
+    assert not priced["pricing"]["skipped"]
+    assert priced["top_k"] == 5
+    assert priced["candidates_ranked"] == len(rank_candidates(problem, catalogue, parameters))
 
 
 def test_the_bound_at_any_prices_holds_over_every_pair():
@@ -234,3 +243,33 @@ def test_the_bound_at_any_prices_holds_over_every_pair():
     assert bound_at_prices(problem, catalogue, -np.ones(offers)) == pytest.approx(
         bound_at_prices(problem, catalogue, np.zeros(offers))
     )
+
+
+def test_added_columns_at_their_upper_bound_spare_the_dual_simplex_a_restart():
+    """After columns are added, the re-solve from the basis with them at their upper bound
+    reaches the same optimum in fewer simplex iterations than from addCols's lower bound."""
+    problem = generate("S", 0.8, 7)
+    catalogue = build_catalogue(problem, EVERY_PAIR)
+    iterations, values = [], []
+    for at_upper in (False, True):
+        generation = _generation(problem, catalogue, 6, None)
+        model = generation.model
+        solved = model.solve(600.0, 10**9)
+        assert solved is not None
+        first, width = model.iterations, model.width
+        # Each item's best pair that prices in, as a pricing pass adds them.
+        for terms in generation.chunks():
+            rc = model.reduced_cost(terms, solved[1])
+            positive = np.flatnonzero(
+                (rc > 1e-7) & generation.columns.absent(terms.item, terms.offer)
+            )
+            generation.add(terms, positive[np.unique(terms.item[positive], return_index=True)[1]])
+        assert model.width > width
+        if at_upper:
+            model.start_at_upper(width)
+        again = model.solve(600.0, 10**9)
+        assert again is not None
+        iterations.append(model.iterations - first)
+        values.append(again[0])
+    assert values[1] == pytest.approx(values[0], rel=1e-9)
+    assert iterations[1] < iterations[0]
