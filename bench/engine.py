@@ -207,6 +207,7 @@ def run(arguments: argparse.Namespace) -> dict:
     generated = time.perf_counter() - started
     parameters = Parameters(
         top_k=arguments.top_k,
+        top_k_unpriced=arguments.top_k_unpriced,
         workers=arguments.workers,
         time_limit=arguments.time_limit,
         seed=arguments.seed,
@@ -246,6 +247,8 @@ def run(arguments: argparse.Namespace) -> dict:
             "workers": arguments.workers,
             "max_partners": arguments.max_partners,
             "top_k": arguments.top_k,
+            "top_k_unpriced": arguments.top_k_unpriced,
+            "top_k_used": metrics["top_k"],
             "substantial_share": arguments.substantial_share,
             "needs": metrics["needs"],
             "offers": metrics["offers"],
@@ -303,6 +306,12 @@ def arguments_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the size's counts")
     parser.add_argument("--top-k", type=int, default=Parameters.top_k)
+    parser.add_argument(
+        "--top-k-unpriced",
+        type=int,
+        default=Parameters.top_k_unpriced,
+        help="candidates per item when pricing's LP is skipped (more eligible pairs than it takes)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=Parameters.time_limit)
     parser.add_argument(

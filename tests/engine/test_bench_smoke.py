@@ -31,6 +31,9 @@ def test_the_engine_benchmark_reports_a_correct_answer_at_a_reduced_size_s():
     assert {"total", "candidates", "scoring", "solve", "explain"} <= set(report["seconds"])
     assert report["needs"] == 100
     assert report["max_partners"] == Parameters.max_partners  # the engine's default cap
+    # Few pairs: pricing's LP runs, from each item's top_k (top_k_unpriced is for when it cannot).
+    assert report["top_k_used"] == Parameters.top_k
+    assert report["top_k_unpriced"] == Parameters.top_k_unpriced
     assert report["capacity_violations"] == 0
     assert report["violations"] == {
         "offers_over_capacity": 0,
