@@ -25,8 +25,8 @@ The engine runs the same column generation from its top-k candidates, within a b
 (PricingBudget: solves, pairs added, simplex iterations), and takes the added pairs that carry a
 share in the last restricted LP as candidates (price_candidates); the bound it stores is the
 least found. Above the budget's max_pairs eligible pairs (L has 16.6 million) no LP is built:
-the run keeps its top-k candidates and stores D at the allocation's prices over every pair
-(bound_at_prices), valid but loose.
+the run ranks each item's top_k_unpriced candidates (40, not 20) and stores D at the
+allocation's prices over every pair (bound_at_prices), valid but loose.
 """
 
 from __future__ import annotations
